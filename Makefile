@@ -1,0 +1,62 @@
+# Rimelig: `make run` sets up and starts the demo; `make test` sets up and runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rimelig
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+# Django 6 needs Python 3.12+. .python-version selects one under pyenv; otherwise the first
+# python3.13/python3.12/python3 on PATH that is new enough.
+find_python = for c in python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null); do \
+	  p=$$(command -v $$c 2>/dev/null) || continue; \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+	done
+
+.PHONY: help install run test lint migrate seed clean
+help:
+	@echo "make run   – set up and start Rimelig with demo data (http://127.0.0.1:$(PORT))"
+	@echo "make test  – set up and run the whole test suite (PostgreSQL and Redis)"
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@py=$$($(find_python)); \
+	if [ -z "$$py" ]; then echo "Rimelig needs Python 3.12 or newer (Django 6). Install it (e.g. pyenv install 3.12) and run make again." >&2; exit 1; fi; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then rm -rf $(VENV); echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+# The demo: web server, Celery worker and beat in one command (honcho); Ctrl-C stops all.
+# Without DATABASE_URL the embedded PostgreSQL under var/pg is used (and stopped on exit);
+# without REDIS_URL the filesystem broker under var/broker. E-mails are written to var/mail.
+run: install
+	@export DEBUG=$${DEBUG:-1} EMAIL_URL=$${EMAIL_URL:-filemail://var/mail} PORT=$(PORT); \
+	if [ -z "$$DATABASE_URL" ]; then trap '$(PY) -m config.embedded stop >/dev/null 2>&1' EXIT; fi; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py seed_demo && \
+	echo && echo "Rimelig kjører på http://127.0.0.1:$(PORT)/  (Ctrl-C stopper alt)" && echo && \
+	$(VENV)/bin/honcho -f Procfile.dev start
+
+# The whole suite against PostgreSQL and Redis on 127.0.0.1; where no PostgreSQL answers, the
+# embedded one.
+test: install
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then \
+	  if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	    export DATABASE_URL=$(TEST_DATABASE_URL); \
+	  else echo "No PostgreSQL on 127.0.0.1:5432: using the embedded one."; \
+	    export DATABASE_URL=$$($(PY) -m config.embedded url); fi; \
+	fi; \
+	export REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} DEBUG=1 SECRET_KEY=test-only-secret-key EMAIL_URL=memorymail://; \
+	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	-$(PY) -m config.embedded stop
+	rm -rf var $(VENV)

@@ -1,0 +1,32 @@
+"""The Celery app. Tasks take ids, run unscoped and say so; the beat schedule lives here in code.
+
+Reliability settings (DESIGN "The flagging job"): a task is acknowledged only after it ran
+(acks_late) and is handed back if its worker dies (task_reject_on_worker_lost), so a crash
+loses nothing; every task must therefore be safe to run twice. Retries are bounded.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("rimelig")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_time_limit=30 * 60,
+    task_soft_time_limit=25 * 60,
+    task_default_retry_delay=30,
+    task_annotations={"*": {"max_retries": 5}},
+    broker_connection_retry_on_startup=True,
+    broker_connection_max_retries=None,
+    task_ignore_result=True,
+    timezone="Europe/Oslo",
+    enable_utc=True,
+    # The flagging job is added here by the rimelig-tid work (decisions.tasks.flag_deadlines).
+    beat_schedule={},
+)
+app.autodiscover_tasks()

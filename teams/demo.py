@@ -1,0 +1,190 @@
+"""The demo organisation: one PPT office serving two municipalities, their areas, about 40
+kindergartens and 10 schools, and one user per role. Idempotent: natural keys decide whether a
+row exists, so a second run changes nothing. Synthetic; never for production."""
+
+import random
+from dataclasses import dataclass, field
+
+from stdnum.no import orgnr
+
+from teams.models import Area, Municipality, PPTOffice, Role, Unit, User
+
+DEMO_PASSWORD = "rimelig-demo"
+
+MUNICIPALITIES = [
+    ("Solvik kommune", "9901", ["Nord", "Sør", "Øst", "Vest"]),
+    ("Bergtun kommune", "9902", ["Sentrum", "Ytre"]),
+]
+KINDERGARTEN_NAMES = [
+    "Solsikken",
+    "Tusenfryd",
+    "Eventyrskogen",
+    "Blåbærtoppen",
+    "Furulund",
+    "Marihøna",
+    "Regnbuen",
+    "Trollskogen",
+    "Kvitveisen",
+    "Bjørkelia",
+    "Humla",
+    "Fjellstua",
+    "Lykkeliten",
+    "Sjøstjerna",
+    "Vesletoppen",
+    "Rosenhagen",
+    "Nøtteliten",
+    "Skogbrynet",
+    "Bekkedalen",
+    "Lerka",
+    "Solbakken",
+    "Maurtua",
+    "Tyttebæret",
+    "Vikatoppen",
+    "Engelia",
+    "Fiskeværet",
+    "Kastanjen",
+    "Nordlyset",
+    "Gulsporven",
+    "Heggeli",
+    "Lønnebakken",
+    "Måkeskjæret",
+    "Ospelia",
+    "Revehiet",
+    "Sølvberget",
+    "Tunet",
+    "Ugla",
+    "Vårsol",
+    "Åkerlia",
+    "Ekornet",
+]
+SCHOOL_NAMES = [
+    "Solvik",
+    "Nordre Solvik",
+    "Haugen",
+    "Fjordheim",
+    "Bakkeli",
+    "Bergtun",
+    "Ytre Bergtun",
+    "Strandvik",
+    "Liaset",
+    "Moen",
+]
+
+
+@dataclass
+class DemoOrganisation:
+    office: PPTOffice
+    municipalities: list[Municipality]
+    units: list[Unit]
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def _org_number(seed: int) -> str:
+    """A valid, unique organisation number per seed: 9, the seed, a counter, the check digit."""
+    for k in range(1000):
+        for last in range(10):
+            candidate = f"9{seed:04d}{k:03d}{last}"
+            if orgnr.is_valid(candidate):
+                return candidate
+    raise ValueError(seed)
+
+
+def _units(municipalities: list[Municipality], rng: random.Random) -> list[Unit]:
+    units = []
+    solvik, bergtun = municipalities
+    for i, name in enumerate(KINDERGARTEN_NAMES):
+        municipality = solvik if i < 30 else bergtun
+        areas = list(municipality.areas.order_by("name"))
+        units.append(
+            (
+                f"{name} barnehage",
+                Unit.Kind.KINDERGARTEN,
+                municipality,
+                areas[i % len(areas)],
+                Unit.Ownership.MUNICIPAL if i % 3 else Unit.Ownership.PRIVATE,
+                1000 + i,
+            )
+        )
+    for i, name in enumerate(SCHOOL_NAMES):
+        municipality = solvik if i < 5 else bergtun
+        areas = list(municipality.areas.order_by("name"))
+        units.append(
+            (
+                f"{name} skole",
+                Unit.Kind.SCHOOL,
+                municipality,
+                areas[i % len(areas)],
+                Unit.Ownership.MUNICIPAL,
+                2000 + i,
+            )
+        )
+    result = []
+    for name, kind, municipality, area, ownership, seed in units:
+        unit, _ = Unit.objects.get_or_create(
+            org_number=_org_number(seed),
+            defaults={
+                "name": name,
+                "kind": kind,
+                "municipality": municipality,
+                "area": area,
+                "ownership": ownership,
+            },
+        )
+        result.append(unit)
+    return result
+
+
+def _user(email: str, name: str, *, staff: bool = False) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": name, "is_staff": staff, "is_superuser": staff}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _role(user: User, kind: str, *, units=(), areas=(), **attach) -> Role:
+    role, _ = Role.objects.get_or_create(user=user, kind=kind, **attach)
+    if units:
+        role.units.set(units)
+    if areas:
+        role.areas.set(areas)
+    return role
+
+
+def seed_organisation(rng: random.Random) -> DemoOrganisation:
+    municipalities = []
+    for name, number, areas in MUNICIPALITIES:
+        municipality, _ = Municipality.objects.get_or_create(number=number, defaults={"name": name})
+        for area in areas:
+            Area.objects.get_or_create(municipality=municipality, name=area)
+        municipalities.append(municipality)
+    office, _ = PPTOffice.objects.get_or_create(name="PPT for Solvik og Bergtun")
+    office.municipalities.set(municipalities)
+    units = _units(municipalities, rng)
+    solvik, bergtun = municipalities
+    by_name = {u.name: u for u in units}
+    nord_sor = list(solvik.areas.filter(name__in=["Nord", "Sør"]))
+
+    org = DemoOrganisation(office=office, municipalities=municipalities, units=units)
+    users = org.users
+    users["advisor"] = _user("radgiver@demo.no", "Ragnhild Rådgiver")
+    _role(users["advisor"], Role.Kind.ADVISOR, ppt_office=office, areas=nord_sor)
+    users["advisor2"] = _user("radgiver2@demo.no", "Petter Pedersen")
+    _role(users["advisor2"], Role.Kind.ADVISOR, ppt_office=office)
+    users["unit_head"] = _user("styrer@demo.no", "Siri Styrer")
+    _role(users["unit_head"], Role.Kind.UNIT_HEAD, units=[by_name["Solsikken barnehage"]])
+    users["unit_head_b"] = _user("styrer2@demo.no", "Bjørn Bakke")
+    _role(users["unit_head_b"], Role.Kind.UNIT_HEAD, units=[by_name["Blåbærtoppen barnehage"]])
+    users["special_educator"] = _user("spesialpedagog@demo.no", "Sara Spesialpedagog")
+    _role(users["special_educator"], Role.Kind.SPECIAL_EDUCATOR, municipality=solvik)
+    users["office"] = _user("barnehagekontoret@demo.no", "Kari Kontor")
+    _role(users["office"], Role.Kind.OFFICE, municipality=solvik, unit_kind=Unit.Kind.KINDERGARTEN)
+    users["director"] = _user("kommunalsjef@demo.no", "Dag Direktør")
+    _role(users["director"], Role.Kind.DIRECTOR, municipality=solvik)
+    users["admin"] = _user("admin@demo.no", "Anne Admin", staff=True)
+    _role(users["admin"], Role.Kind.ADMIN, municipality=solvik)
+    users["other_office"] = _user("bergtun@demo.no", "Ola Bergtun")
+    _role(users["other_office"], Role.Kind.OFFICE, municipality=bergtun)
+    return org

@@ -1,0 +1,91 @@
+"""Personas shared by the suite (STYLE.md): one municipality with two areas, a PPT office
+serving it, units A (area north) and B (area south), and one person per role; plus a person
+of another municipality who must see nothing of the first."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from teams.models import Role, Unit
+from tests.factories import (
+    AreaFactory,
+    MunicipalityFactory,
+    PPTOfficeFactory,
+    RoleFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+PASSWORD = "riktig-passord-123"
+
+
+@dataclass
+class World:
+    municipality: object
+    other_municipality: object
+    north: object
+    south: object
+    unit_a: object
+    unit_b: object
+    school: object
+    other_unit: object
+    office_ppt: object
+    advisor: object
+    advisor_south: object
+    styrer_a: object
+    styrer_b: object
+    office: object
+    director: object
+    admin: object
+    special_educator: object
+    outsider: object
+    no_roles: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    municipality = MunicipalityFactory(name="Solvik", number="9901")
+    other = MunicipalityFactory(name="Bergtun", number="9902")
+    north = AreaFactory(municipality=municipality, name="Nord")
+    south = AreaFactory(municipality=municipality, name="Sør")
+    other_area = AreaFactory(municipality=other, name="Sentrum")
+    unit_a = UnitFactory(name="Barnehage A", area=north)
+    unit_b = UnitFactory(name="Barnehage B", area=south)
+    school = UnitFactory(name="Skole S", area=north, kind=Unit.Kind.SCHOOL)
+    other_unit = UnitFactory(name="Bergtun barnehage", area=other_area)
+    ppt = PPTOfficeFactory(name="PPT Solvik", municipalities=[municipality])
+    other_ppt = PPTOfficeFactory(name="PPT Bergtun", municipalities=[other])
+
+    def person(email, kind, **attach):
+        user = UserFactory(email=email, full_name=email.split("@")[0].title())
+        RoleFactory(user=user, kind=kind, **attach)
+        return user
+
+    return World(
+        municipality=municipality,
+        other_municipality=other,
+        north=north,
+        south=south,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        school=school,
+        other_unit=other_unit,
+        office_ppt=ppt,
+        advisor=person("alice@test.no", Role.Kind.ADVISOR, ppt_office=ppt),
+        advisor_south=person("arne@test.no", Role.Kind.ADVISOR, ppt_office=ppt, areas=[south]),
+        styrer_a=person("bob@test.no", Role.Kind.UNIT_HEAD, units=[unit_a]),
+        styrer_b=person("berit@test.no", Role.Kind.UNIT_HEAD, units=[unit_b]),
+        office=person(
+            "charlie@test.no",
+            Role.Kind.OFFICE,
+            municipality=municipality,
+            unit_kind=Unit.Kind.KINDERGARTEN,
+        ),
+        director=person("dina@test.no", Role.Kind.DIRECTOR, municipality=municipality),
+        admin=person("adam@test.no", Role.Kind.ADMIN, municipality=municipality),
+        special_educator=person(
+            "sara@test.no", Role.Kind.SPECIAL_EDUCATOR, municipality=municipality
+        ),
+        outsider=person("olga@test.no", Role.Kind.ADVISOR, ppt_office=other_ppt),
+        no_roles=UserFactory(email="nobody@test.no", full_name="Nobody"),
+    )

@@ -1,0 +1,88 @@
+"""factory_boy factories that keep related objects consistent (a unit's area belongs to the
+unit's municipality, a role points at what its kind needs)."""
+
+import factory
+from stdnum.no import orgnr
+
+from teams.models import Area, Municipality, PPTOffice, Role, Unit, User
+
+
+def _org_number(n: int) -> str:
+    for k in range(1000):
+        for last in range(10):
+            candidate = f"8{n:04d}{k:03d}{last}"
+            if orgnr.is_valid(candidate):
+                return candidate
+    raise ValueError(n)
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["number"]
+
+    name = factory.Sequence(lambda n: f"Testkommune {n}")
+    number = factory.Sequence(lambda n: f"{8000 + n:04d}")
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Område {n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"Testbarnehage {n}")
+    kind = Unit.Kind.KINDERGARTEN
+    ownership = Unit.Ownership.MUNICIPAL
+    org_number = factory.Sequence(_org_number)
+    area = factory.SubFactory(AreaFactory)
+    municipality = factory.SelfAttribute("area.municipality")
+
+
+class PPTOfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PPTOffice
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"PPT {n}")
+
+    @factory.post_generation
+    def municipalities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.municipalities.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@test.no")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password("riktig-passord-123")
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    kind = Role.Kind.OFFICE
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.units.set(extracted)
+
+    @factory.post_generation
+    def areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.areas.set(extracted)
