@@ -72,7 +72,11 @@ def visible_municipalities(user, *, roles: tuple[str, ...] | None = None) -> Que
         if roles is not None and role.kind not in roles:
             continue
         if role.kind == Role.Kind.ADVISOR:
-            ids.update(m.pk for m in role.ppt_office.municipalities.all())
+            areas = role.areas.all()
+            if areas:
+                ids.update(a.municipality_id for a in areas)
+            else:
+                ids.update(m.pk for m in role.ppt_office.municipalities.all())
         elif role.kind == Role.Kind.UNIT_HEAD:
             ids.update(u.municipality_id for u in role.units.all())
         elif role.municipality_id:

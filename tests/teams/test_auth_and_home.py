@@ -90,3 +90,9 @@ def test_dates_are_shown_as_day_month_year(settings):
         with translation.override(language):
             assert formats.date_format(date(2026, 11, 25), "SHORT_DATE_FORMAT") == "25.11.2026"
             assert formats.date_format(date(2026, 11, 25)) == "25.11.2026"
+
+
+def test_an_english_browser_still_gets_norwegian_until_the_user_switches(client, world):
+    client.force_login(world.office)
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="nb"' in response.text

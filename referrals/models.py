@@ -1,0 +1,366 @@
+"""Everything that names a child: Child, Guardian, Referral (the case), Consent, Pause,
+Assessment (sakkyndig vurdering), the case journal and attachments.
+
+State changes go through referrals/services.py only; views never set ``status``.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from referrals.idnumber import mask
+from referrals.querysets import ReferralQuerySet
+from teams.models import Municipality, Unit
+
+
+class Versioned(models.Model):
+    """Optimistic locking: every edit names the version it started from (services check it)."""
+
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Child(Versioned):
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Jente")
+        MALE = "male", _("Gutt")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="children", verbose_name=_("kommune")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="children", null=True, blank=True,
+        verbose_name=_("barnehage/skole nå"),
+    )
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    id_number = models.CharField(_("fødselsnummer"), max_length=11)
+    birth_date = models.DateField(_("fødselsdato"))
+    sex = models.CharField(_("kjønn (registrert)"), max_length=10, choices=Sex.choices)
+    mother_tongue = models.CharField(_("morsmål"), max_length=60, default="norsk")
+    needs_interpreter = models.BooleanField(_("trenger tolk"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("barn")
+        verbose_name_plural = _("barn")
+        constraints = [
+            # services.child_find_or_register: a child already registered in the
+            # municipality is found, never registered twice.
+            models.UniqueConstraint(fields=["municipality", "id_number"], name="child_unique_id_number"),
+        ]
+        indexes = [
+            # caseload search by name
+            models.Index(fields=["last_name", "first_name"], name="child_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask(self.id_number)
+
+
+class Guardian(Versioned):
+    class Relation(models.TextChoices):
+        MOTHER = "mother", _("Mor")
+        FATHER = "father", _("Far")
+        CO_MOTHER = "co_mother", _("Medmor")
+        FOSTER = "foster", _("Fosterforelder")
+        OTHER = "other", _("Annen verge")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("navn"), max_length=150)
+    relation = models.CharField(_("relasjon"), max_length=20, choices=Relation.choices)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    parental_responsibility = models.BooleanField(_("har foreldreansvar"), default=True)
+    lives_with_child = models.BooleanField(_("barnet bor hos"), default=True)
+    needs_interpreter = models.BooleanField(_("trenger tolk"), default=False)
+    language = models.CharField(_("språk"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("foresatt")
+        verbose_name_plural = _("foresatte")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Referral(Versioned):
+    """The case (PPT-sak): from the referral to a completed sakkyndig vurdering and beyond."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        AWAITING_CONSENT = "awaiting_consent", _("Venter på samtykke")
+        RECEIVED = "received", _("Mottatt")
+        ASSESSING = "assessing", _("Utredning pågår")
+        ASSESSED = "assessed", _("Sakkyndig vurdering ferdig")
+        DECIDED = "decided", _("Vedtak fattet")
+        APPEALED = "appealed", _("Klage")
+        HELP_STARTED = "help_started", _("Hjelpen er i gang")
+        CLOSED = "closed", _("Avsluttet")
+        WITHDRAWN = "withdrawn", _("Trukket")
+
+    OPEN_STATUSES = [
+        Status.DRAFT, Status.AWAITING_CONSENT, Status.RECEIVED, Status.ASSESSING,
+        Status.ASSESSED, Status.DECIDED, Status.APPEALED,
+    ]
+
+    class Priority(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("Høy")
+        URGENT = "urgent", _("Haster")
+
+    class Service(models.TextChoices):
+        ASSESSMENT = "assessment", _("Sakkyndig vurdering")
+        GUIDANCE = "guidance", _("Veiledning")
+        SPEECH = "speech", _("Logoped")
+        OTHER = "other", _("Annet")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referrals")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("henvisende enhet")
+    )
+    # Copied from the unit: scoping and the director's figures filter on it without a join.
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="assigned_referrals", verbose_name=_("PP-rådgiver"),
+    )
+    priority = models.CharField(
+        _("prioritet"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    is_repeat = models.BooleanField(_("gjentatt henvisning"), default=False)
+    services = models.JSONField(_("hva PPT blir bedt om"), default=list)
+    services_other = models.CharField(_("annet, beskriv"), max_length=200, blank=True)
+    concern = models.TextField(_("bekymringen, med henviserens ord"))
+    tried = models.TextField(_("hva er prøvd, og med hvilken effekt"), blank=True)
+    # Pedagogisk rapport, under the headings kindergartens use (DOMAIN.md § 3.4).
+    report_play = models.TextField(_("allmenn fungering og lek"), blank=True)
+    report_social = models.TextField(_("sosial og emosjonell fungering"), blank=True)
+    report_language = models.TextField(_("kommunikasjon og språk"), blank=True)
+    report_motor = models.TextField(_("syn, hørsel og motorikk"), blank=True)
+    report_attention = models.TextField(_("selvstendighet og oppmerksomhet"), blank=True)
+    report_frame = models.TextField(_("rammefaktorer (gruppe, bemanning)"), blank=True)
+    report_measures = models.TextField(_("tiltak som er prøvd og effekten av dem"), blank=True)
+    received_on = models.DateField(_("henvisning mottatt"), null=True, blank=True)
+    consent_on = models.DateField(_("samtykke mottatt"), null=True, blank=True)
+    # T0, the start of the clock: the later of received_on and consent_on (DESIGN).
+    t0 = models.DateField(_("fristene løper fra"), null=True, blank=True)
+    assessed_on = models.DateField(_("sakkyndig vurdering ferdig"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("grunn til at saken er trukket"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("henvisning")
+        verbose_name_plural = _("henvisninger")
+        indexes = [
+            # caseload lists: open cases of some units, newest first
+            models.Index(fields=["unit", "status"], name="referral_unit_status"),
+            # advisor's own cases
+            models.Index(fields=["advisor", "status"], name="referral_advisor_status"),
+            models.Index(fields=["municipality", "status"], name="referral_municipality_status"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Sak %(pk)s") % {"pk": self.pk}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def reference(self) -> str:
+        return f"PPT-{self.pk:06d}"
+
+    def services_display(self) -> list[str]:
+        labels = dict(self.Service.choices)
+        return [str(labels.get(s, s)) for s in self.services]
+
+    @cached_property
+    def open_pause(self):
+        return next((p for p in self.pauses.all() if p.ended_on is None), None)
+
+
+class Consent(models.Model):
+    """Which guardian consented to what, and when (barnehageloven § 32 first para.)."""
+
+    class Purpose(models.TextChoices):
+        ASSESSMENT = "assessment", _("Sakkyndig vurdering")
+        DECISION = "decision", _("Vedtak om hjelp")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="consents")
+    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(_("samtykke til"), max_length=20, choices=Purpose.choices)
+    given_on = models.DateField(_("gitt dato"))
+    withdrawn_on = models.DateField(_("trukket dato"), null=True, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["given_on", "pk"]
+        verbose_name = _("samtykke")
+        verbose_name_plural = _("samtykker")
+        constraints = [
+            # services.consent_register: one standing consent per guardian and purpose; a
+            # second click (or tab) cannot register it twice.
+            models.UniqueConstraint(
+                fields=["referral", "guardian", "purpose"],
+                condition=models.Q(withdrawn_on__isnull=True),
+                name="consent_one_standing_per_guardian_purpose",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian}: {self.get_purpose_display()}"
+
+
+class Pause(models.Model):
+    """A pause of the case with a reason; paused days extend unmet deadlines."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="pauses")
+    started_on = models.DateField(_("fra"))
+    ended_on = models.DateField(_("til"), null=True, blank=True)
+    reason = models.CharField(_("grunn"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            # services.referral_pause: at most one open pause per case
+            models.UniqueConstraint(
+                fields=["referral"], condition=models.Q(ended_on__isnull=True), name="pause_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
+
+    def days(self, today) -> int:
+        return ((self.ended_on or today) - self.started_on).days
+
+
+class Assessment(Versioned):
+    """Sakkyndig vurdering with the content barnehageloven § 34 requires."""
+
+    class Organisation(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individuelt")
+        GROUP = "group", _("I gruppe")
+        INSIDE_GROUP = "inside_group", _("Innenfor barnets gruppe")
+        OUTSIDE_GROUP = "outside_group", _("Utenfor barnets gruppe")
+
+    class Competence(models.TextChoices):
+        SPECIAL_EDUCATOR = "special_educator", _("Spesialpedagog")
+        PEDAGOGUE = "pedagogue", _("Barnehagelærer/pedagog")
+        SPEECH_THERAPIST = "speech_therapist", _("Logoped")
+        OTHER = "other", _("Annen fagperson")
+
+    class Conclusion(models.TextChoices):
+        NEEDS_HELP = "needs_help", _("Barnet har behov for spesialpedagogisk hjelp")
+        NO_NEED = "no_need", _("Barnet har ikke behov for spesialpedagogisk hjelp")
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="assessment")
+    development = models.TextField(_("barnets utvikling og vansker"), blank=True)
+    goals = models.TextField(_("realistiske mål for utvikling og læring"), blank=True)
+    kind_of_help = models.TextField(_("hva slags hjelp som gir god utvikling"), blank=True)
+    organisation = models.CharField(
+        _("organisering"), max_length=20, choices=Organisation.choices, blank=True
+    )
+    recommended_hours = models.DecimalField(
+        _("anbefalte timer per uke"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    competence = models.CharField(
+        _("kompetanse hos den som gir hjelpen"), max_length=20, choices=Competence.choices, blank=True
+    )
+    assistant_needed = models.BooleanField(_("behov for assistent"), default=False)
+    child_views = models.TextField(_("barnets egne synspunkter"), blank=True)
+    guardian_views = models.TextField(_("foresattes synspunkter og hvordan de er vektlagt"), blank=True)
+    conclusion = models.CharField(_("konklusjon"), max_length=20, choices=Conclusion.choices, blank=True)
+    completed_on = models.DateField(_("ferdigstilt"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("sakkyndig vurdering")
+        verbose_name_plural = _("sakkyndige vurderinger")
+
+    def __str__(self) -> str:
+        return str(_("Sakkyndig vurdering"))
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_on is not None
+
+
+class CaseEvent(models.Model):
+    """The case journal: one row per thing that happened, who did it and when."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # the case page's timeline, newest first
+            models.Index(fields=["referral", "-at"], name="caseevent_referral_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # Never the uploaded name on disk: it may carry a child's name or identity number.
+    return f"attachments/{instance.referral_id}/{uuid.uuid4().hex}"
+
+
+attachment_storage = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+
+
+class Attachment(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, storage=attachment_storage)
+    title = models.CharField(_("tittel"), max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("vedlegg")
+        verbose_name_plural = _("vedlegg")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,13 @@
+from django.db import models
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=self.model.OPEN_STATUSES)
+
+    def for_units(self, unit_ids):
+        return self.filter(unit_id__in=unit_ids)
+
+    def with_list_data(self):
+        """What a caseload row shows, in one query."""
+        return self.select_related("child", "unit", "advisor")
