@@ -5,6 +5,7 @@ start-up with ImproperlyConfigured (config/env.py).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -146,11 +147,24 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- E-mail
+# --- E-mail, as Django 6.1's MAILERS (the EMAIL_* settings are deprecated).
 _email = read_email("EMAIL_URL", "consolemail://")
-if _email.get("EMAIL_FILE_PATH"):
-    _email["EMAIL_FILE_PATH"] = str((BASE_DIR / _email["EMAIL_FILE_PATH"]).resolve())
-vars().update(_email)
+_mail_options: dict = {}
+if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # filemail://var/mail (relative to the project) or filemail:///srv/rimelig/mail
+    _parts = urlsplit(env.str("EMAIL_URL"))
+    _mail_options["file_path"] = str((BASE_DIR / (_parts.netloc + _parts.path)).resolve())
+elif _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": _email.get("EMAIL_HOST") or "localhost",
+        "port": int(_email.get("EMAIL_PORT") or 25),
+        "username": _email.get("EMAIL_HOST_USER") or "",
+        "password": _email.get("EMAIL_HOST_PASSWORD") or "",
+        "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+        "timeout": read_int("EMAIL_TIMEOUT", 20, minimum=1),
+    }
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rimelig <ikke-svar@rimelig.local>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -86,3 +86,57 @@ class RoleFactory(factory.django.DjangoModelFactory):
     def areas(self, create, extracted, **kwargs):
         if create and extracted:
             self.areas.set(extracted)
+
+
+# --- children and cases ----------------------------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+import random as _random  # noqa: E402
+
+from referrals import idnumber as _idnumber  # noqa: E402
+from referrals.models import Child, Guardian, Referral  # noqa: E402
+
+_rng = _random.Random(7)
+
+
+def _synthetic_number(birth_date):
+    return _idnumber.generate_synthetic(birth_date, _rng)
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    unit = factory.SubFactory(UnitFactory)
+    municipality = factory.SelfAttribute("unit.municipality")
+    first_name = factory.Sequence(lambda n: f"Barn{n}")
+    last_name = "Testesen"
+    birth_date = factory.Sequence(lambda n: _dt.date(2021, 1, 1) + _dt.timedelta(days=n % 900))
+    id_number = factory.LazyAttribute(lambda o: _synthetic_number(o.birth_date))
+    sex = Child.Sex.FEMALE
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardian
+
+    child = factory.SubFactory(ChildFactory)
+    name = factory.Sequence(lambda n: f"Forelder {n}")
+    relation = Guardian.Relation.MOTHER
+    phone = "99999999"
+    parental_responsibility = True
+    lives_with_child = True
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A draft referral of a child in the child's unit; pass status/dates for later states."""
+
+    class Meta:
+        model = Referral
+
+    child = factory.SubFactory(ChildFactory)
+    unit = factory.SelfAttribute("child.unit")
+    municipality = factory.SelfAttribute("child.municipality")
+    concern = "Barnet snakker lite og trekker seg unna lek."
+    services = ["assessment"]
+    created_by = factory.SubFactory(UserFactory)

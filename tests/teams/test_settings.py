@@ -62,3 +62,20 @@ def test_debug_mode_has_demo_defaults(monkeypatch):
     s = load(monkeypatch, DEBUG="1", SECRET_KEY=None, ALLOWED_HOSTS=None)
     assert s["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
     assert s["ALLOW_SYNTHETIC_ID_NUMBERS"] is True
+
+
+def test_email_url_becomes_the_default_mailer(monkeypatch):
+    s = load(monkeypatch, EMAIL_URL="smtp+tls://rimelig:hemmelig@mail.kommune.no:587")
+    mailer = s["MAILERS"]["default"]
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"]["host"] == "mail.kommune.no"
+    assert mailer["OPTIONS"]["port"] == 587
+    assert mailer["OPTIONS"]["use_tls"] is True
+    assert mailer["OPTIONS"]["password"] == "hemmelig"
+
+
+def test_filemail_writes_under_the_project_or_an_absolute_path(monkeypatch):
+    s = load(monkeypatch, EMAIL_URL="filemail://var/mail")
+    assert s["MAILERS"]["default"]["OPTIONS"]["file_path"].endswith("/var/mail")
+    s = load(monkeypatch, EMAIL_URL="filemail:///srv/rimelig/mail")
+    assert s["MAILERS"]["default"]["OPTIONS"]["file_path"] == "/srv/rimelig/mail"

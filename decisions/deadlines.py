@@ -1,0 +1,190 @@
+"""The rimelig-tid rules: one pure function from a case's facts and the municipality's policy
+to its deadlines. No database, no clock: ``today`` is an argument, so every rule is testable
+on real calendar dates.
+
+Rules (DESIGN.md "The case and its clock", DOMAIN.md § 2):
+- each deadline runs from an anchor (T0, the decision, its start or end, help start) plus a
+  number of months and days from the policy;
+- month arithmetic clamps to the month's end (31.01 + 1 month = 28.02, or 29.02 in a leap year);
+- a due date on a Saturday, Sunday or Norwegian public holiday moves to the next working day;
+- paused days (pauses that began on or after the anchor, while the deadline was unmet) extend
+  the due date; while a pause is open the deadline is paused and is not flagged;
+- a deadline is met on the date its event happened; met late by (met_on − due) days.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import lru_cache
+
+import holidays
+
+
+class Kind(StrEnum):
+    PROVISIONAL_REPLY = "provisional_reply"
+    ASSESSMENT = "assessment"
+    DECISION = "decision"
+    HELP_START = "help_start"
+    RENEWAL = "renewal"
+    ANNUAL_REPORT = "annual_report"
+
+
+class State(StrEnum):
+    OK = "ok"
+    APPROACHING = "approaching"
+    OVERDUE = "overdue"
+    MET = "met"
+    MET_LATE = "met_late"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of deadline as a municipality's policy sets it (DeadlinePolicy rows)."""
+
+    kind: Kind
+    months: int = 0
+    days: int = 0
+    warning_days: int = 14
+    active: bool = True
+
+
+# DESIGN.md's defaults; the legal references are stored with the policy rows.
+DEFAULT_RULES: dict[Kind, Rule] = {
+    Kind.PROVISIONAL_REPLY: Rule(Kind.PROVISIONAL_REPLY, months=1),
+    Kind.ASSESSMENT: Rule(Kind.ASSESSMENT, months=2),
+    Kind.DECISION: Rule(Kind.DECISION, months=3),
+    Kind.HELP_START: Rule(Kind.HELP_START, days=14),
+    Kind.RENEWAL: Rule(Kind.RENEWAL, months=-3, warning_days=30),
+    Kind.ANNUAL_REPORT: Rule(Kind.ANNUAL_REPORT, months=12, warning_days=30),
+}
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the clock needs to know of a case; built from the database by decisions.services."""
+
+    t0: date | None = None
+    provisional_reply_on: date | None = None
+    assessed_on: date | None = None
+    decided_on: date | None = None
+    decision_refused: bool = False
+    help_from: date | None = None  # the decision's start date
+    help_until: date | None = None  # the decision's end date
+    help_started_on: date | None = None
+    renewal_received_on: date | None = None
+    annual_report_on: date | None = None
+    pauses: tuple[tuple[date, date | None], ...] = ()
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: Kind
+    due_on: date
+    met_on: date | None = None
+    paused_days: int = 0
+    paused: bool = False
+    warning_days: int = 14
+
+
+@dataclass(frozen=True)
+class Status:
+    state: State
+    days: int = field(default=0)  # days left (ok/approaching), late (overdue/met_late)
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.Norway(years=year).keys())
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months, clamped to the month's end: 31.01 + 1 month = 28.02 (29.02)."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def paused_days(pauses, since: date, until: date | None, today: date) -> tuple[int, bool]:
+    """Days paused from ``since`` until the deadline was met (or today), and whether a pause
+    is open now. A pause that began before the anchor does not move this deadline."""
+    total, open_now = 0, False
+    for start, end in pauses:
+        if start < since or (until is not None and start >= until):
+            continue
+        stop = end or today
+        if until is not None:
+            stop = min(stop, until)
+        total += max(0, (stop - start).days)
+        if end is None and until is None:
+            open_now = True
+    return total, open_now
+
+
+def _due(kind: Kind, anchor: date, rule: Rule, met_on, facts: CaseFacts, today: date) -> Due:
+    raw = add_months(anchor, rule.months) + timedelta(days=rule.days)
+    days, paused = paused_days(facts.pauses, anchor, met_on, today)
+    due = next_working_day(raw + timedelta(days=days))
+    return Due(kind, due, met_on, days, paused and met_on is None, rule.warning_days)
+
+
+def compute_deadlines(facts: CaseFacts, rules: dict[Kind, Rule], today: date) -> list[Due]:
+    """Every deadline the case has now. A case without T0 (not yet received) has none."""
+    if facts.t0 is None:
+        return []
+    result = []
+
+    def add(kind: Kind, anchor: date | None, met_on: date | None) -> None:
+        rule = rules.get(kind)
+        if rule is None or not rule.active or anchor is None:
+            return
+        if facts.closed and met_on is None:
+            return  # a closed or withdrawn case has no open deadlines
+        result.append(_due(kind, anchor, rule, met_on, facts, today))
+
+    # forvaltningsloven § 11 a: a provisional reply, unless the decision came first.
+    replied = [d for d in (facts.provisional_reply_on, facts.decided_on) if d]
+    add(Kind.PROVISIONAL_REPLY, facts.t0, min(replied) if replied else None)
+    add(Kind.ASSESSMENT, facts.t0, facts.assessed_on)
+    add(Kind.DECISION, facts.t0, facts.decided_on)
+    if facts.decided_on and not facts.decision_refused:
+        if facts.help_from:
+            # The decision's own start date is the deadline; the policy's days do not apply.
+            start_rule = rules.get(Kind.HELP_START)
+            if start_rule and start_rule.active:
+                rule = Rule(Kind.HELP_START, warning_days=start_rule.warning_days)
+                if not (facts.closed and facts.help_started_on is None):
+                    result.append(_due(Kind.HELP_START, max(facts.help_from, facts.decided_on),
+                                       rule, facts.help_started_on, facts, today))
+        else:
+            add(Kind.HELP_START, facts.decided_on, facts.help_started_on)
+        add(Kind.RENEWAL, facts.help_until, facts.renewal_received_on)
+        add(Kind.ANNUAL_REPORT, facts.help_started_on, facts.annual_report_on)
+    return result
+
+
+def status_of(due: Due, today: date) -> Status:
+    if due.met_on is not None:
+        late = (due.met_on - due.due_on).days
+        return Status(State.MET_LATE, late) if late > 0 else Status(State.MET, 0)
+    if due.paused:
+        return Status(State.PAUSED, (due.due_on - today).days)
+    left = (due.due_on - today).days
+    if left < 0:
+        return Status(State.OVERDUE, -left)
+    if left <= due.warning_days:
+        return Status(State.APPROACHING, left)
+    return Status(State.OK, left)

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from referrals.views import attachments, case, caseload, registration
+
+app_name = "referrals"
+
+urlpatterns = [
+    # caseloads
+    path("saker/", caseload.caseload, name="caseload"),
+    path("min-enhet/", caseload.unit_caseload, name="unit_caseload"),
+    # children, guardians, referrals, consent
+    path("barn/ny/", registration.child_new, name="child_new"),
+    path("barn/<int:pk>/", registration.child_detail, name="child_detail"),
+    path("barn/<int:pk>/endre/", registration.child_edit, name="child_edit"),
+    path("barn/<int:pk>/foresatte/ny/", registration.guardian_new, name="guardian_new"),
+    path("foresatte/<int:pk>/endre/", registration.guardian_edit, name="guardian_edit"),
+    path("barn/<int:pk>/henvisning/ny/", registration.referral_new, name="referral_new"),
+    path("saker/<int:pk>/endre/", registration.referral_edit, name="referral_edit"),
+    path("saker/<int:pk>/samtykke/ny/", registration.consent_new, name="consent_new"),
+    path(
+        "saker/<int:pk>/samtykke/<int:consent_pk>/trekk/",
+        registration.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    # the case page, its transitions and the assessment
+    path("saker/<int:pk>/", case.case_detail, name="case_detail"),
+    path("saker/<int:pk>/handling/<slug:action>/", case.case_transition, name="case_transition"),
+    path("saker/<int:pk>/vurdering/", case.assessment_edit, name="assessment_edit"),
+    # attachments
+    path("saker/<int:pk>/vedlegg/ny/", attachments.attachment_upload, name="attachment_upload"),
+    path(
+        "saker/<int:pk>/vedlegg/<int:attachment_pk>/",
+        attachments.attachment_download,
+        name="attachment_download",
+    ),
+]
