@@ -8,6 +8,7 @@ loses nothing; every task must therefore be safe to run twice. Retries are bound
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -26,7 +27,14 @@ app.conf.update(
     task_ignore_result=True,
     timezone="Europe/Oslo",
     enable_utc=True,
-    # The flagging job is added here by the rimelig-tid work (decisions.tasks.flag_deadlines).
-    beat_schedule={},
+    beat_schedule={
+        # Every morning at 06:00 Oslo time: flag the cases nearing or past a deadline.
+        "flag-deadlines": {"task": "decisions.flag_deadlines", "schedule": crontab(hour=6, minute=0)},
+        # Deliver what is pending (a broker or mail server that was down), sweep stuck rows.
+        "send-pending-notifications": {
+            "task": "decisions.send_pending_notifications",
+            "schedule": 300.0,
+        },
+    },
 )
 app.autodiscover_tasks()

@@ -457,3 +457,27 @@ def referral_resume(*, referral_id: int, ended_on: date, actor) -> Pause:
                       detail={"days": pause.days(ended_on)})
     _announce(referral, "referral.resumed")
     return pause
+
+
+# --- the part of the state machine that decisions/ drives ----------------------------------------
+
+DECISION_MOVES = {
+    # barnehageloven § 34: the sakkyndig vurdering must exist before the municipality decides.
+    S.DECIDED: {S.ASSESSED, S.APPEALED},
+    S.APPEALED: {S.DECIDED, S.HELP_STARTED},
+    S.HELP_STARTED: {S.DECIDED, S.APPEALED},
+    S.CLOSED: {S.DECIDED, S.HELP_STARTED},
+}
+
+
+def referral_lock(referral_id: int) -> Referral:
+    """Lock a case row for a decisions/ service (call inside its transaction)."""
+    return _lock_referral(referral_id)
+
+
+def referral_move(*, referral: Referral, to: str, actor, action: str, fields=(),
+                  detail=None) -> Referral:
+    """Move a case locked with referral_lock along the moves decisions/ owns (vedtak, klage,
+    hjelp startet, avsluttet); the journal and case_changed as for every other move."""
+    _require(referral, *DECISION_MOVES[to])
+    return _move(referral, to, actor=actor, action=action, fields=fields, detail=detail)

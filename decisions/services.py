@@ -1,0 +1,303 @@
+"""Writes of the decision-making app: the clock (deadline rows), provisional replies,
+decisions, appeals and help start. Same pattern as referrals/services.py: atomic, lock the case,
+check the state, journal, announce."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from decisions import deadlines as rules
+from decisions.models import (
+    Appeal,
+    Deadline,
+    DeadlinePolicy,
+    Decision,
+    Notification,
+    ProvisionalReply,
+)
+from referrals.models import Referral
+from referrals.services import (
+    CaseError,
+    TransitionError,
+    case_event_record,
+    decision_consent_given,
+    referral_lock,
+    referral_move,
+)
+from referrals.signals import case_changed
+
+S = Referral.Status
+
+LEGAL_REFERENCES = {
+    rules.Kind.PROVISIONAL_REPLY: "Forvaltningsloven § 11 a: foreløpig svar når saken ikke kan avgjøres innen en måned.",
+    rules.Kind.ASSESSMENT: "Praksis: sakkyndig vurdering innen to måneder gir kommunen en måned til vedtak.",
+    rules.Kind.DECISION: "Udir: mer enn om lag tre måneder fra henvendelse til vedtak kan være for lang tid.",
+    rules.Kind.HELP_START: "Vedtakets startdato, ellers to uker etter vedtak: hjelpen skal gis innen rimelig tid.",
+    rules.Kind.RENEWAL: "Sivilombudet: vurder fortsatt behov i god tid før vedtaket løper ut.",
+    rules.Kind.ANNUAL_REPORT: "Barnehageloven § 32 tredje ledd: årlig rapport om hjelpen og barnets utvikling.",
+}
+
+
+# --- the clock -----------------------------------------------------------------------------------
+
+
+def policy_rules(municipality_id: int) -> dict[rules.Kind, rules.Rule]:
+    """The municipality's rules, falling back to DESIGN.md's defaults for kinds it has not set."""
+    result = dict(rules.DEFAULT_RULES)
+    for p in DeadlinePolicy.objects.filter(municipality_id=municipality_id):
+        kind = rules.Kind(p.kind)
+        result[kind] = rules.Rule(kind, p.months, p.days, p.warning_days, p.active)
+    return result
+
+
+def deadline_policy_ensure_defaults(municipality) -> None:
+    """Create the default rule rows (with legal references) a municipality's admin can edit."""
+    for kind, rule in rules.DEFAULT_RULES.items():
+        DeadlinePolicy.objects.get_or_create(
+            municipality=municipality, kind=kind,
+            defaults={"months": rule.months, "days": rule.days, "warning_days": rule.warning_days,
+                      "legal_reference": LEGAL_REFERENCES[kind]},
+        )
+
+
+def current_decision(referral: Referral) -> Decision | None:
+    return next((d for d in referral.decisions.all() if not d.superseded), None)
+
+
+def case_facts(referral: Referral) -> rules.CaseFacts:
+    decision = current_decision(referral)
+    replies = [r.sent_on for r in referral.provisional_replies.all()]
+    first_decision = min((d.decided_on for d in referral.decisions.all()), default=None)
+    return rules.CaseFacts(
+        t0=referral.t0,
+        provisional_reply_on=min(replies) if replies else None,
+        assessed_on=referral.assessed_on,
+        decided_on=first_decision,
+        decision_refused=bool(decision and decision.outcome == Decision.Outcome.REFUSED),
+        help_from=decision.starts_on if decision else None,
+        help_until=decision.ends_on if decision else None,
+        help_started_on=decision.help_started_on if decision else None,
+        annual_report_on=decision.annual_report_on if decision else None,
+        pauses=tuple((p.started_on, p.ended_on) for p in referral.pauses.all()),
+        closed=referral.status in {S.WITHDRAWN, S.CLOSED},
+    )
+
+
+def deadlines_recompute(referral_id: int, *, today: date | None = None) -> list[Deadline]:
+    """Bring a case's Deadline rows in line with its facts; a deadline met or moved cancels its
+    pending notifications (the office is not told of what is no longer due)."""
+    today = today or timezone.localdate()
+    referral = Referral.objects.prefetch_related("pauses", "provisional_replies", "decisions").get(
+        pk=referral_id
+    )
+    wanted = {
+        d.kind: d
+        for d in rules.compute_deadlines(case_facts(referral), policy_rules(referral.municipality_id), today)
+    }
+    existing = {d.kind: d for d in Deadline.objects.select_for_update().filter(referral=referral)}
+    changed_ids = []
+    for kind, row in existing.items():
+        if kind not in wanted:
+            changed_ids.append(row.pk)
+            row.delete()
+    result = []
+    for kind, due in wanted.items():
+        values = {
+            "due_on": due.due_on, "met_on": due.met_on, "paused": due.paused,
+            "paused_days": due.paused_days, "warning_days": due.warning_days,
+            "warn_on": due.due_on - timedelta(days=due.warning_days),
+        }
+        row = existing.get(kind)
+        if row is None:
+            row = Deadline.objects.create(referral=referral, kind=kind, **values)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            if row.met_on != due.met_on or row.due_on != due.due_on or row.paused != due.paused:
+                changed_ids.append(row.pk)
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.save()
+        result.append(row)
+    if changed_ids:
+        notifications_cancel_stale(referral_id)
+    return result
+
+
+def notifications_cancel_stale(referral_id: int) -> int:
+    """Cancel pending notifications whose every flag is on a deadline no longer due."""
+    pending = Notification.objects.filter(
+        status=Notification.Status.PENDING, flags__deadline__referral_id=referral_id
+    ).distinct()
+    cancelled = 0
+    for notification in pending:
+        if not notification.flags.filter(deadline__met_on__isnull=True, deadline__paused=False).exists():
+            cancelled += Notification.objects.filter(
+                pk=notification.pk, status=Notification.Status.PENDING
+            ).update(status=Notification.Status.CANCELLED)
+    return cancelled
+
+
+@receiver(case_changed, dispatch_uid="decisions.recompute_deadlines")
+def _recompute_on_case_change(sender, referral, **kwargs):
+    """The one way decisions hears of a case's move (DESIGN.md): recompute its clock inside the
+    same transaction."""
+    deadlines_recompute(referral.pk)
+
+
+# --- provisional reply, decision, appeal, help -------------------------------------------------
+
+
+def _decidable(referral: Referral) -> None:
+    if referral.status in {S.WITHDRAWN, S.CLOSED, S.DRAFT}:
+        raise TransitionError(_("Saken er ikke åpen for dette."))
+
+
+@transaction.atomic
+def provisional_reply_register(*, referral_id: int, sent_on: date, reason: str,
+                               expected_decision_on: date, actor) -> ProvisionalReply:
+    referral = referral_lock(referral_id)
+    if referral.status not in {S.RECEIVED, S.ASSESSING, S.ASSESSED, S.AWAITING_CONSENT}:
+        raise TransitionError(_("Foreløpig svar gis før vedtaket er fattet."))
+    if sent_on > timezone.localdate():
+        raise CaseError(_("Datoen kan ikke være i fremtiden."), field="sent_on")
+    if expected_decision_on < sent_on:
+        raise CaseError(_("Forventet vedtaksdato må være etter at svaret ble sendt."),
+                        field="expected_decision_on")
+    reply = ProvisionalReply.objects.create(
+        referral=referral, sent_on=sent_on, reason=reason,
+        expected_decision_on=expected_decision_on, registered_by=actor,
+    )
+    case_event_record(referral=referral, actor=actor, action="provisional_reply.registered",
+                      detail={"sent_on": sent_on.strftime("%d.%m.%Y"),
+                              "expected": expected_decision_on.strftime("%d.%m.%Y")})
+    case_changed.send(sender=Referral, referral=referral, action="provisional_reply.registered")
+    return reply
+
+
+def deviations(assessment, *, hours, organisation, competence) -> list[str]:
+    """Where a decision departs from the sakkyndig vurdering (barnehageloven § 35: must be reasoned)."""
+    if assessment is None:
+        return []
+    result = []
+    if assessment.recommended_hours is not None and (hours or Decimal(0)) != assessment.recommended_hours:
+        result.append("hours_per_week")
+    if assessment.organisation and organisation and organisation != assessment.organisation:
+        result.append("organisation")
+    if assessment.competence and competence and competence != assessment.competence:
+        result.append("competence")
+    return result
+
+
+def _add_year(day: date) -> date:
+    return rules.add_months(day, 12) - timedelta(days=1)
+
+
+@transaction.atomic
+def decision_register(*, referral_id: int, actor, decided_on: date, outcome: str,
+                      hours_per_week=None, organisation: str = "", competence: str = "",
+                      assistant: bool = False, starts_on: date | None = None,
+                      ends_on: date | None = None, provider: str = "", provider_name: str = "",
+                      deviation_reason: str = "", reason: str = "") -> Decision:
+    """Register the vedtak: assessed (or appealed) → decided."""
+    referral = referral_lock(referral_id)
+    if referral.status not in {S.ASSESSED, S.APPEALED}:
+        raise TransitionError(
+            _("Vedtak kan fattes når den sakkyndige vurderingen er ferdig (saken er «%(s)s»).")
+            % {"s": referral.get_status_display()}
+        )
+    today = timezone.localdate()
+    if decided_on > today:
+        raise CaseError(_("Vedtaksdatoen kan ikke være i fremtiden."), field="decided_on")
+    refused = outcome == Decision.Outcome.REFUSED
+    if not refused:
+        if hours_per_week in (None, "") or Decimal(hours_per_week) <= 0:
+            raise CaseError(_("Oppgi timer per uke."), field="hours_per_week")
+        starts_on = starts_on or decided_on
+        ends_on = ends_on or _add_year(starts_on)
+        if ends_on <= starts_on:
+            raise CaseError(_("Sluttdatoen må være etter startdatoen."), field="ends_on")
+        departs = deviations(getattr(referral, "assessment", None), hours=Decimal(hours_per_week),
+                             organisation=organisation, competence=competence)
+        if departs and not deviation_reason.strip():
+            raise CaseError(
+                _("Vedtaket avviker fra den sakkyndige vurderingen. Begrunn avviket "
+                  "(barnehageloven § 35)."), field="deviation_reason")
+    else:
+        hours_per_week, starts_on, ends_on = None, None, None
+    referral.decisions.filter(superseded=False).update(superseded=True)
+    decision = Decision.objects.create(
+        referral=referral, decided_on=decided_on, decided_by=actor, outcome=outcome,
+        hours_per_week=hours_per_week, organisation=organisation, competence=competence,
+        assistant=assistant, starts_on=starts_on, ends_on=ends_on, provider=provider,
+        provider_name=provider_name, deviation_reason=deviation_reason, reason=reason,
+    )
+    referral_move(referral=referral, to=S.DECIDED, actor=actor, action="decision.registered",
+                  detail={"outcome": outcome, "decided_on": decided_on.strftime("%d.%m.%Y")})
+    return decision
+
+
+@transaction.atomic
+def help_start_register(*, referral_id: int, started_on: date, actor) -> Decision:
+    """Help has started: needs every guardian with parental responsibility to have consented."""
+    referral = referral_lock(referral_id)
+    decision = referral.decisions.select_for_update().filter(superseded=False).first()
+    if referral.status != S.DECIDED or decision is None:
+        raise TransitionError(_("Hjelpen kan registreres som startet når vedtaket er fattet."))
+    if decision.outcome == Decision.Outcome.REFUSED:
+        raise TransitionError(_("Vedtaket er et avslag; det er ingen hjelp å starte."))
+    if not decision_consent_given(referral):
+        raise CaseError(_("Alle med foreldreansvar må samtykke før hjelpen starter."))
+    if started_on > timezone.localdate() or started_on < decision.decided_on:
+        raise CaseError(_("Startdatoen må være mellom vedtaksdatoen og i dag."), field="started_on")
+    decision.help_started_on = started_on
+    decision.save(update_fields=["help_started_on"])
+    referral_move(referral=referral, to=S.HELP_STARTED, actor=actor, action="help.started",
+                  detail={"started_on": started_on.strftime("%d.%m.%Y")})
+    return decision
+
+
+def appeal_deadline(decision: Decision) -> date:
+    """Forvaltningsloven § 29: three weeks from the notice of the decision."""
+    return decision.decided_on + timedelta(weeks=3)
+
+
+@transaction.atomic
+def appeal_register(*, referral_id: int, received_on: date, actor, note: str = "") -> Appeal:
+    referral = referral_lock(referral_id)
+    decision = referral.decisions.filter(superseded=False).first()
+    if decision is None or referral.status not in {S.DECIDED, S.HELP_STARTED}:
+        raise TransitionError(_("Det er ikke noe vedtak å klage på."))
+    if received_on > timezone.localdate() or received_on < decision.decided_on:
+        raise CaseError(_("Datoen må være mellom vedtaksdatoen og i dag."), field="received_on")
+    appeal = Appeal.objects.create(decision=decision, received_on=received_on, note=note,
+                                   registered_by=actor)
+    referral_move(referral=referral, to=S.APPEALED, actor=actor, action="appeal.received",
+                  detail={"received_on": received_on.strftime("%d.%m.%Y"),
+                          "late": received_on > appeal_deadline(decision)})
+    return appeal
+
+
+@transaction.atomic
+def appeal_update(*, appeal_id: int, outcome: str, actor, sent_on: date | None = None,
+                  outcome_on: date | None = None) -> Appeal:
+    """Sent on to Statsforvalteren, or decided: upheld puts the case back to decided; reversed,
+    changed or remanded leaves it appealed until a new decision is registered."""
+    appeal = Appeal.objects.select_related("decision").get(pk=appeal_id)
+    referral = referral_lock(appeal.decision.referral_id)
+    appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+    if outcome == Appeal.Outcome.SENT and not sent_on:
+        raise CaseError(_("Oppgi datoen klagen ble sendt."), field="sent_on")
+    appeal.outcome, appeal.sent_on = outcome, sent_on or appeal.sent_on
+    appeal.outcome_on = outcome_on if outcome != Appeal.Outcome.SENT else None
+    appeal.save(update_fields=["outcome", "sent_on", "outcome_on"])
+    case_event_record(referral=referral, actor=actor, action="appeal.updated",
+                      detail={"outcome": outcome})
+    if outcome == Appeal.Outcome.UPHELD and referral.status == S.APPEALED:
+        to = S.HELP_STARTED if appeal.decision.help_started_on else S.DECIDED
+        referral_move(referral=referral, to=to, actor=actor, action="appeal.upheld")
+    else:
+        case_changed.send(sender=Referral, referral=referral, action="appeal.updated")
+    return appeal
