@@ -7,18 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from decisions.deadlines import Kind
-from referrals.models import Assessment, Referral
+from referrals.models import Assessment, DeadlineKind, Referral  # kinds live with the case
 from teams.models import Municipality
-
-
-class DeadlineKind(models.TextChoices):
-    PROVISIONAL_REPLY = Kind.PROVISIONAL_REPLY, _("Foreløpig svar")
-    ASSESSMENT = Kind.ASSESSMENT, _("Sakkyndig vurdering")
-    DECISION = Kind.DECISION, _("Vedtak")
-    HELP_START = Kind.HELP_START, _("Hjelpen starter")
-    RENEWAL = Kind.RENEWAL, _("Ny vurdering før vedtaket løper ut")
-    ANNUAL_REPORT = Kind.ANNUAL_REPORT, _("Årsrapport")
 
 
 class Decision(models.Model):

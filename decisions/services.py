@@ -27,6 +27,7 @@ from referrals.services import (
     decision_consent_given,
     referral_lock,
     referral_move,
+    referral_set_next_deadline,
 )
 from referrals.signals import case_changed
 
@@ -123,6 +124,12 @@ def deadlines_recompute(referral_id: int, *, today: date | None = None) -> list[
         result.append(row)
     if changed_ids:
         notifications_cancel_stale(referral_id)
+    upcoming = sorted((d for d in result if d.met_on is None and not d.paused), key=lambda d: d.due_on)
+    nxt = upcoming[0] if upcoming else None
+    referral_set_next_deadline(
+        referral_id=referral.pk, kind=nxt.kind if nxt else "",
+        due_on=nxt.due_on if nxt else None, warn_on=nxt.warn_on if nxt else None,
+    )
     return result
 
 

@@ -103,6 +103,18 @@ class Guardian(Versioned):
         return self.name
 
 
+class DeadlineKind(models.TextChoices):
+    """The kinds of deadline on a case's clock (decisions/ computes them; the caseload shows the
+    next one, stored on the referral so a list needs no join)."""
+
+    PROVISIONAL_REPLY = "provisional_reply", _("Foreløpig svar")
+    ASSESSMENT = "assessment", _("Sakkyndig vurdering")
+    DECISION = "decision", _("Vedtak")
+    HELP_START = "help_start", _("Hjelpen starter")
+    RENEWAL = "renewal", _("Ny vurdering før vedtaket løper ut")
+    ANNUAL_REPORT = "annual_report", _("Årsrapport")
+
+
 class Referral(Versioned):
     """The case (PPT-sak): from the referral to a completed sakkyndig vurdering and beyond."""
 
@@ -166,6 +178,10 @@ class Referral(Versioned):
     # T0, the start of the clock: the later of received_on and consent_on (DESIGN).
     t0 = models.DateField(_("fristene løper fra"), null=True, blank=True)
     assessed_on = models.DateField(_("sakkyndig vurdering ferdig"), null=True, blank=True)
+    # The next unmet deadline, kept by decisions.services.deadlines_recompute (derived data).
+    next_deadline_kind = models.CharField(max_length=20, choices=DeadlineKind.choices, blank=True)
+    next_deadline_on = models.DateField(null=True, blank=True)
+    next_deadline_warn_on = models.DateField(null=True, blank=True)
     withdrawn_reason = models.CharField(_("grunn til at saken er trukket"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -184,6 +200,8 @@ class Referral(Versioned):
             # advisor's own cases
             models.Index(fields=["advisor", "status"], name="referral_advisor_status"),
             models.Index(fields=["municipality", "status"], name="referral_municipality_status"),
+            # caseloads sorted by the next deadline
+            models.Index(fields=["next_deadline_on"], name="referral_next_deadline"),
         ]
 
     def __str__(self) -> str:

@@ -481,3 +481,10 @@ def referral_move(*, referral: Referral, to: str, actor, action: str, fields=(),
     hjelp startet, avsluttet); the journal and case_changed as for every other move."""
     _require(referral, *DECISION_MOVES[to])
     return _move(referral, to, actor=actor, action=action, fields=fields, detail=detail)
+
+
+def referral_set_next_deadline(*, referral_id: int, kind: str, due_on, warn_on) -> None:
+    """Store the next unmet deadline on the case (derived data for lists; no journal event)."""
+    Referral.objects.filter(pk=referral_id).update(
+        next_deadline_kind=kind or "", next_deadline_on=due_on, next_deadline_warn_on=warn_on
+    )
