@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),
+    path("", include("decisions.urls")),
     path("", include("teams.urls")),
 ]
 

@@ -167,8 +167,16 @@ def compute_deadlines(facts: CaseFacts, rules: dict[Kind, Rule], today: date) ->
             if start_rule and start_rule.active:
                 rule = Rule(Kind.HELP_START, warning_days=start_rule.warning_days)
                 if not (facts.closed and facts.help_started_on is None):
-                    result.append(_due(Kind.HELP_START, max(facts.help_from, facts.decided_on),
-                                       rule, facts.help_started_on, facts, today))
+                    result.append(
+                        _due(
+                            Kind.HELP_START,
+                            max(facts.help_from, facts.decided_on),
+                            rule,
+                            facts.help_started_on,
+                            facts,
+                            today,
+                        )
+                    )
         else:
             add(Kind.HELP_START, facts.decided_on, facts.help_started_on)
         add(Kind.RENEWAL, facts.help_until, facts.renewal_received_on)

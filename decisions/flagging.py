@@ -44,8 +44,9 @@ class Detected:
 
 def _recipients(municipality_ids: set[int]) -> list[Role]:
     return list(
-        Role.objects.filter(kind=Role.Kind.OFFICE, municipality_id__in=municipality_ids,
-                            user__is_active=True)
+        Role.objects.filter(
+            kind=Role.Kind.OFFICE, municipality_id__in=municipality_ids, user__is_active=True
+        )
     )
 
 
@@ -58,7 +59,8 @@ def open_flags():
 def detect(today: date) -> Detected:
     # One range scan on the partial index deadline_open_warn_on: cost follows the due work.
     due = list(
-        Deadline.objects.unmet().filter(warn_on__lte=today)
+        Deadline.objects.unmet()
+        .filter(warn_on__lte=today)
         .values_list("pk", "due_on", "referral__municipality_id", "referral__unit__kind")
     )
     result = Detected(deadlines=len(due))
@@ -66,15 +68,19 @@ def detect(today: date) -> Detected:
         _record_run(today, result)
         return result
     flags = [
-        DeadlineFlag(deadline_id=pk, flagged_on=today,
-                     level=DeadlineFlag.Level.OVERDUE if due_on < today else DeadlineFlag.Level.APPROACHING)
+        DeadlineFlag(
+            deadline_id=pk,
+            flagged_on=today,
+            level=DeadlineFlag.Level.OVERDUE if due_on < today else DeadlineFlag.Level.APPROACHING,
+        )
         for pk, due_on, _m, _k in due
     ]
     before = DeadlineFlag.objects.filter(deadline_id__in=[f.deadline_id for f in flags]).count()
     DeadlineFlag.objects.bulk_create(flags, ignore_conflicts=True)
     flag_rows = list(
-        DeadlineFlag.objects.filter(deadline_id__in=[f.deadline_id for f in flags])
-        .values_list("pk", "deadline_id", "level")
+        DeadlineFlag.objects.filter(deadline_id__in=[f.deadline_id for f in flags]).values_list(
+            "pk", "deadline_id", "level"
+        )
     )
     result.flags_created = len(flag_rows) - before
     # The digest shows each deadline once, at its most urgent level.
@@ -94,17 +100,23 @@ def detect(today: date) -> Detected:
         ignore_conflicts=True,
     )
     notes = dict(
-        Notification.objects.filter(recipient_id__in=by_user, day=today, kind=DIGEST)
-        .values_list("recipient_id", "pk")
+        Notification.objects.filter(recipient_id__in=by_user, day=today, kind=DIGEST).values_list(
+            "recipient_id", "pk"
+        )
     )
     through = Notification.flags.through
     through.objects.bulk_create(
-        [through(notification_id=notes[u], deadlineflag_id=f) for u, ids in by_user.items() for f in ids],
+        [
+            through(notification_id=notes[u], deadlineflag_id=f)
+            for u, ids in by_user.items()
+            for f in ids
+        ],
         ignore_conflicts=True,
     )
     result.notification_ids = sorted(
-        Notification.objects.filter(pk__in=notes.values(), status=Notification.Status.PENDING)
-        .values_list("pk", flat=True)
+        Notification.objects.filter(
+            pk__in=notes.values(), status=Notification.Status.PENDING
+        ).values_list("pk", flat=True)
     )
     _record_run(today, result)
     return result
@@ -112,15 +124,17 @@ def detect(today: date) -> Detected:
 
 def _record_run(today: date, result: Detected) -> None:
     TaskRun.objects.create(
-        name="flag_deadlines", hostname=socket.gethostname()[:200],
+        name="flag_deadlines",
+        hostname=socket.gethostname()[:200],
         detail=f"{today:%Y-%m-%d}: {result.deadlines} due, {result.flags_created} new flags, "
-               f"{len(result.notification_ids)} digests",
+        f"{len(result.notification_ids)} digests",
     )
 
 
 def digest_context(notification: Notification) -> dict:
     flags = list(
-        open_flags().filter(notifications=notification)
+        open_flags()
+        .filter(notifications=notification)
         .select_related("deadline__referral__unit", "deadline__referral__advisor")
         .order_by("deadline__due_on")
     )
@@ -133,7 +147,8 @@ def digest_context(notification: Notification) -> dict:
             "due_on": f.deadline.due_on,
             "days": (f.deadline.due_on - today).days,
             "late": (today - f.deadline.due_on).days,
-            "url": settings.SITE_URL + reverse("referrals:case_detail", args=[f.deadline.referral_id]),
+            "url": settings.SITE_URL
+            + reverse("referrals:case_detail", args=[f.deadline.referral_id]),
             "overdue": f.deadline.due_on < today,
         }
         for f in flags
@@ -151,36 +166,51 @@ def deliver(notification_id: int) -> bool:
     """Send one digest if this process wins the claim; True when it was sent."""
     claimed = Notification.objects.filter(
         pk=notification_id, status=Notification.Status.PENDING
-    ).update(status=Notification.Status.SENDING, claimed_at=timezone.now(),
-             attempts=F("attempts") + 1)
+    ).update(
+        status=Notification.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
     if claimed != 1:
         return False  # another worker has it, or it was sent or cancelled
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     with translation.override("nb"):
         context = digest_context(notification)
         if not context["overdue"] and not context["approaching"]:
-            Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.CANCELLED)
+            Notification.objects.filter(pk=notification.pk).update(
+                status=Notification.Status.CANCELLED
+            )
             return False
         subject = render_to_string("emails/deadline_digest_subject.txt", context).strip()
         text = render_to_string("emails/deadline_digest_body.txt", context)
         html = render_to_string("emails/deadline_digest_body.html", context)
     try:
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL,
-                                         [notification.recipient.email])
+        message = EmailMultiAlternatives(
+            subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email]
+        )
         message.attach_alternative(html, "text/html")
         message.send()
     except Exception as exc:
-        status = (Notification.Status.FAILED if notification.attempts >= MAX_ATTEMPTS
-                  else Notification.Status.PENDING)
+        status = (
+            Notification.Status.FAILED
+            if notification.attempts >= MAX_ATTEMPTS
+            else Notification.Status.PENDING
+        )
         Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
             status=status, last_error=str(exc)[:500]
         )
-        log.warning("notification %s not sent (attempt %s): %s", notification.pk,
-                    notification.attempts, type(exc).__name__)
+        log.warning(
+            "notification %s not sent (attempt %s): %s",
+            notification.pk,
+            notification.attempts,
+            type(exc).__name__,
+        )
         raise
     Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), subject=subject,
-        body_text=text, body_html=html, last_error="",
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        last_error="",
     )
     return True
 
@@ -197,5 +227,6 @@ def pending_ids(limit: int = 200) -> list[int]:
     return list(
         Notification.objects.filter(status=Notification.Status.PENDING)
         .filter(Q(attempts__lt=MAX_ATTEMPTS))
-        .order_by("created_at").values_list("pk", flat=True)[:limit]
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
     )

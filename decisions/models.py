@@ -27,7 +27,9 @@ class Decision(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="decisions")
     decided_on = models.DateField(_("vedtaksdato"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices)
     hours_per_week = models.DecimalField(
         _("timer per uke"), max_digits=4, decimal_places=1, null=True, blank=True
@@ -41,9 +43,13 @@ class Decision(models.Model):
     assistant = models.BooleanField(_("assistent"), default=False)
     starts_on = models.DateField(_("fra dato"), null=True, blank=True)
     ends_on = models.DateField(_("til dato"), null=True, blank=True)
-    provider = models.CharField(_("hvem gir hjelpen"), max_length=20, choices=Provider.choices, blank=True)
+    provider = models.CharField(
+        _("hvem gir hjelpen"), max_length=20, choices=Provider.choices, blank=True
+    )
     provider_name = models.CharField(_("navn på den som gir hjelpen"), max_length=150, blank=True)
-    deviation_reason = models.TextField(_("begrunnelse for avvik fra sakkyndig vurdering"), blank=True)
+    deviation_reason = models.TextField(
+        _("begrunnelse for avvik fra sakkyndig vurdering"), blank=True
+    )
     reason = models.TextField(_("begrunnelse"), blank=True)
     help_started_on = models.DateField(_("hjelpen startet"), null=True, blank=True)
     annual_report_on = models.DateField(_("årsrapport mottatt"), null=True, blank=True)
@@ -58,7 +64,9 @@ class Decision(models.Model):
             # decisions.services: one current decision per case; an appeal's new decision
             # supersedes the old one.
             models.UniqueConstraint(
-                fields=["referral"], condition=models.Q(superseded=False), name="decision_one_current"
+                fields=["referral"],
+                condition=models.Q(superseded=False),
+                name="decision_one_current",
             ),
         ]
 
@@ -81,10 +89,14 @@ class Appeal(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     received_on = models.DateField(_("klage mottatt"))
     sent_on = models.DateField(_("sendt til Statsforvalteren"), null=True, blank=True)
-    outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = models.CharField(
+        _("utfall"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
+    )
     outcome_on = models.DateField(_("avgjort"), null=True, blank=True)
     note = models.TextField(_("merknad"), blank=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_on"]
@@ -98,11 +110,15 @@ class Appeal(models.Model):
 class ProvisionalReply(models.Model):
     """Foreløpig svar (forvaltningsloven § 11 a): why it takes time, and when to expect a decision."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="provisional_replies")
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="provisional_replies"
+    )
     sent_on = models.DateField(_("sendt"))
     reason = models.TextField(_("grunn"))
     expected_decision_on = models.DateField(_("forventet vedtaksdato"))
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     registered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -118,7 +134,9 @@ class DeadlinePolicy(models.Model):
     """One municipality's rule for one kind of deadline, with its legal reference as data
     (the 1967 forvaltningslov is being replaced; numbering must not be hard-coded)."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="deadline_policies")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="deadline_policies"
+    )
     kind = models.CharField(_("frist"), max_length=20, choices=DeadlineKind.choices)
     months = models.SmallIntegerField(_("måneder"), default=0)
     days = models.SmallIntegerField(_("dager"), default=0)
@@ -168,7 +186,8 @@ class Deadline(models.Model):
             # (WHERE met_on IS NULL AND NOT paused AND warn_on <= today); its size is the
             # open work, not the archive.
             models.Index(
-                fields=["warn_on"], name="deadline_open_warn_on",
+                fields=["warn_on"],
+                name="deadline_open_warn_on",
                 condition=models.Q(met_on__isnull=True, paused=False),
             ),
         ]
@@ -215,7 +234,9 @@ class Notification(models.Model):
         CANCELLED = "cancelled", _("Ikke lenger aktuell")
         FAILED = "failed", _("Feilet")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     day = models.DateField()
     kind = models.CharField(max_length=30, default="deadline_digest")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -234,14 +255,17 @@ class Notification(models.Model):
         ordering = ["-day", "-pk"]
         constraints = [
             # flagging: one digest per recipient per day, however often the job runs.
-            models.UniqueConstraint(fields=["recipient", "day", "kind"], name="notification_one_per_day"),
+            models.UniqueConstraint(
+                fields=["recipient", "day", "kind"], name="notification_one_per_day"
+            ),
         ]
         indexes = [
             # delivery: pending or stuck rows, oldest first
             models.Index(fields=["status", "claimed_at"], name="notification_status"),
             # the unread count in the navigation
             models.Index(
-                fields=["recipient"], name="notification_unread",
+                fields=["recipient"],
+                name="notification_unread",
                 condition=models.Q(read_at__isnull=True),
             ),
         ]

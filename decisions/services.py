@@ -59,9 +59,14 @@ def deadline_policy_ensure_defaults(municipality) -> None:
     """Create the default rule rows (with legal references) a municipality's admin can edit."""
     for kind, rule in rules.DEFAULT_RULES.items():
         DeadlinePolicy.objects.get_or_create(
-            municipality=municipality, kind=kind,
-            defaults={"months": rule.months, "days": rule.days, "warning_days": rule.warning_days,
-                      "legal_reference": LEGAL_REFERENCES[kind]},
+            municipality=municipality,
+            kind=kind,
+            defaults={
+                "months": rule.months,
+                "days": rule.days,
+                "warning_days": rule.warning_days,
+                "legal_reference": LEGAL_REFERENCES[kind],
+            },
         )
 
 
@@ -97,7 +102,9 @@ def deadlines_recompute(referral_id: int, *, today: date | None = None) -> list[
     )
     wanted = {
         d.kind: d
-        for d in rules.compute_deadlines(case_facts(referral), policy_rules(referral.municipality_id), today)
+        for d in rules.compute_deadlines(
+            case_facts(referral), policy_rules(referral.municipality_id), today
+        )
     }
     existing = {d.kind: d for d in Deadline.objects.select_for_update().filter(referral=referral)}
     changed_ids = []
@@ -108,8 +115,11 @@ def deadlines_recompute(referral_id: int, *, today: date | None = None) -> list[
     result = []
     for kind, due in wanted.items():
         values = {
-            "due_on": due.due_on, "met_on": due.met_on, "paused": due.paused,
-            "paused_days": due.paused_days, "warning_days": due.warning_days,
+            "due_on": due.due_on,
+            "met_on": due.met_on,
+            "paused": due.paused,
+            "paused_days": due.paused_days,
+            "warning_days": due.warning_days,
             "warn_on": due.due_on - timedelta(days=due.warning_days),
         }
         row = existing.get(kind)
@@ -124,11 +134,15 @@ def deadlines_recompute(referral_id: int, *, today: date | None = None) -> list[
         result.append(row)
     if changed_ids:
         notifications_cancel_stale(referral_id)
-    upcoming = sorted((d for d in result if d.met_on is None and not d.paused), key=lambda d: d.due_on)
+    upcoming = sorted(
+        (d for d in result if d.met_on is None and not d.paused), key=lambda d: d.due_on
+    )
     nxt = upcoming[0] if upcoming else None
     referral_set_next_deadline(
-        referral_id=referral.pk, kind=nxt.kind if nxt else "",
-        due_on=nxt.due_on if nxt else None, warn_on=nxt.warn_on if nxt else None,
+        referral_id=referral.pk,
+        kind=nxt.kind if nxt else "",
+        due_on=nxt.due_on if nxt else None,
+        warn_on=nxt.warn_on if nxt else None,
     )
     return result
 
@@ -140,7 +154,9 @@ def notifications_cancel_stale(referral_id: int) -> int:
     ).distinct()
     cancelled = 0
     for notification in pending:
-        if not notification.flags.filter(deadline__met_on__isnull=True, deadline__paused=False).exists():
+        if not notification.flags.filter(
+            deadline__met_on__isnull=True, deadline__paused=False
+        ).exists():
             cancelled += Notification.objects.filter(
                 pk=notification.pk, status=Notification.Status.PENDING
             ).update(status=Notification.Status.CANCELLED)
@@ -163,23 +179,35 @@ def _decidable(referral: Referral) -> None:
 
 
 @transaction.atomic
-def provisional_reply_register(*, referral_id: int, sent_on: date, reason: str,
-                               expected_decision_on: date, actor) -> ProvisionalReply:
+def provisional_reply_register(
+    *, referral_id: int, sent_on: date, reason: str, expected_decision_on: date, actor
+) -> ProvisionalReply:
     referral = referral_lock(referral_id)
     if referral.status not in {S.RECEIVED, S.ASSESSING, S.ASSESSED, S.AWAITING_CONSENT}:
         raise TransitionError(_("Foreløpig svar gis før vedtaket er fattet."))
     if sent_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="sent_on")
     if expected_decision_on < sent_on:
-        raise CaseError(_("Forventet vedtaksdato må være etter at svaret ble sendt."),
-                        field="expected_decision_on")
+        raise CaseError(
+            _("Forventet vedtaksdato må være etter at svaret ble sendt."),
+            field="expected_decision_on",
+        )
     reply = ProvisionalReply.objects.create(
-        referral=referral, sent_on=sent_on, reason=reason,
-        expected_decision_on=expected_decision_on, registered_by=actor,
+        referral=referral,
+        sent_on=sent_on,
+        reason=reason,
+        expected_decision_on=expected_decision_on,
+        registered_by=actor,
     )
-    case_event_record(referral=referral, actor=actor, action="provisional_reply.registered",
-                      detail={"sent_on": sent_on.strftime("%d.%m.%Y"),
-                              "expected": expected_decision_on.strftime("%d.%m.%Y")})
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="provisional_reply.registered",
+        detail={
+            "sent_on": sent_on.strftime("%d.%m.%Y"),
+            "expected": expected_decision_on.strftime("%d.%m.%Y"),
+        },
+    )
     case_changed.send(sender=Referral, referral=referral, action="provisional_reply.registered")
     return reply
 
@@ -189,7 +217,10 @@ def deviations(assessment, *, hours, organisation, competence) -> list[str]:
     if assessment is None:
         return []
     result = []
-    if assessment.recommended_hours is not None and (hours or Decimal(0)) != assessment.recommended_hours:
+    if (
+        assessment.recommended_hours is not None
+        and (hours or Decimal(0)) != assessment.recommended_hours
+    ):
         result.append("hours_per_week")
     if assessment.organisation and organisation and organisation != assessment.organisation:
         result.append("organisation")
@@ -203,11 +234,23 @@ def _add_year(day: date) -> date:
 
 
 @transaction.atomic
-def decision_register(*, referral_id: int, actor, decided_on: date, outcome: str,
-                      hours_per_week=None, organisation: str = "", competence: str = "",
-                      assistant: bool = False, starts_on: date | None = None,
-                      ends_on: date | None = None, provider: str = "", provider_name: str = "",
-                      deviation_reason: str = "", reason: str = "") -> Decision:
+def decision_register(
+    *,
+    referral_id: int,
+    actor,
+    decided_on: date,
+    outcome: str,
+    hours_per_week=None,
+    organisation: str = "",
+    competence: str = "",
+    assistant: bool = False,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    provider: str = "",
+    provider_name: str = "",
+    deviation_reason: str = "",
+    reason: str = "",
+) -> Decision:
     """Register the vedtak: assessed (or appealed) → decided."""
     referral = referral_lock(referral_id)
     if referral.status not in {S.ASSESSED, S.APPEALED}:
@@ -226,23 +269,46 @@ def decision_register(*, referral_id: int, actor, decided_on: date, outcome: str
         ends_on = ends_on or _add_year(starts_on)
         if ends_on <= starts_on:
             raise CaseError(_("Sluttdatoen må være etter startdatoen."), field="ends_on")
-        departs = deviations(getattr(referral, "assessment", None), hours=Decimal(hours_per_week),
-                             organisation=organisation, competence=competence)
+        departs = deviations(
+            getattr(referral, "assessment", None),
+            hours=Decimal(hours_per_week),
+            organisation=organisation,
+            competence=competence,
+        )
         if departs and not deviation_reason.strip():
             raise CaseError(
-                _("Vedtaket avviker fra den sakkyndige vurderingen. Begrunn avviket "
-                  "(barnehageloven § 35)."), field="deviation_reason")
+                _(
+                    "Vedtaket avviker fra den sakkyndige vurderingen. Begrunn avviket "
+                    "(barnehageloven § 35)."
+                ),
+                field="deviation_reason",
+            )
     else:
         hours_per_week, starts_on, ends_on = None, None, None
     referral.decisions.filter(superseded=False).update(superseded=True)
     decision = Decision.objects.create(
-        referral=referral, decided_on=decided_on, decided_by=actor, outcome=outcome,
-        hours_per_week=hours_per_week, organisation=organisation, competence=competence,
-        assistant=assistant, starts_on=starts_on, ends_on=ends_on, provider=provider,
-        provider_name=provider_name, deviation_reason=deviation_reason, reason=reason,
+        referral=referral,
+        decided_on=decided_on,
+        decided_by=actor,
+        outcome=outcome,
+        hours_per_week=hours_per_week,
+        organisation=organisation,
+        competence=competence,
+        assistant=assistant,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        provider=provider,
+        provider_name=provider_name,
+        deviation_reason=deviation_reason,
+        reason=reason,
     )
-    referral_move(referral=referral, to=S.DECIDED, actor=actor, action="decision.registered",
-                  detail={"outcome": outcome, "decided_on": decided_on.strftime("%d.%m.%Y")})
+    referral_move(
+        referral=referral,
+        to=S.DECIDED,
+        actor=actor,
+        action="decision.registered",
+        detail={"outcome": outcome, "decided_on": decided_on.strftime("%d.%m.%Y")},
+    )
     return decision
 
 
@@ -261,8 +327,13 @@ def help_start_register(*, referral_id: int, started_on: date, actor) -> Decisio
         raise CaseError(_("Startdatoen må være mellom vedtaksdatoen og i dag."), field="started_on")
     decision.help_started_on = started_on
     decision.save(update_fields=["help_started_on"])
-    referral_move(referral=referral, to=S.HELP_STARTED, actor=actor, action="help.started",
-                  detail={"started_on": started_on.strftime("%d.%m.%Y")})
+    referral_move(
+        referral=referral,
+        to=S.HELP_STARTED,
+        actor=actor,
+        action="help.started",
+        detail={"started_on": started_on.strftime("%d.%m.%Y")},
+    )
     return decision
 
 
@@ -279,17 +350,31 @@ def appeal_register(*, referral_id: int, received_on: date, actor, note: str = "
         raise TransitionError(_("Det er ikke noe vedtak å klage på."))
     if received_on > timezone.localdate() or received_on < decision.decided_on:
         raise CaseError(_("Datoen må være mellom vedtaksdatoen og i dag."), field="received_on")
-    appeal = Appeal.objects.create(decision=decision, received_on=received_on, note=note,
-                                   registered_by=actor)
-    referral_move(referral=referral, to=S.APPEALED, actor=actor, action="appeal.received",
-                  detail={"received_on": received_on.strftime("%d.%m.%Y"),
-                          "late": received_on > appeal_deadline(decision)})
+    appeal = Appeal.objects.create(
+        decision=decision, received_on=received_on, note=note, registered_by=actor
+    )
+    referral_move(
+        referral=referral,
+        to=S.APPEALED,
+        actor=actor,
+        action="appeal.received",
+        detail={
+            "received_on": received_on.strftime("%d.%m.%Y"),
+            "late": received_on > appeal_deadline(decision),
+        },
+    )
     return appeal
 
 
 @transaction.atomic
-def appeal_update(*, appeal_id: int, outcome: str, actor, sent_on: date | None = None,
-                  outcome_on: date | None = None) -> Appeal:
+def appeal_update(
+    *,
+    appeal_id: int,
+    outcome: str,
+    actor,
+    sent_on: date | None = None,
+    outcome_on: date | None = None,
+) -> Appeal:
     """Sent on to Statsforvalteren, or decided: upheld puts the case back to decided; reversed,
     changed or remanded leaves it appealed until a new decision is registered."""
     appeal = Appeal.objects.select_related("decision").get(pk=appeal_id)
@@ -300,11 +385,28 @@ def appeal_update(*, appeal_id: int, outcome: str, actor, sent_on: date | None =
     appeal.outcome, appeal.sent_on = outcome, sent_on or appeal.sent_on
     appeal.outcome_on = outcome_on if outcome != Appeal.Outcome.SENT else None
     appeal.save(update_fields=["outcome", "sent_on", "outcome_on"])
-    case_event_record(referral=referral, actor=actor, action="appeal.updated",
-                      detail={"outcome": outcome})
+    case_event_record(
+        referral=referral, actor=actor, action="appeal.updated", detail={"outcome": outcome}
+    )
     if outcome == Appeal.Outcome.UPHELD and referral.status == S.APPEALED:
         to = S.HELP_STARTED if appeal.decision.help_started_on else S.DECIDED
         referral_move(referral=referral, to=to, actor=actor, action="appeal.upheld")
     else:
         case_changed.send(sender=Referral, referral=referral, action="appeal.updated")
     return appeal
+
+
+@transaction.atomic
+def flag_acknowledge(*, flag_id: int, comment: str, actor) -> None:
+    """The office has seen a flag and says what is being done (shown on the worklist)."""
+    from decisions.models import DeadlineFlag
+
+    flag = DeadlineFlag.objects.select_for_update().select_related("deadline").get(pk=flag_id)
+    flag.acknowledged_by, flag.acknowledged_at, flag.comment = actor, timezone.now(), comment
+    flag.save(update_fields=["acknowledged_by", "acknowledged_at", "comment"])
+    case_event_record(
+        referral=flag.deadline.referral,
+        actor=actor,
+        action="flag.acknowledged",
+        detail={"kind": flag.deadline.kind, "comment": comment},
+    )

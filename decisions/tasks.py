@@ -32,12 +32,16 @@ def flag_deadlines(day: str | None = None) -> dict:
     today = date.fromisoformat(day) if day else timezone.localdate()
     result = flagging.detect(today)
     transaction.on_commit(lambda: _enqueue_delivery(result.notification_ids))
-    return {"deadlines": result.deadlines, "flags_created": result.flags_created,
-            "notifications": result.notification_ids}
+    return {
+        "deadlines": result.deadlines,
+        "flags_created": result.flags_created,
+        "notifications": result.notification_ids,
+    }
 
 
-@shared_task(bind=True, name="decisions.send_notification", max_retries=flagging.MAX_ATTEMPTS,
-             acks_late=True)
+@shared_task(
+    bind=True, name="decisions.send_notification", max_retries=flagging.MAX_ATTEMPTS, acks_late=True
+)
 def send_notification(self, notification_id: int) -> bool:
     try:
         return flagging.deliver(notification_id)

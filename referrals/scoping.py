@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 
 from referrals.models import Child, Referral
 from teams.models import Role
-from teams.scoping import has_role, visible_units
+from teams.scoping import has_role, user_roles, visible_units
 
 CASE_ROLES = (Role.Kind.ADVISOR, Role.Kind.UNIT_HEAD, Role.Kind.OFFICE)
 
@@ -66,3 +66,22 @@ def get_child_for_user(user, pk, *, write: bool = False) -> Child:
     if write and not can_work_on_cases(user):
         raise PermissionDenied
     return child
+
+
+def can_decide(user, referral: Referral) -> bool:
+    """The kindergarten office (or the school's decision-maker) decides for the cases of its
+    municipality and kind of unit: vedtak, foreløpig svar, klage, hjelp startet."""
+    return any(
+        role.kind == Role.Kind.OFFICE
+        and role.municipality_id == referral.municipality_id
+        and role.unit_kind in ("", referral.unit.kind)
+        for role in user_roles(user)
+    )
+
+
+def get_referral_for_decision(user, pk) -> Referral:
+    """A case the user may see (else 404) and decide on (else 403)."""
+    referral = get_object_or_404(visible_referrals(user).select_related("unit", "child"), pk=pk)
+    if not can_decide(user, referral):
+        raise PermissionDenied
+    return referral

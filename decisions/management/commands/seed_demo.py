@@ -2,11 +2,14 @@
 app chain (decisions → referrals → teams), so it may seed every app without importing upward."""
 
 import random
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from referrals.demo import seed_caseload
+from referrals.models import Referral
 from teams.demo import DEMO_PASSWORD, seed_organisation
 
 LOGINS = [
@@ -32,13 +35,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=2026, help="Random seed (same seed, same data)."
         )
+        parser.add_argument(
+            "--children", type=int, default=3000, help="How many children (default 3000)."
+        )
+        parser.add_argument(
+            "--referrals",
+            type=int,
+            default=800,
+            help="How many cases, one per child (default 800).",
+        )
 
-    def handle(self, *args, force=False, seed=2026, **options):
+    def handle(self, *args, force=False, seed=2026, children=3000, referrals=800, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo fills the database with synthetic people; it refuses to run when DEBUG "
                 "is off. Use --force only on a database that is not production."
             )
+        if children < 0 or referrals < 0 or referrals > children:
+            raise CommandError("--referrals must be between 0 and --children (one child per case).")
+        started = time.monotonic()
         rng = random.Random(seed)
         self.stdout.write("Organisasjon: kommuner, områder, enheter, brukere …")
         with transaction.atomic():
@@ -46,8 +61,31 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {len(org.municipalities)} kommuner, {len(org.units)} enheter, {len(org.users)} brukere"
         )
+        self.stdout.write("Barn, foresatte og saker …")
+        # One transaction: seed_caseload skips once children exist, so a half-done run must
+        # leave nothing behind.
+        with transaction.atomic():
+            caseload = seed_caseload(
+                org, rng, children=children, referrals=referrals, progress=self.stdout.write
+            )
+        self._report(caseload, time.monotonic() - started)
         self.stdout.write(
             self.style.SUCCESS(f"Demodata klare. Innlogging (passord for alle: {DEMO_PASSWORD}):")
         )
         for email, what in LOGINS:
             self.stdout.write(f"  {email:<28} {what}")
+
+    def _report(self, caseload, seconds: float) -> None:
+        if caseload.skipped:
+            self.stdout.write("  Finnes fra før, ingenting lagt til:")
+        labels = dict(Referral.Status.choices)
+        states = ", ".join(
+            f"{labels[s]}: {caseload.by_status[s]}" for s in labels if s in caseload.by_status
+        )
+        self.stdout.write(
+            f"  {caseload.children} barn, {caseload.guardians} foresatte, "
+            f"{caseload.referrals} saker, {caseload.events} hendelser"
+        )
+        if states:
+            self.stdout.write(f"  Saker etter status: {states}")
+        self.stdout.write(f"  ({seconds:.1f} s)")

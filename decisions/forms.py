@@ -1,0 +1,95 @@
+"""Action forms: they only validate; the views pass cleaned_data to decisions/services.py."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from decisions.models import Appeal, Decision
+from referrals.models import Assessment
+
+
+def _date(label, **kwargs):
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        **kwargs,
+    )
+
+
+class ProvisionalReplyForm(forms.Form):
+    sent_on = _date(_("Sendt dato"), initial=timezone.localdate)
+    reason = forms.CharField(
+        label=_("Hvorfor saken tar tid"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Forvaltningsloven § 11 a: oppgi grunnen og når vedtak kan ventes."),
+    )
+    expected_decision_on = _date(_("Forventet vedtaksdato"))
+
+
+class DecisionForm(forms.Form):
+    decided_on = _date(_("Vedtaksdato"), initial=timezone.localdate)
+    outcome = forms.ChoiceField(label=_("Utfall"), choices=Decision.Outcome.choices)
+    hours_per_week = forms.DecimalField(
+        label=_("Timer per uke"),
+        min_value=0,
+        max_value=40,
+        decimal_places=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    organisation = forms.ChoiceField(
+        label=_("Organisering"),
+        choices=[("", "–"), *Assessment.Organisation.choices],
+        required=False,
+    )
+    competence = forms.ChoiceField(
+        label=_("Kompetanse hos den som gir hjelpen"),
+        choices=[("", "–"), *Assessment.Competence.choices],
+        required=False,
+    )
+    assistant = forms.BooleanField(label=_("Assistent"), required=False)
+    starts_on = _date(_("Hjelpen gis fra"), required=False, help_text=_("Tomt: vedtaksdatoen."))
+    ends_on = _date(_("Hjelpen gis til"), required=False, help_text=_("Tomt: ett år."))
+    provider = forms.ChoiceField(
+        label=_("Hvem gir hjelpen"), choices=[("", "–"), *Decision.Provider.choices], required=False
+    )
+    provider_name = forms.CharField(label=_("Navn på den som gir hjelpen"), required=False)
+    deviation_reason = forms.CharField(
+        label=_("Begrunnelse for avvik fra sakkyndig vurdering"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Påkrevd når timer, organisering eller kompetanse avviker fra tilrådingen "
+            "(barnehageloven § 35)."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Begrunnelse for vedtaket"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class HelpStartForm(forms.Form):
+    started_on = _date(_("Hjelpen startet"), initial=timezone.localdate)
+
+
+class AppealForm(forms.Form):
+    received_on = _date(_("Klage mottatt"), initial=timezone.localdate)
+    note = forms.CharField(
+        label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AppealUpdateForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Status"), choices=Appeal.Outcome.choices)
+    sent_on = _date(_("Sendt til Statsforvalteren"), required=False)
+    outcome_on = _date(_("Avgjort dato"), required=False)
+
+
+class AcknowledgeForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("Hva gjøres?")}),
+    )

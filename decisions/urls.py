@@ -1,0 +1,19 @@
+from django.urls import path
+
+from decisions import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("arbeidsliste/", views.worklist, name="worklist"),
+    path("flagg/<int:pk>/kvitter/", views.flag_acknowledge, name="flag_acknowledge"),
+    path(
+        "saker/<int:pk>/forelopig-svar/", views.provisional_reply_new, name="provisional_reply_new"
+    ),
+    path("saker/<int:pk>/vedtak/", views.decision_new, name="decision_new"),
+    path("saker/<int:pk>/hjelp-startet/", views.help_start, name="help_start"),
+    path("saker/<int:pk>/klage/", views.appeal_new, name="appeal_new"),
+    path("klager/<int:pk>/", views.appeal_update, name="appeal_update"),
+    path("varsler/", views.inbox, name="inbox"),
+    path("varsler/<int:pk>/", views.notification_detail, name="notification_detail"),
+]

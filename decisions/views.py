@@ -1,0 +1,200 @@
+"""The kindergarten office's pages: the worklist of flagged cases, the inbox, and the decision
+actions (foreløpig svar, vedtak, hjelp startet, klage). Cases are reached only through
+referrals.scoping; writes go through decisions.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from decisions import forms, services
+from decisions.flagging import digest_context
+from decisions.models import Appeal, Deadline, DeadlineFlag, Notification
+from referrals.scoping import can_decide, get_referral_for_decision, visible_referrals
+from referrals.services import CaseError, TransitionError
+from teams.models import Role
+from teams.scoping import has_role
+
+
+def _office_only(user) -> None:
+    if not has_role(user, Role.Kind.OFFICE):
+        raise PermissionDenied
+
+
+@login_required
+def worklist(request):
+    """Every flagged, still unmet deadline of the office's cases: overdue first (earliest due)."""
+    _office_only(request.user)
+    today = timezone.localdate()
+    rows = (
+        Deadline.objects.unmet()
+        .filter(referral__in=visible_referrals(request.user).values("pk"), flags__isnull=False)
+        .distinct()
+        .select_related("referral__child", "referral__unit", "referral__advisor")
+        .prefetch_related(
+            Prefetch("flags", queryset=DeadlineFlag.objects.select_related("acknowledged_by"))
+        )
+        .order_by("due_on", "pk")
+    )
+    kinds = dict(Deadline._meta.get_field("kind").choices)
+    kind = request.GET.get("frist", "")
+    if kind in kinds:
+        rows = rows.filter(kind=kind)
+    page = Paginator(rows, 50).get_page(request.GET.get("side"))
+    items = [
+        {
+            "deadline": d,
+            "flag": max(d.flags.all(), key=lambda f: (f.level == "overdue", f.flagged_on)),
+            "overdue": d.due_on < today,
+        }
+        for d in page
+    ]
+    context = {"page": page, "items": items, "kind": kind, "kinds": kinds.items(), "today": today}
+    template = "decisions/_worklist_rows.html" if request.htmx else "decisions/worklist.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def flag_acknowledge(request, pk):
+    flag = get_object_or_404(
+        DeadlineFlag.objects.select_related("deadline__referral__unit"),
+        pk=pk,
+        deadline__referral__in=visible_referrals(request.user).values("pk"),
+    )
+    if not can_decide(request.user, flag.deadline.referral):
+        raise PermissionDenied
+    form = forms.AcknowledgeForm(request.POST)
+    if form.is_valid():
+        services.flag_acknowledge(
+            flag_id=flag.pk, comment=form.cleaned_data["comment"], actor=request.user
+        )
+        messages.success(request, _("Flagget er kvittert ut."))
+    else:
+        messages.error(request, _("Skriv en kort kommentar om hva som gjøres."))
+    return redirect("decisions:worklist")
+
+
+def _action(
+    request, pk, form_class, service, title, template="decisions/action_form.html", **extra
+):
+    """Shared shape of the decision actions: scoped fetch, validate, call the service, show
+    domain errors next to the field, redirect to the case on success."""
+    referral = get_referral_for_decision(request.user, pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(referral_id=referral.pk, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            messages.error(request, exc.message)
+            return redirect("referrals:case_detail", pk=referral.pk)
+        except CaseError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, extra.pop("done", _("Registrert.")))
+            return redirect("referrals:case_detail", pk=referral.pk)
+    return render(
+        request,
+        template,
+        {"referral": referral, "form": form, "title": title, **extra},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def provisional_reply_new(request, pk):
+    return _action(
+        request,
+        pk,
+        forms.ProvisionalReplyForm,
+        services.provisional_reply_register,
+        _("Registrer foreløpig svar"),
+        done=_("Foreløpig svar er registrert."),
+    )
+
+
+@login_required
+def decision_new(request, pk):
+    referral = get_referral_for_decision(request.user, pk)
+    assessment = getattr(referral, "assessment", None)
+    return _action(
+        request,
+        pk,
+        forms.DecisionForm,
+        services.decision_register,
+        _("Registrer vedtak"),
+        template="decisions/decision_form.html",
+        assessment=assessment,
+        done=_("Vedtaket er registrert."),
+    )
+
+
+@login_required
+def help_start(request, pk):
+    return _action(
+        request,
+        pk,
+        forms.HelpStartForm,
+        services.help_start_register,
+        _("Registrer at hjelpen har startet"),
+        done=_("Hjelpen er registrert som startet."),
+    )
+
+
+@login_required
+def appeal_new(request, pk):
+    return _action(
+        request,
+        pk,
+        forms.AppealForm,
+        services.appeal_register,
+        _("Registrer klage"),
+        done=_("Klagen er registrert."),
+    )
+
+
+@login_required
+def appeal_update(request, pk):
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("decision__referral"),
+        pk=pk,
+        decision__referral__in=visible_referrals(request.user).values("pk"),
+    )
+    referral = get_referral_for_decision(request.user, appeal.decision.referral_id)
+    form = forms.AppealUpdateForm(request.POST or None, initial={"outcome": appeal.outcome})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_update(appeal_id=appeal.pk, actor=request.user, **form.cleaned_data)
+        except CaseError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Klagen er oppdatert."))
+            return redirect("referrals:case_detail", pk=referral.pk)
+    return render(
+        request,
+        "decisions/action_form.html",
+        {"referral": referral, "form": form, "title": _("Oppdater klage")},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def inbox(request):
+    notes = Notification.objects.filter(recipient=request.user).order_by("-day", "-pk")
+    page = Paginator(notes, 30).get_page(request.GET.get("side"))
+    return render(request, "decisions/inbox.html", {"page": page})
+
+
+@login_required
+def notification_detail(request, pk):
+    note = get_object_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
+    if note.read_at is None:
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return render(
+        request, "decisions/notification_detail.html", {"note": note, **digest_context(note)}
+    )
