@@ -5,35 +5,17 @@ and a task through the filesystem broker."""
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from teams.models import TaskRun
+from tests.processes import database_url, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).with_name("celery"))
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    host = s["HOST"] or "127.0.0.1"
-    if host.startswith("/"):
-        return f"postgres://{s['USER']}@/{s['NAME']}?host={host}"
-    return f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def _wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.slow
@@ -44,7 +26,7 @@ def test_a_real_worker_runs_a_task_from_redis():
 
     queue = f"test-{uuid.uuid4().hex[:8]}"  # our own queue: no other worker can take the task
     token = uuid.uuid4().hex
-    env = {**os.environ, "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     worker = subprocess.Popen(
         [
             CELERY,
@@ -66,7 +48,7 @@ def test_a_real_worker_runs_a_task_from_redis():
     )
     try:
         heartbeat.apply_async(args=[token], queue=queue)
-        ran = _wait_for(lambda: TaskRun.objects.filter(detail=token).exists(), timeout=60)
+        ran = wait_for(lambda: TaskRun.objects.filter(detail=token).exists(), timeout=60)
     finally:
         worker.terminate()
         output = worker.communicate(timeout=30)[0].decode(errors="replace")
@@ -118,7 +100,7 @@ def test_embedded_default_migrates_seeds_and_runs_a_task_through_the_filesystem_
             )
             return out.strip().splitlines()[-1:] == ["1"]
 
-        ran = _wait_for(done, timeout=90)
+        ran = wait_for(done, timeout=90)
     finally:
         output = ""
         if worker:
