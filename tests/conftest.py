@@ -89,3 +89,9 @@ def world(db) -> World:
         outsider=person("olga@test.no", Role.Kind.ADVISOR, ppt_office=other_ppt),
         no_roles=UserFactory(email="nobody@test.no", full_name="Nobody"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing passwords with PBKDF2 costs ~1 s per user on this machine; tests don't need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

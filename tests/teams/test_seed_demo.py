@@ -14,9 +14,9 @@ def counts():
 
 def test_seed_demo_twice_gives_the_same_rows(settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--children", "60", "--referrals", "20", stdout=StringIO())
     first = counts()
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--children", "60", "--referrals", "20", stdout=StringIO())
     assert counts() == first
     assert first[:4] == [2, 6, 50, 1]
     assert Unit.objects.filter(kind=Unit.Kind.SCHOOL).count() == 10

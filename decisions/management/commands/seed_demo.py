@@ -7,7 +7,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from decisions import flagging
+from decisions.demo import seed_decisions
 from referrals.demo import seed_caseload
 from referrals.models import Referral
 from teams.demo import DEMO_PASSWORD, seed_organisation
@@ -68,6 +71,17 @@ class Command(BaseCommand):
             caseload = seed_caseload(
                 org, rng, children=children, referrals=referrals, progress=self.stdout.write
             )
+        self.stdout.write("Vedtak, foreløpige svar, klager og frister …")
+        today = timezone.localdate()
+        counts = seed_decisions(rng, today=today, municipalities=org.municipalities)
+        if not counts.get("skipped"):
+            self.stdout.write(
+                f"  {counts['decided']} vedtak ({counts['help_started']} med hjelp i gang, "
+                f"{counts['appealed']} påklaget), {counts['replies']} foreløpige svar"
+            )
+        # The morning's flags, so the office's worklist and inbox show today's picture.
+        flagged = flagging.detect(today)
+        self.stdout.write(f"  {flagged.deadlines} frister flagget i dag")
         self._report(caseload, time.monotonic() - started)
         self.stdout.write(
             self.style.SUCCESS(f"Demodata klare. Innlogging (passord for alle: {DEMO_PASSWORD}):")
