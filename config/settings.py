@@ -192,6 +192,7 @@ STORAGES = {
 }
 # Attachments live outside the web root and are served only through a scoped view.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))).resolve()
+ATTACHMENT_MAX_BYTES = read_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -362,7 +362,11 @@ def _attachment_path(instance, filename: str) -> str:
     return f"attachments/{instance.referral_id}/{uuid.uuid4().hex}"
 
 
-attachment_storage = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+# Reads MEDIA_ROOT when used (not when the migration is written); no URL: files are served
+# only through the scoped download view. Owner-only permissions: children's documents.
+attachment_storage = FileSystemStorage(
+    base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700
+)
 
 
 class Attachment(models.Model):

@@ -3,7 +3,6 @@
 import django.core.files.storage
 import django.db.models.deletion
 import django.utils.timezone
-import pathlib
 import referrals.models
 from django.conf import settings
 from django.db import migrations, models
@@ -155,7 +154,7 @@ class Migration(migrations.Migration):
             name='Attachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=django.core.files.storage.FileSystemStorage(base_url=None, location=pathlib.PurePosixPath('/work/main/var/media')), upload_to=referrals.models._attachment_path)),
+                ('file', models.FileField(storage=django.core.files.storage.FileSystemStorage(base_url=None, directory_permissions_mode=448, file_permissions_mode=384), upload_to=referrals.models._attachment_path)),
                 ('title', models.CharField(max_length=200, verbose_name='tittel')),
                 ('original_name', models.CharField(max_length=255)),
                 ('content_type', models.CharField(max_length=100)),
