@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from referrals.models import Child, Referral
+from referrals.models import Child, Guardian, Referral
 from teams.models import Role
 from teams.scoping import has_role, user_roles, visible_units
 
@@ -55,7 +55,9 @@ def registration_units(user):
 
 
 def get_referral_for_user(user, pk, *, write: bool = False, queryset=None) -> Referral:
-    referral = get_object_or_404(queryset if queryset is not None else visible_referrals(user), pk=pk)
+    referral = get_object_or_404(
+        queryset if queryset is not None else visible_referrals(user), pk=pk
+    )
     if write and not can_work_on_cases(user):
         raise PermissionDenied
     return referral
@@ -66,6 +68,18 @@ def get_child_for_user(user, pk, *, write: bool = False) -> Child:
     if write and not can_work_on_cases(user):
         raise PermissionDenied
     return child
+
+
+def get_guardian_for_user(user, pk, *, write: bool = False) -> Guardian:
+    """A guardian is visible exactly when their child is."""
+    guardian = get_object_or_404(
+        Guardian.objects.select_related("child"),
+        pk=pk,
+        child__in=visible_children(user).values("pk"),
+    )
+    if write and not can_work_on_cases(user):
+        raise PermissionDenied
+    return guardian
 
 
 def can_decide(user, referral: Referral) -> bool:

@@ -309,7 +309,9 @@ def consent_register(*, referral_id: int, guardian_id: int, purpose: str, given_
     referral = _lock_referral(referral_id)
     if not referral.is_open:
         raise TransitionError(_("Saken er avsluttet eller trukket."))
-    guardian = Guardian.objects.get(pk=guardian_id, child_id=referral.child_id)
+    guardian = Guardian.objects.filter(pk=guardian_id, child_id=referral.child_id).first()
+    if guardian is None:
+        raise CaseError(_("Ukjent foresatt for dette barnet."), field="guardian")
     if given_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="given_on")
     if purpose == Consent.Purpose.ASSESSMENT and not guardian.parental_responsibility:
@@ -335,6 +337,8 @@ def consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> Consent:
     consent = Consent.objects.select_for_update().get(pk=consent_id)
     if consent.withdrawn_on is not None:
         raise TransitionError(_("Samtykket er allerede trukket."))
+    if withdrawn_on > timezone.localdate():
+        raise CaseError(_("Datoen kan ikke være i fremtiden."), field="withdrawn_on")
     if withdrawn_on < consent.given_on:
         raise CaseError(_("Samtykket kan ikke trekkes før det ble gitt."), field="withdrawn_on")
     consent.withdrawn_on = withdrawn_on

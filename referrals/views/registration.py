@@ -1,0 +1,408 @@
+"""Registering children, guardians, referrals and consent (PP-rådgivere write; the styrer of
+the child's unit and the office may look).
+
+Each view fetches what it shows through referrals/scoping.py on its first line and writes
+through referrals/services.py; forms only validate. The identity number stays in POST bodies
+and on the child's own pages: every redirect names the child or the case by pk.
+"""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from referrals import services
+from referrals.forms.registration import (
+    ChildForm,
+    ChildNewForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    GuardianForm,
+    ReferralForm,
+)
+from referrals.models import Referral
+from referrals.scoping import (
+    can_work_on_cases,
+    get_child_for_user,
+    get_guardian_for_user,
+    get_referral_for_user,
+    registration_units,
+    visible_children,
+    visible_referrals,
+)
+from referrals.services import CaseError, StaleEdit
+
+FORM_METHODS = ["GET", "POST"]
+
+
+def _posted(request):
+    # Not ``request.POST or None``: an empty POST must still be validated (and refused).
+    return request.POST if request.method == "POST" else None
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _add_case_error(form, exc: CaseError) -> None:
+    """A service's message next to its field, or above the form when the field isn't on it."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _display(model, name: str, value) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nei")
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return str(value)
+    labels = dict(field.choices or [])
+    if model is Referral and name == "services":
+        labels = dict(Referral.Service.choices)
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    return str(labels.get(value, value))
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name
+
+
+def stale_events(exc: StaleEdit) -> list[dict]:
+    """What someone else saved while the form was open, for _stale_edit.html: one entry per
+    saved version, each {actor, at, changes: [(label, old, new)]}. A child's or guardian's
+    edit is journalled once per case of the child, so repeats of a version are dropped."""
+    model = type(exc.current)
+    seen, rows = set(), []
+    for event in exc.events:
+        key = (event.detail.get("object"), event.detail.get("version"))
+        if key in seen:
+            continue
+        seen.add(key)
+        changes = [
+            (_label(model, name), _display(model, name, old), _display(model, name, new))
+            for name, (old, new) in event.detail.get("changes", {}).items()
+        ]
+        rows.append({"actor": event.actor, "at": event.at, "changes": changes})
+    return rows
+
+
+def stale_current(exc: StaleEdit, form) -> list[tuple]:
+    """Where what is saved now differs from what the user typed: (label, saved, yours). Shown
+    when the journal has nothing to say (a child or guardian without cases is not journalled)."""
+    model = type(exc.current)
+    return [
+        (
+            _label(model, name),
+            _display(model, name, getattr(exc.current, name)),
+            _display(model, name, value),
+        )
+        for name, value in form.values().items()
+        if getattr(exc.current, name) != value
+    ]
+
+
+def _stale_context(exc: StaleEdit, form) -> dict:
+    form.set_version(exc.current.version)
+    events = stale_events(exc)
+    return {
+        "stale_events": events,
+        "stale_current": [] if events else stale_current(exc, form),
+        "stale": True,
+    }
+
+
+def _age(birth_date) -> int:
+    today = timezone.localdate()
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+# --- children ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def child_new(request):
+    if not can_work_on_cases(request.user):
+        raise PermissionDenied
+    form = ChildNewForm(_posted(request), units=registration_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            child, created = services.child_find_or_register(
+                actor=request.user, **form.cleaned_data
+            )
+        except CaseError as exc:
+            _add_case_error(form, exc)
+        else:
+            if created:
+                messages.success(request, _("Barnet er registrert."))
+                return redirect("referrals:child_detail", pk=child.pk)
+            if visible_children(request.user).filter(pk=child.pk).exists():
+                messages.info(
+                    request, _("Barnet er allerede registrert i kommunen. Her er barnets side.")
+                )
+                return redirect("referrals:child_detail", pk=child.pk)
+            # Found, but outside this advisor's areas: say so without a name or a link.
+            form.add_error(
+                None,
+                _(
+                    "Barnet er registrert i kommunen, men du har ikke tilgang til det. "
+                    "Kontakt PPT-leder."
+                ),
+            )
+    return render(request, "referrals/child_new.html", {"form": form})
+
+
+@login_required
+@require_safe
+def child_detail(request, pk):
+    child = get_child_for_user(request.user, pk)
+    referrals = (
+        visible_referrals(request.user)
+        .filter(child=child)
+        .select_related("unit", "advisor")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "referrals/child_detail.html",
+        {
+            "child": child,
+            "unit": child.unit,
+            "age": _age(child.birth_date),
+            "guardians": list(child.guardians.all()),
+            "referrals": list(referrals),
+            "can_write": can_work_on_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def child_edit(request, pk):
+    child = get_child_for_user(request.user, pk, write=True)
+    form = ChildForm(
+        _posted(request), instance=copy.copy(child), units=registration_units(request.user)
+    )
+    context = {"form": form, "child": child}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_update(
+                child_id=child.pk,
+                version=form.cleaned_data["version"],
+                actor=request.user,
+                **form.values(),
+            )
+        except StaleEdit as exc:
+            context.update(_stale_context(exc, form))
+        except CaseError as exc:
+            _add_case_error(form, exc)
+        else:
+            messages.success(request, _("Opplysningene om barnet er lagret."))
+            return redirect("referrals:child_detail", pk=child.pk)
+    return render(request, "referrals/child_form.html", context)
+
+
+# --- guardians ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def guardian_new(request, pk):
+    child = get_child_for_user(request.user, pk, write=True)
+    form = GuardianForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardian_add(child_id=child.pk, actor=request.user, **form.values())
+        except CaseError as exc:
+            _add_case_error(form, exc)
+        else:
+            messages.success(request, _("Foresatt er lagt til."))
+            return redirect("referrals:child_detail", pk=child.pk)
+    return render(request, "referrals/guardian_form.html", {"form": form, "child": child})
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def guardian_edit(request, pk):
+    guardian = get_guardian_for_user(request.user, pk, write=True)
+    form = GuardianForm(_posted(request), instance=copy.copy(guardian))
+    context = {"form": form, "child": guardian.child, "guardian": guardian}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardian_update(
+                guardian_id=guardian.pk,
+                version=form.cleaned_data["version"],
+                actor=request.user,
+                **form.values(),
+            )
+        except StaleEdit as exc:
+            context.update(_stale_context(exc, form))
+        except CaseError as exc:
+            _add_case_error(form, exc)
+        else:
+            messages.success(request, _("Opplysningene om den foresatte er lagret."))
+            return redirect("referrals:child_detail", pk=guardian.child_id)
+    return render(request, "referrals/guardian_form.html", context)
+
+
+# --- referrals ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def referral_new(request, pk):
+    child = get_child_for_user(request.user, pk, write=True)
+    form = ReferralForm(
+        _posted(request),
+        initial={"unit": child.unit_id},
+        units=registration_units(request.user),
+        municipality_id=child.municipality_id,
+    )
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            referral = services.referral_create(actor=request.user, child_id=child.pk, **values)
+        except CaseError as exc:
+            _add_case_error(form, exc)
+        else:
+            messages.success(request, _("Henvisningen er opprettet som utkast."))
+            return redirect("referrals:case_detail", pk=referral.pk)
+    return render(request, "referrals/referral_form.html", {"form": form, "child": child})
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def referral_edit(request, pk):
+    referral = get_referral_for_user(
+        request.user,
+        pk,
+        write=True,
+        queryset=visible_referrals(request.user).select_related("child", "unit"),
+    )
+    form = ReferralForm(
+        _posted(request),
+        instance=copy.copy(referral),
+        units=registration_units(request.user),
+        municipality_id=referral.municipality_id,
+    )
+    context = {"form": form, "child": referral.child, "referral": referral}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_update(
+                referral_id=referral.pk,
+                version=form.cleaned_data["version"],
+                actor=request.user,
+                **form.values(),
+            )
+        except StaleEdit as exc:
+            context.update(_stale_context(exc, form))
+        except CaseError as exc:  # also TransitionError: a closed case is not edited
+            _add_case_error(form, exc)
+        else:
+            messages.success(request, _("Henvisningen er lagret."))
+            return redirect("referrals:case_detail", pk=referral.pk)
+    return render(request, "referrals/referral_form.html", context)
+
+
+# --- consent -----------------------------------------------------------------------------------
+
+
+def _consent_page(request, referral, form, **extra):
+    consents = referral.consents.select_related("guardian").order_by("given_on", "pk")
+    return render(
+        request,
+        "referrals/consent_form.html",
+        {
+            "referral": referral,
+            "child": referral.child,
+            "form": form,
+            "consents": list(consents),
+            **extra,
+        },
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def consent_new(request, pk):
+    referral = get_referral_for_user(
+        request.user,
+        pk,
+        write=True,
+        queryset=visible_referrals(request.user).select_related("child"),
+    )
+    guardians = referral.child.guardians.order_by("pk")
+    form = ConsentForm(_posted(request), guardians=guardians)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_register(
+                referral_id=referral.pk,
+                guardian_id=data["guardian"].pk,
+                purpose=data["purpose"],
+                given_on=data["given_on"],
+                actor=request.user,
+            )
+        except CaseError as exc:
+            _add_case_error(form, exc)
+        else:
+            referral.refresh_from_db(fields=["status", "t0"])
+            message = _("Samtykket er registrert.")
+            if referral.status == Referral.Status.RECEIVED and referral.t0:
+                message += " " + _("Saken er mottatt, og fristene løper fra %(t0)s.") % {
+                    "t0": referral.t0.strftime("%d.%m.%Y")
+                }
+            messages.success(request, message)
+            return redirect("referrals:case_detail", pk=referral.pk)
+    return _consent_page(request, referral, form, has_guardians=guardians.exists())
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def consent_withdraw(request, pk, consent_pk):
+    referral = get_referral_for_user(
+        request.user,
+        pk,
+        write=True,
+        queryset=visible_referrals(request.user).select_related("child"),
+    )
+    consent = get_object_or_404(referral.consents.select_related("guardian"), pk=consent_pk)
+    form = ConsentWithdrawForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        was_open = referral.is_open
+        try:
+            services.consent_withdraw(
+                consent_id=consent.pk,
+                actor=request.user,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+            )
+        except CaseError as exc:
+            _add_case_error(form, exc)
+        else:
+            referral.refresh_from_db(fields=["status"])
+            if was_open and referral.status == Referral.Status.WITHDRAWN:
+                messages.warning(
+                    request,
+                    _(
+                        "Samtykket er trukket. Saken er stoppet, fordi ingen med foreldreansvar som "
+                        "barnet bor hos lenger samtykker til sakkyndig vurdering."
+                    ),
+                )
+            else:
+                messages.success(request, _("Samtykket er trukket."))
+            return redirect("referrals:case_detail", pk=referral.pk)
+    return _consent_page(request, referral, form, consent=consent, withdraw=True)
