@@ -260,7 +260,7 @@ def assessment_consent_given(referral: Referral) -> bool:
     return any(
         c.purpose == Consent.Purpose.ASSESSMENT and c.withdrawn_on is None
         and c.guardian.parental_responsibility and c.guardian.lives_with_child
-        for c in referral.consents.select_related("guardian")
+        for c in referral.consents.all()  # a page's prefetch (consents__guardian) serves this
     )
 
 
@@ -337,6 +337,7 @@ def consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> Consent:
     consent = Consent.objects.select_for_update().get(pk=consent_id)
     if consent.withdrawn_on is not None:
         raise TransitionError(_("Samtykket er allerede trukket."))
+    had_consent = assessment_consent_given(referral)
     if withdrawn_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="withdrawn_on")
     if withdrawn_on < consent.given_on:
@@ -345,8 +346,10 @@ def consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> Consent:
     consent.save(update_fields=["withdrawn_on"])
     case_event_record(referral=referral, actor=actor, action="consent.withdrawn",
                       detail={"guardian": consent.guardian.name, "purpose": consent.purpose})
-    stops = (consent.purpose == Consent.Purpose.ASSESSMENT
-             and referral.status in {S.AWAITING_CONSENT, S.RECEIVED, S.ASSESSING, S.ASSESSED}
+    # The case stops only when this withdrawal takes away the consent the work rests on (a
+    # consent that never counted, e.g. from a parent the child does not live with, does not).
+    stops = (consent.purpose == Consent.Purpose.ASSESSMENT and had_consent
+             and referral.status in {S.RECEIVED, S.ASSESSING, S.ASSESSED}
              and not assessment_consent_given(referral))
     if stops:
         referral.withdrawn_reason = _("Samtykket er trukket.")
@@ -424,6 +427,8 @@ def assessment_save(*, referral_id: int, version: int, actor, complete: bool = F
 def referral_withdraw(*, referral_id: int, reason: str, actor) -> Referral:
     referral = _lock_referral(referral_id)
     _require(referral, S.DRAFT, S.AWAITING_CONSENT, S.RECEIVED, S.ASSESSING, S.ASSESSED)
+    # A withdrawn case is not paused: close an open pause so its days stop counting.
+    referral.pauses.filter(ended_on__isnull=True).update(ended_on=timezone.localdate())
     referral.withdrawn_reason = reason[:300]
     return _move(referral, S.WITHDRAWN, actor=actor, action="referral.withdrawn",
                  fields=["withdrawn_reason"], detail={"reason": reason[:300]})
@@ -450,6 +455,8 @@ def referral_pause(*, referral_id: int, started_on: date, reason: str, actor) ->
 @transaction.atomic
 def referral_resume(*, referral_id: int, ended_on: date, actor) -> Pause:
     referral = _lock_referral(referral_id)
+    if not referral.is_open:
+        raise TransitionError(_("Saken er avsluttet eller trukket."))
     pause = referral.pauses.select_for_update().filter(ended_on__isnull=True).first()
     if pause is None:
         raise TransitionError(_("Saken står ikke på pause."))

@@ -1,0 +1,385 @@
+"""Reads for the case page: the scoped queryset with everything the page shows, and plain
+Python view-models of the journal, the consents and the allowed actions (no queries in
+templates; each list is one query whatever its length)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from referrals import services
+from referrals.models import (
+    Assessment,
+    Attachment,
+    CaseEvent,
+    Child,
+    Consent,
+    DeadlineKind,
+    Guardian,
+    Pause,
+    Referral,
+)
+from referrals.scoping import visible_referrals
+
+S = Referral.Status
+
+TIMELINE_LIMIT = 50
+
+ACTION_LABELS = {
+    "referral.created": _("Henvisningen er opprettet"),
+    "referral.submitted": _("Henvisningen er registrert som mottatt"),
+    "referral.received": _("Samtykke og henvisning er mottatt – fristene løper"),
+    "referral.consent_registered": _("Samtykke er registrert"),
+    "consent.registered": _("Samtykke er registrert"),
+    "consent.withdrawn": _("Samtykke er trukket"),
+    "referral.assessment_started": _("Utredningen er startet"),
+    "assessment.saved": _("Sakkyndig vurdering er lagret"),
+    "referral.assessed": _("Sakkyndig vurdering er ferdigstilt"),
+    "referral.withdrawn": _("Saken er trukket"),
+    "referral.paused": _("Saken er satt på pause"),
+    "referral.resumed": _("Pausen er avsluttet"),
+    "referral.assigned": _("Saken er tildelt en PP-rådgiver"),
+    "referral.updated": _("Henvisningen er endret"),
+    "child.updated": _("Opplysninger om barnet er endret"),
+    "guardian.added": _("Foresatt er lagt til"),
+    "guardian.updated": _("Opplysninger om en foresatt er endret"),
+    "attachment.uploaded": _("Vedlegg er lastet opp"),
+    # written by decisions/ (named here as text only: referrals does not import decisions)
+    "provisional_reply.registered": _("Foreløpig svar er sendt"),
+    "decision.registered": _("Vedtak er fattet"),
+    "help.started": _("Hjelpen er startet"),
+    "appeal.received": _("Klage er mottatt"),
+    "appeal.updated": _("Klagen er oppdatert"),
+    "appeal.upheld": _("Klagebehandlingen er avsluttet"),
+    "flag.acknowledged": _("Fristvarsel er fulgt opp"),
+}
+
+# Which model a journal event's detail["object"] names, to find the fields' verbose names.
+EVENT_MODELS = {
+    "referral": Referral,
+    "child": Child,
+    "guardian": Guardian,
+    "assessment": Assessment,
+    "consent": Consent,
+    "attachment": Attachment,
+}
+
+STATUS_BADGES = {
+    S.DRAFT: "text-bg-secondary",
+    S.AWAITING_CONSENT: "text-bg-warning",
+    S.RECEIVED: "text-bg-info",
+    S.ASSESSING: "text-bg-primary",
+    S.ASSESSED: "text-bg-success",
+    S.DECIDED: "text-bg-success",
+    S.APPEALED: "text-bg-warning",
+    S.HELP_STARTED: "text-bg-success",
+    S.CLOSED: "text-bg-dark",
+    S.WITHDRAWN: "text-bg-dark",
+}
+
+REPORT_FIELDS = [
+    "report_play",
+    "report_social",
+    "report_language",
+    "report_motor",
+    "report_attention",
+    "report_frame",
+    "report_measures",
+]
+
+
+def case_queryset(user):
+    """Visible cases with what the header needs (one query)."""
+    return visible_referrals(user).select_related(
+        "child", "child__unit", "unit", "municipality", "advisor"
+    )
+
+
+def case_detail_queryset(user):
+    """Visible cases with everything the case page shows except the journal: the referral
+    with its child, unit, advisor and assessment in one query, then one query each for
+    guardians, consents (with guardian and registrar) and pauses. (Attachments come from
+    referrals.attachments.attachment_section, one query.)"""
+    return (
+        case_queryset(user)
+        .select_related("assessment", "assessment__author")
+        .prefetch_related(
+            "child__guardians",
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("guardian", "registered_by").order_by(
+                    "purpose", "given_on", "pk"
+                ),
+            ),
+            Prefetch("pauses", queryset=Pause.objects.select_related("created_by")),
+        )
+    )
+
+
+def status_badge(referral: Referral) -> str:
+    return STATUS_BADGES.get(referral.status, "text-bg-secondary")
+
+
+def referral_assessment(referral: Referral) -> Assessment | None:
+    try:
+        return referral.assessment
+    except Assessment.DoesNotExist:
+        return None
+
+
+# --- consent -------------------------------------------------------------------------------
+
+
+@dataclass
+class ConsentSummary:
+    rows: list
+    assessment_given: bool
+    decision_given: bool
+    missing_decision: list = field(default_factory=list)
+
+
+def consent_summary(referral: Referral) -> ConsentSummary:
+    """Who consented to what, and whether § 32's two requirements are met, from the rows
+    prefetched by case_detail_queryset."""
+    consents = list(referral.consents.all())
+    standing_decision = {
+        c.guardian_id
+        for c in consents
+        if c.purpose == Consent.Purpose.DECISION and c.withdrawn_on is None
+    }
+    missing = [
+        g
+        for g in referral.child.guardians.all()
+        if g.parental_responsibility and g.pk not in standing_decision
+    ]
+    return ConsentSummary(
+        rows=consents,
+        # One query (the service reads the consents with select_related, not the prefetch).
+        assessment_given=services.assessment_consent_given(referral),
+        decision_given=services.decision_consent_given(referral),
+        missing_decision=missing,
+    )
+
+
+# --- the journal ---------------------------------------------------------------------------
+
+
+def recent_events(referral: Referral) -> tuple[list[CaseEvent], bool]:
+    """The latest TIMELINE_LIMIT events, newest first, and whether there are more (one query:
+    one row more than shown tells us)."""
+    rows = list(
+        referral.events.select_related("actor").order_by("-at", "-pk")[: TIMELINE_LIMIT + 1]
+    )
+    return rows[:TIMELINE_LIMIT], len(rows) > TIMELINE_LIMIT
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    at: object
+    actor: object
+    label: str
+    from_status: str
+    to_status: str
+    changes: list
+    notes: list
+
+
+_STATUS_LABELS = dict(S.choices)
+_DEADLINE_LABELS = dict(DeadlineKind.choices)
+_DATE_NOTES = {
+    "sent_on": _("Sendt %(d)s"),
+    "expected": _("Vedtak ventet %(d)s"),
+    "decided_on": _("Vedtaksdato %(d)s"),
+    "started_on": _("Startet %(d)s"),
+    "received_on": _("Mottatt %(d)s"),
+}
+_PURPOSE_LABELS = dict(Consent.Purpose.choices)
+
+
+def _display(model, name: str, value) -> str:
+    """A journal value as the user reads it: choice labels, Ja/Nei, '–' for nothing."""
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nei"))
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # an old journal row may name a field that is gone
+        model_field = None
+    if model is Referral and name == "services" and isinstance(value, list):
+        labels = dict(Referral.Service.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if model_field is not None and model_field.choices and not isinstance(value, list):
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(model_field, models.DecimalField):
+        try:
+            return number_format(Decimal(str(value)))  # 4,5 in Norwegian
+        except InvalidOperation:
+            return str(value)
+    return str(value)
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:  # show the code rather than fail the page
+        return name
+
+
+def _changes(event: CaseEvent) -> list[Change]:
+    detail = event.detail or {}
+    changes = detail.get("changes") or {}
+    model = EVENT_MODELS.get(detail.get("object"), Referral)
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())}
+    out = []
+    # jsonb keeps keys in its own order; show them in the form's (the model's) order.
+    for name, pair in sorted(changes.items(), key=lambda item: order.get(item[0], len(order))):
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        out.append(
+            Change(_label(model, name), _display(model, name, old), _display(model, name, new))
+        )
+    return out
+
+
+def _notes(event: CaseEvent) -> list[str]:
+    """The other facts a service put in the event's detail, as short Norwegian phrases."""
+    detail = event.detail or {}
+    notes = []
+    if detail.get("guardian"):
+        notes.append(str(_("Foresatt: %(name)s")) % {"name": detail["guardian"]})
+    if detail.get("purpose"):
+        purpose = _PURPOSE_LABELS.get(detail["purpose"], detail["purpose"])
+        notes.append(str(_("Gjelder: %(p)s")) % {"p": purpose})
+    if detail.get("given_on"):
+        notes.append(str(_("Gitt %(d)s")) % {"d": detail["given_on"]})
+    if detail.get("t0"):
+        notes.append(str(_("Fristene løper fra %(d)s")) % {"d": detail["t0"]})
+    if detail.get("from"):
+        notes.append(str(_("Fra %(d)s")) % {"d": detail["from"]})
+    if "days" in detail:
+        notes.append(str(_("%(n)s pausedager")) % {"n": detail["days"]})
+    reason = detail.get("reason")
+    if reason == "consent_withdrawn":
+        notes.append(str(_("Grunn: samtykket er trukket")))
+    elif reason:
+        notes.append(str(_("Grunn: %(r)s")) % {"r": reason})
+    if detail.get("title"):
+        notes.append(str(detail["title"]))
+    for key, phrase in _DATE_NOTES.items():
+        if detail.get(key):
+            notes.append(str(phrase) % {"d": detail[key]})
+    if detail.get("late"):
+        notes.append(str(_("Kom etter klagefristen")))
+    if detail.get("kind") in _DEADLINE_LABELS:
+        notes.append(str(_("Frist: %(k)s")) % {"k": _DEADLINE_LABELS[detail["kind"]]})
+    if detail.get("comment"):
+        notes.append(str(_("Kommentar: %(c)s")) % {"c": detail["comment"]})
+    return notes
+
+
+def timeline(events: list[CaseEvent]) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            at=e.at,
+            actor=e.actor,
+            label=str(ACTION_LABELS.get(e.action, e.action)),
+            from_status=str(_STATUS_LABELS.get(e.from_status, e.from_status)),
+            to_status=str(_STATUS_LABELS.get(e.to_status, e.to_status)),
+            changes=_changes(e),
+            notes=_notes(e),
+        )
+        for e in events
+    ]
+
+
+def stale_events(events: list[CaseEvent]) -> list[dict]:
+    """A StaleEdit's events as templates/referrals/_stale_edit.html reads them."""
+    return [
+        {"actor": e.actor, "at": e.at, "changes": [(c.label, c.old, c.new) for c in _changes(e)]}
+        for e in events
+    ]
+
+
+# --- the pedagogisk rapport and pauses -----------------------------------------------------
+
+
+def report_sections(referral: Referral) -> list[tuple[str, str]]:
+    """The pedagogisk rapport headings that are filled in, with their text."""
+    return [
+        (str(Referral._meta.get_field(name).verbose_name).capitalize(), getattr(referral, name))
+        for name in REPORT_FIELDS
+        if getattr(referral, name).strip()
+    ]
+
+
+@dataclass
+class PauseRow:
+    pause: Pause
+    days: int
+    is_open: bool
+
+
+def pause_rows(referral: Referral, today: date | None = None) -> tuple[list[PauseRow], int]:
+    today = today or timezone.localdate()
+    rows = [PauseRow(p, p.days(today), p.ended_on is None) for p in referral.pauses.all()]
+    return rows, sum(r.days for r in rows)
+
+
+# --- what the user may do now ----------------------------------------------------------------
+
+WITHDRAWABLE = {S.DRAFT, S.AWAITING_CONSENT, S.RECEIVED, S.ASSESSING, S.ASSESSED}
+PAUSABLE = {S.RECEIVED, S.ASSESSING, S.ASSESSED}
+
+
+@dataclass
+class AllowedActions:
+    submit: bool = False
+    register_consent: bool = False
+    start_assessment: bool = False
+    edit_assessment: bool = False
+    withdraw: bool = False
+    pause: bool = False
+    resume: bool = False
+    assign: bool = False
+    edit_referral: bool = False
+    upload: bool = False
+
+    @property
+    def any(self) -> bool:
+        return any(vars(self).values())
+
+
+def allowed_actions(referral: Referral, *, can_work: bool) -> AllowedActions:
+    """The moves the case's status allows, for an advisor; nothing for read-only roles. The
+    services check the same rules again under a row lock."""
+    if not can_work:
+        return AllowedActions()
+    status = referral.status
+    paused = referral.open_pause is not None
+    return AllowedActions(
+        submit=status == S.DRAFT,
+        register_consent=referral.is_open,
+        start_assessment=status == S.RECEIVED and not paused,
+        edit_assessment=status == S.ASSESSING,
+        withdraw=status in WITHDRAWABLE,
+        pause=status in PAUSABLE and not paused,
+        resume=paused,
+        assign=referral.is_open,
+        edit_referral=referral.is_open,
+        upload=referral.status not in (S.CLOSED, S.WITHDRAWN),
+    )

@@ -1,0 +1,175 @@
+"""Forms of the case page: one small forms.Form per transition (they only validate; the view
+passes cleaned_data to the matching service) and the sakkyndig vurdering."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from referrals.models import Assessment
+from teams.models import Role, User
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label, *, required=True, help_text=""):
+    return forms.DateField(
+        label=label, required=required, widget=_date_input(), help_text=help_text
+    )
+
+
+class SubmitForm(forms.Form):
+    """draft → awaiting_consent (→ received when consent is already given)."""
+
+    received_on = _date_field(
+        _("Henvisningen mottatt"),
+        help_text=_("Datoen PPT fikk henvisningen. Fristene løper fra den eller samtykket."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+
+
+class StartAssessmentForm(forms.Form):
+    """received → assessing; nothing to fill in."""
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grunn til at saken trekkes"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PauseForm(forms.Form):
+    started_on = _date_field(_("Pause fra"))
+    reason = forms.CharField(
+        label=_("Grunn til pausen"),
+        max_length=300,
+        help_text=_("For eksempel at foresatte har avlyst avtaler. Pausedager forlenger fristene."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class ResumeForm(forms.Form):
+    ended_on = _date_field(_("Pause til"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"].initial = timezone.localdate()
+
+
+def advisors_serving(municipality_id: int):
+    """PP-rådgivere of the PPT offices that serve the municipality (interkommunal PPT too)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            roles__kind=Role.Kind.ADVISOR,
+            roles__ppt_office__municipalities=municipality_id,
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+class AssignForm(forms.Form):
+    advisor = forms.ModelChoiceField(
+        label=_("PP-rådgiver"), queryset=User.objects.none(), empty_label=_("Velg rådgiver")
+    )
+
+    def __init__(self, *args, municipality_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = advisors_serving(municipality_id)
+
+
+class AssessmentForm(forms.ModelForm):
+    """The sakkyndig vurdering (barnehageloven § 34). Never saved by form.save(): the view
+    passes the values to services.assessment_save, which checks completeness and versions."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    recommended_hours = forms.DecimalField(
+        label=_("Anbefalte timer per uke"),
+        required=False,
+        min_value=0,
+        max_value=40,
+        max_digits=4,
+        decimal_places=1,
+        # The half-hour step is checked in clean_recommended_hours, with a Norwegian message
+        # (Django's step validator cannot add a float step to a Decimal offset).
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": "40"}),
+        help_text=_("Omfanget av hjelpen i timer per uke (0–40, hele eller halve timer)."),
+    )
+    completed_on = _date_field(
+        _("Ferdigstilt dato"),
+        required=False,
+        help_text=_("Brukes når du ferdigstiller. Tomt betyr i dag."),
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "development",
+            "goals",
+            "kind_of_help",
+            "organisation",
+            "recommended_hours",
+            "competence",
+            "assistant_needed",
+            "child_views",
+            "guardian_views",
+            "conclusion",
+        ]
+        labels = {
+            "development": _("Barnets utvikling og vansker"),
+            "goals": _("Realistiske mål for utvikling og læring"),
+            "kind_of_help": _("Hva slags hjelp som gir god utvikling"),
+            "organisation": _("Organisering av hjelpen"),
+            "competence": _("Kompetanse hos den som gir hjelpen"),
+            "assistant_needed": _("Barnet har behov for assistent"),
+            "child_views": _("Barnets egne synspunkter"),
+            "guardian_views": _("Foresattes synspunkter og hvordan de er vektlagt"),
+            "conclusion": _("Konklusjon"),
+        }
+        help_texts = {
+            "development": _("Om barnet har forsinket utvikling eller lærevansker, og hvilke."),
+            "kind_of_help": _(
+                "Innholdet i hjelpen, og om den kan gis uten å ta barnet ut av gruppen."
+            ),
+            "organisation": _("Påkrevd når barnet har behov for hjelp."),
+            "competence": _("Påkrevd når barnet har behov for hjelp."),
+            "assistant_needed": _("Bruk av assistent må stå i vedtaket."),
+            "child_views": _("Vektlagt etter barnets alder og modenhet (barnehageloven § 3)."),
+            "guardian_views": _("Barnehageloven § 32 andre ledd."),
+        }
+        widgets = {
+            "conclusion": forms.RadioSelect,
+            "development": forms.Textarea(attrs={"rows": 4}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "kind_of_help": forms.Textarea(attrs={"rows": 3}),
+            "child_views": forms.Textarea(attrs={"rows": 3}),
+            "guardian_views": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("organisation", "competence"):
+            field = self.fields[name]
+            field.choices = [("", _("Velg …")), *Assessment._meta.get_field(name).choices]
+        # Two answers, no "not chosen" radio: an unanswered conclusion stays blank (a draft).
+        self.fields["conclusion"].choices = Assessment.Conclusion.choices
+
+    def clean_recommended_hours(self):
+        hours = self.cleaned_data["recommended_hours"]
+        if hours is not None and hours * 2 != int(hours * 2):
+            raise forms.ValidationError(_("Oppgi hele eller halve timer, for eksempel 4,5."))
+        return hours
+
+    def service_values(self) -> dict:
+        """The assessment fields as services.assessment_save takes them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,0 +1,229 @@
+"""The case page, its transitions and the sakkyndig vurdering.
+
+Each view fetches the case through referrals.scoping on line one; every change goes through
+one service in referrals/services.py, which locks the row and checks the state again, so a
+double click or a second tab gets a clear message and changes nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from referrals import case_page, services
+from referrals.attachments import attachment_section
+from referrals.forms import case as case_forms
+from referrals.scoping import can_work_on_cases, get_referral_for_user
+from referrals.services import CaseError, StaleEdit, TransitionError
+
+
+def _header(request, referral) -> dict:
+    """What case_base.html needs besides the referral (the pause from the prefetch when the
+    page has one, else one query)."""
+    return {
+        "referral": referral,
+        "status_badge": case_page.status_badge(referral),
+        "is_paused": referral.open_pause is not None,
+        "can_edit": can_work_on_cases(request.user),
+    }
+
+
+def _add_error(form, exc: CaseError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def case_detail(request, pk):
+    referral = get_referral_for_user(
+        request.user, pk, queryset=case_page.case_detail_queryset(request.user)
+    )
+    can_work = can_work_on_cases(request.user)
+    actions = case_page.allowed_actions(referral, can_work=can_work)
+    events, more_events = case_page.recent_events(referral)
+    pauses, paused_days = case_page.pause_rows(referral)
+    forms = {name: _transition_form(name, referral) for name in TRANSITIONS if name != "assign"}
+    if actions.assign:
+        forms["assign"] = _transition_form(
+            "assign", referral, initial={"advisor": referral.advisor_id}
+        )
+    return render(
+        request,
+        "referrals/case_detail.html",
+        {
+            **_header(request, referral),
+            "child": referral.child,
+            "guardians": list(referral.child.guardians.all()),
+            "consent": case_page.consent_summary(referral),
+            "report": case_page.report_sections(referral),
+            "assessment": case_page.referral_assessment(referral),
+            "pauses": pauses,
+            "paused_days": paused_days,
+            **attachment_section(referral, can_edit=can_work),
+            "timeline": case_page.timeline(events),
+            "more_events": more_events,
+            "timeline_limit": case_page.TIMELINE_LIMIT,
+            "actions": actions,
+            "action_forms": forms,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Transition:
+    form: type
+    service: object
+    title: str
+    button: str
+    done: str
+
+
+TRANSITIONS = {
+    "submit": Transition(
+        case_forms.SubmitForm,
+        services.referral_submit,
+        _("Registrer mottatt"),
+        _("Registrer mottatt"),
+        _("Henvisningen er registrert som mottatt."),
+    ),
+    "start-assessment": Transition(
+        case_forms.StartAssessmentForm,
+        services.referral_start_assessment,
+        _("Start utredning"),
+        _("Start utredning"),
+        _("Utredningen er startet."),
+    ),
+    "withdraw": Transition(
+        case_forms.WithdrawForm,
+        services.referral_withdraw,
+        _("Trekk saken"),
+        _("Trekk saken"),
+        _("Saken er trukket."),
+    ),
+    "pause": Transition(
+        case_forms.PauseForm,
+        services.referral_pause,
+        _("Sett saken på pause"),
+        _("Sett på pause"),
+        _("Saken står nå på pause."),
+    ),
+    "resume": Transition(
+        case_forms.ResumeForm,
+        services.referral_resume,
+        _("Avslutt pausen"),
+        _("Avslutt pausen"),
+        _("Pausen er avsluttet."),
+    ),
+    "assign": Transition(
+        case_forms.AssignForm,
+        services.referral_assign,
+        _("Tildel PP-rådgiver"),
+        _("Tildel"),
+        _("Saken er tildelt."),
+    ),
+}
+
+
+def _transition_form(action, referral, **kwargs):
+    # Action-specific ids: several of these forms share the case page (two "reason" fields).
+    extra = {"municipality_id": referral.municipality_id} if action == "assign" else {}
+    return TRANSITIONS[action].form(auto_id=f"id_{action}_%s", **extra, **kwargs)
+
+
+@require_POST
+@login_required
+def case_transition(request, pk, action):
+    referral = get_referral_for_user(
+        request.user, pk, write=True, queryset=case_page.case_queryset(request.user)
+    )
+    spec = TRANSITIONS.get(action)
+    if spec is None:
+        raise Http404
+    form = _transition_form(action, referral, data=request.POST)
+    if form.is_valid():
+        try:
+            spec.service(referral_id=referral.pk, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            # A second tab or a double click: the case has already moved on.
+            messages.error(request, exc.message)
+            return redirect("referrals:case_detail", pk=referral.pk)
+        except CaseError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, spec.done)
+            return redirect("referrals:case_detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/transition_form.html",
+        {**_header(request, referral), "form": form, "action": action, "spec": spec},
+        status=422,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assessment_edit(request, pk):
+    referral = get_referral_for_user(
+        request.user, pk, write=True, queryset=case_page.case_queryset(request.user)
+    )
+    if referral.status != referral.Status.ASSESSING:
+        messages.warning(
+            request,
+            _("Den sakkyndige vurderingen kan bare skrives mens saken har status «%(s)s».")
+            % {"s": referral.Status.ASSESSING.label},
+        )
+        return redirect("referrals:case_detail", pk=referral.pk)
+    assessment = case_page.referral_assessment(referral)
+    if request.method != "POST":
+        form = case_forms.AssessmentForm(
+            instance=assessment, initial={"version": assessment.version}
+        )
+        return _assessment_page(request, referral, form)
+    form = case_forms.AssessmentForm(request.POST, instance=assessment)
+    if not form.is_valid():
+        return _assessment_page(request, referral, form)
+    complete = "complete" in request.POST
+    try:
+        services.assessment_save(
+            referral_id=referral.pk,
+            version=form.cleaned_data["version"],
+            actor=request.user,
+            complete=complete,
+            completed_on=form.cleaned_data["completed_on"],
+            **form.service_values(),
+        )
+    except StaleEdit as exc:
+        form = _with_version(request.POST, assessment, exc.current.version)
+        return _assessment_page(request, referral, form, stale=case_page.stale_events(exc.events))
+    except CaseError as exc:
+        # Completing with § 34 content missing: the service rolled the draft back too.
+        _add_error(form, exc)
+        return _assessment_page(request, referral, form)
+    if complete:
+        messages.success(request, _("Den sakkyndige vurderingen er ferdigstilt."))
+        return redirect("referrals:case_detail", pk=referral.pk)
+    messages.success(request, _("Utkastet er lagret."))
+    return redirect("referrals:assessment_edit", pk=referral.pk)
+
+
+def _assessment_page(request, referral, form, *, stale=None):
+    context = {
+        **_header(request, referral),
+        "form": form,
+        "stale": stale is not None,
+        "stale_events": stale or [],
+    }
+    return render(request, "referrals/assessment_form.html", context)
+
+
+def _with_version(data, assessment, version):
+    """The user's input again, now naming the current version so a deliberate re-submit
+    overwrites what the other person saved."""
+    data = data.copy()
+    data["version"] = version
+    form = case_forms.AssessmentForm(data, instance=assessment)
+    form.is_valid()
+    return form
