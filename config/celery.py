@@ -29,7 +29,10 @@ app.conf.update(
     enable_utc=True,
     beat_schedule={
         # Every morning at 06:00 Oslo time: flag the cases nearing or past a deadline.
-        "flag-deadlines": {"task": "decisions.flag_deadlines", "schedule": crontab(hour=6, minute=0)},
+        "flag-deadlines": {
+            "task": "decisions.flag_deadlines",
+            "schedule": crontab(hour=6, minute=0),
+        },
         # Deliver what is pending (a broker or mail server that was down), sweep stuck rows.
         "send-pending-notifications": {
             "task": "decisions.send_pending_notifications",

@@ -45,13 +45,20 @@ def _decide(referral: Referral, rng: random.Random, today: date, office) -> Deci
         hours = max(Decimal("1.0"), assessment.recommended_hours - Decimal(rng.choice([1, 2])))
     starts = decided_on + timedelta(days=rng.choice([0, 7, 14])) if hours else None
     return Decision.objects.create(
-        referral=referral, decided_on=decided_on, decided_by=office, outcome=outcome,
-        hours_per_week=hours, organisation=assessment.organisation if hours else "",
-        competence=assessment.competence if hours else "", assistant=assessment.assistant_needed,
-        starts_on=starts, ends_on=(starts + timedelta(days=364)) if starts else None,
+        referral=referral,
+        decided_on=decided_on,
+        decided_by=office,
+        outcome=outcome,
+        hours_per_week=hours,
+        organisation=assessment.organisation if hours else "",
+        competence=assessment.competence if hours else "",
+        assistant=assessment.assistant_needed,
+        starts_on=starts,
+        ends_on=(starts + timedelta(days=364)) if starts else None,
         provider=rng.choice(["kindergarten", "special_service"]) if hours else "",
         deviation_reason="Kommunen gir færre timer enn tilrådd; barnehagen styrker gruppen."
-        if outcome == "partly" else "",
+        if outcome == "partly"
+        else "",
         reason=rng.choice(DECISION_REASONS),
     )
 
@@ -62,8 +69,15 @@ def _event(referral, actor, action, at_day: date, frm="", to="", detail=None):
     from django.utils import timezone
 
     at = timezone.make_aware(datetime.combine(at_day, time(10, 0)))
-    return CaseEvent(referral=referral, actor=actor, action=action, from_status=frm,
-                     to_status=to, detail=detail or {}, at=at)
+    return CaseEvent(
+        referral=referral,
+        actor=actor,
+        action=action,
+        from_status=frm,
+        to_status=to,
+        detail=detail or {},
+        at=at,
+    )
 
 
 @transaction.atomic
@@ -77,7 +91,8 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
     events, counts = [], {"decided": 0, "help_started": 0, "appealed": 0, "replies": 0}
     assessed = list(
         Referral.objects.filter(municipality_id__in=ids, status=S.ASSESSED)
-        .select_related("assessment", "child").prefetch_related("child__guardians")
+        .select_related("assessment", "child")
+        .prefetch_related("child__guardians")
         .order_by("pk")
     )
     for referral in assessed:
@@ -88,44 +103,79 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
         if decision is None or office is None:
             continue
         status = S.DECIDED
-        events.append(_event(referral, office, "decision.registered", decision.decided_on,
-                             S.ASSESSED, S.DECIDED, {"outcome": decision.outcome}))
+        events.append(
+            _event(
+                referral,
+                office,
+                "decision.registered",
+                decision.decided_on,
+                S.ASSESSED,
+                S.DECIDED,
+                {"outcome": decision.outcome},
+            )
+        )
         counts["decided"] += 1
         if decision.hours_per_week and rng.random() < 0.6 and decision.starts_on <= today:
             for g in referral.child.guardians.all():
                 if g.parental_responsibility:
-                    Consent.objects.create(referral=referral, guardian=g, purpose="decision",
-                                           given_on=decision.decided_on, registered_by=office)
-            decision.help_started_on = min(today, decision.starts_on + timedelta(days=rng.randint(0, 30)))
+                    Consent.objects.create(
+                        referral=referral,
+                        guardian=g,
+                        purpose="decision",
+                        given_on=decision.decided_on,
+                        registered_by=office,
+                    )
+            decision.help_started_on = min(
+                today, decision.starts_on + timedelta(days=rng.randint(0, 30))
+            )
             decision.save(update_fields=["help_started_on"])
-            events.append(_event(referral, office, "help.started", decision.help_started_on,
-                                 S.DECIDED, S.HELP_STARTED))
+            events.append(
+                _event(
+                    referral,
+                    office,
+                    "help.started",
+                    decision.help_started_on,
+                    S.DECIDED,
+                    S.HELP_STARTED,
+                )
+            )
             status = S.HELP_STARTED
             counts["help_started"] += 1
         elif rng.random() < 0.15:
             received = min(today, decision.decided_on + timedelta(days=rng.randint(5, 20)))
-            appeal = Appeal.objects.create(decision=decision, received_on=received, registered_by=office)
+            appeal = Appeal.objects.create(
+                decision=decision, received_on=received, registered_by=office
+            )
             if rng.random() < 0.5:
-                appeal.outcome, appeal.sent_on = Appeal.Outcome.SENT, min(today, received + timedelta(days=14))
+                appeal.outcome, appeal.sent_on = (
+                    Appeal.Outcome.SENT,
+                    min(today, received + timedelta(days=14)),
+                )
                 appeal.save(update_fields=["outcome", "sent_on"])
             events.append(_event(referral, office, "appeal.received", received, status, S.APPEALED))
             status = S.APPEALED
             counts["appealed"] += 1
         Referral.objects.filter(pk=referral.pk).update(status=status)
     for referral in Referral.objects.filter(
-        municipality_id__in=ids, status__in=[S.RECEIVED, S.ASSESSING, S.ASSESSED],
+        municipality_id__in=ids,
+        status__in=[S.RECEIVED, S.ASSESSING, S.ASSESSED],
         t0__lte=today - timedelta(days=21),
     ).order_by("pk"):
         if rng.random() < 0.4:
             office = _office_user(referral.municipality_id, offices)
             sent = min(today, referral.t0 + timedelta(days=rng.randint(20, 40)))
             ProvisionalReply.objects.create(
-                referral=referral, sent_on=sent, reason=rng.choice(DELAY_REASONS),
-                expected_decision_on=sent + timedelta(days=rng.randint(30, 75)), registered_by=office,
+                referral=referral,
+                sent_on=sent,
+                reason=rng.choice(DELAY_REASONS),
+                expected_decision_on=sent + timedelta(days=rng.randint(30, 75)),
+                registered_by=office,
             )
             events.append(_event(referral, office, "provisional_reply.registered", sent))
             counts["replies"] += 1
     CaseEvent.objects.bulk_create(events, batch_size=1000)
-    for pk in Referral.objects.filter(municipality_id__in=ids, t0__isnull=False).values_list("pk", flat=True):
+    for pk in Referral.objects.filter(municipality_id__in=ids, t0__isnull=False).values_list(
+        "pk", flat=True
+    ):
         services.deadlines_recompute(pk, today=today)
     return counts

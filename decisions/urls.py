@@ -7,6 +7,7 @@ app_name = "decisions"
 urlpatterns = [
     path("arbeidsliste/", views.worklist, name="worklist"),
     path("flagg/<int:pk>/kvitter/", views.flag_acknowledge, name="flag_acknowledge"),
+    path("saker/<int:pk>/frister/", views.case_clock, name="case_clock"),
     path(
         "saker/<int:pk>/forelopig-svar/", views.provisional_reply_new, name="provisional_reply_new"
     ),

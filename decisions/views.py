@@ -14,8 +14,21 @@ from django.views.decorators.http import require_POST
 
 from decisions import forms, services
 from decisions.flagging import digest_context
-from decisions.models import Appeal, Deadline, DeadlineFlag, Notification
-from referrals.scoping import can_decide, get_referral_for_decision, visible_referrals
+from decisions.models import (
+    Appeal,
+    Deadline,
+    DeadlineFlag,
+    Decision,
+    Notification,
+    ProvisionalReply,
+)
+from referrals import case_page
+from referrals.scoping import (
+    can_decide,
+    get_referral_for_decision,
+    get_referral_for_user,
+    visible_referrals,
+)
 from referrals.services import CaseError, TransitionError
 from teams.models import Role
 from teams.scoping import has_role
@@ -197,4 +210,37 @@ def notification_detail(request, pk):
         Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
     return render(
         request, "decisions/notification_detail.html", {"note": note, **digest_context(note)}
+    )
+
+
+@login_required
+def case_clock(request, pk):
+    """The case's clock and decisions: each deadline with its state, the provisional replies,
+    the decisions with their appeal period, appeals, and the office's actions."""
+    referral = get_referral_for_user(
+        request.user, pk, queryset=case_page.case_queryset(request.user).prefetch_related("pauses")
+    )
+    today = timezone.localdate()
+    deadlines = list(Deadline.objects.filter(referral=referral).order_by("due_on"))
+    decisions = list(
+        Decision.objects.filter(referral=referral)
+        .select_related("decided_by")
+        .prefetch_related("appeals")
+    )
+    for decision in decisions:
+        decision.appeal_until = services.appeal_deadline(decision)
+        decision.appeal_open = today <= decision.appeal_until
+    return render(
+        request,
+        "decisions/case_clock.html",
+        {
+            **case_page.header_context(request, referral),
+            "deadlines": deadlines,
+            "decisions": decisions,
+            "replies": list(
+                ProvisionalReply.objects.filter(referral=referral).select_related("registered_by")
+            ),
+            "can_decide": can_decide(request.user, referral),
+            "pauses": case_page.pause_rows(referral)[0],
+        },
     )

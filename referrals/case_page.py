@@ -25,7 +25,7 @@ from referrals.models import (
     Pause,
     Referral,
 )
-from referrals.scoping import visible_referrals
+from referrals.scoping import can_work_on_cases, visible_referrals
 
 S = Referral.Status
 
@@ -120,6 +120,17 @@ def case_detail_queryset(user):
             Prefetch("pauses", queryset=Pause.objects.select_related("created_by")),
         )
     )
+
+
+def header_context(request, referral: Referral) -> dict:
+    """What case_base.html needs besides the referral (the pause from the prefetch when the
+    page has one, else one query). Every page of the case section uses it."""
+    return {
+        "referral": referral,
+        "status_badge": status_badge(referral),
+        "is_paused": referral.open_pause is not None,
+        "can_edit": can_work_on_cases(request.user),
+    }
 
 
 def status_badge(referral: Referral) -> str:

@@ -37,7 +37,11 @@ class Child(Versioned):
         Municipality, on_delete=models.PROTECT, related_name="children", verbose_name=_("kommune")
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="children", null=True, blank=True,
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
         verbose_name=_("barnehage/skole nå"),
     )
     first_name = models.CharField(_("fornavn"), max_length=100)
@@ -56,7 +60,9 @@ class Child(Versioned):
         constraints = [
             # services.child_find_or_register: a child already registered in the
             # municipality is found, never registered twice.
-            models.UniqueConstraint(fields=["municipality", "id_number"], name="child_unique_id_number"),
+            models.UniqueConstraint(
+                fields=["municipality", "id_number"], name="child_unique_id_number"
+            ),
         ]
         indexes = [
             # caseload search by name
@@ -131,8 +137,13 @@ class Referral(Versioned):
         WITHDRAWN = "withdrawn", _("Trukket")
 
     OPEN_STATUSES = [
-        Status.DRAFT, Status.AWAITING_CONSENT, Status.RECEIVED, Status.ASSESSING,
-        Status.ASSESSED, Status.DECIDED, Status.APPEALED,
+        Status.DRAFT,
+        Status.AWAITING_CONSENT,
+        Status.RECEIVED,
+        Status.ASSESSING,
+        Status.ASSESSED,
+        Status.DECIDED,
+        Status.APPEALED,
     ]
 
     class Priority(models.TextChoices):
@@ -151,11 +162,17 @@ class Referral(Versioned):
         Unit, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("henvisende enhet")
     )
     # Copied from the unit: scoping and the director's figures filter on it without a join.
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="referrals")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="referrals"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     advisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="assigned_referrals", verbose_name=_("PP-rådgiver"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_referrals",
+        verbose_name=_("PP-rådgiver"),
     )
     priority = models.CharField(
         _("prioritet"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
@@ -182,7 +199,9 @@ class Referral(Versioned):
     next_deadline_kind = models.CharField(max_length=20, choices=DeadlineKind.choices, blank=True)
     next_deadline_on = models.DateField(null=True, blank=True)
     next_deadline_warn_on = models.DateField(null=True, blank=True)
-    withdrawn_reason = models.CharField(_("grunn til at saken er trukket"), max_length=300, blank=True)
+    withdrawn_reason = models.CharField(
+        _("grunn til at saken er trukket"), max_length=300, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -236,7 +255,9 @@ class Consent(models.Model):
     purpose = models.CharField(_("samtykke til"), max_length=20, choices=Purpose.choices)
     given_on = models.DateField(_("gitt dato"))
     withdrawn_on = models.DateField(_("trukket dato"), null=True, blank=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     registered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -264,14 +285,18 @@ class Pause(models.Model):
     started_on = models.DateField(_("fra"))
     ended_on = models.DateField(_("til"), null=True, blank=True)
     reason = models.CharField(_("grunn"), max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["started_on", "pk"]
         constraints = [
             # services.referral_pause: at most one open pause per case
             models.UniqueConstraint(
-                fields=["referral"], condition=models.Q(ended_on__isnull=True), name="pause_one_open"
+                fields=["referral"],
+                condition=models.Q(ended_on__isnull=True),
+                name="pause_one_open",
             ),
         ]
 
@@ -312,12 +337,19 @@ class Assessment(Versioned):
         _("anbefalte timer per uke"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     competence = models.CharField(
-        _("kompetanse hos den som gir hjelpen"), max_length=20, choices=Competence.choices, blank=True
+        _("kompetanse hos den som gir hjelpen"),
+        max_length=20,
+        choices=Competence.choices,
+        blank=True,
     )
     assistant_needed = models.BooleanField(_("behov for assistent"), default=False)
     child_views = models.TextField(_("barnets egne synspunkter"), blank=True)
-    guardian_views = models.TextField(_("foresattes synspunkter og hvordan de er vektlagt"), blank=True)
-    conclusion = models.CharField(_("konklusjon"), max_length=20, choices=Conclusion.choices, blank=True)
+    guardian_views = models.TextField(
+        _("foresattes synspunkter og hvordan de er vektlagt"), blank=True
+    )
+    conclusion = models.CharField(
+        _("konklusjon"), max_length=20, choices=Conclusion.choices, blank=True
+    )
     completed_on = models.DateField(_("ferdigstilt"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -376,7 +408,9 @@ class Attachment(models.Model):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

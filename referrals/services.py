@@ -59,8 +59,12 @@ class StaleEdit(Exception):
 
 def case_event_record(*, referral, actor, action, from_status="", to_status="", detail=None):
     return CaseEvent.objects.create(
-        referral=referral, actor=actor, action=action, from_status=from_status,
-        to_status=to_status, detail=detail or {},
+        referral=referral,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        detail=detail or {},
     )
 
 
@@ -74,8 +78,14 @@ def _move(referral: Referral, to: str, *, actor, action: str, fields=(), detail=
     referral.status = to
     referral.version += 1
     referral.save(update_fields=["status", "version", "updated_at", *fields])
-    case_event_record(referral=referral, actor=actor, action=action, from_status=before,
-                      to_status=to, detail=detail)
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=to,
+        detail=detail,
+    )
     _announce(referral, action)
     return referral
 
@@ -112,8 +122,9 @@ def _text(value):
     return str(value)
 
 
-def _edit(obj, *, version: int, values: dict, referral: Referral | None, actor, action: str,
-          stale_events) -> dict:
+def _edit(
+    obj, *, version: int, values: dict, referral: Referral | None, actor, action: str, stale_events
+) -> dict:
     """Apply an optimistic-locked edit to a locked ``obj``; returns the changes."""
     if obj.version != version:
         raise StaleEdit(current=obj, events=list(stale_events(version)))
@@ -125,19 +136,30 @@ def _edit(obj, *, version: int, values: dict, referral: Referral | None, actor, 
     obj.version += 1
     obj.save(update_fields=[*changes, "version", "updated_at"])
     if referral is not None:
-        case_event_record(referral=referral, actor=actor, action=action,
-                          detail={"changes": changes, "version": obj.version,
-                                  "object": obj._meta.model_name, "object_id": obj.pk})
+        case_event_record(
+            referral=referral,
+            actor=actor,
+            action=action,
+            detail={
+                "changes": changes,
+                "version": obj.version,
+                "object": obj._meta.model_name,
+                "object_id": obj.pk,
+            },
+        )
     return changes
 
 
 def _events_since(model_name: str, object_id: int):
     def since(version: int):
         return (
-            CaseEvent.objects.filter(detail__object=model_name, detail__object_id=object_id,
-                                     detail__version__gt=version)
-            .select_related("actor").order_by("at", "pk")
+            CaseEvent.objects.filter(
+                detail__object=model_name, detail__object_id=object_id, detail__version__gt=version
+            )
+            .select_related("actor")
+            .order_by("at", "pk")
         )
+
     return since
 
 
@@ -157,20 +179,35 @@ def child_find(*, municipality, id_number: str) -> Child | None:
     return Child.objects.filter(municipality=municipality, id_number=parsed.number).first()
 
 
-def child_find_or_register(*, actor, unit, id_number: str, first_name: str, last_name: str,
-                           sex: str, mother_tongue: str = "norsk",
-                           needs_interpreter: bool = False) -> tuple[Child, bool]:
+def child_find_or_register(
+    *,
+    actor,
+    unit,
+    id_number: str,
+    first_name: str,
+    last_name: str,
+    sex: str,
+    mother_tongue: str = "norsk",
+    needs_interpreter: bool = False,
+) -> tuple[Child, bool]:
     """A child already registered in the municipality is found, not registered twice."""
     parsed = parse_child_id_number(id_number)
-    existing = Child.objects.filter(municipality=unit.municipality_id, id_number=parsed.number).first()
+    existing = Child.objects.filter(
+        municipality=unit.municipality_id, id_number=parsed.number
+    ).first()
     if existing:
         return existing, False
     try:
         with transaction.atomic():
             child = Child.objects.create(
-                municipality_id=unit.municipality_id, unit=unit, id_number=parsed.number,
-                birth_date=parsed.birth_date, first_name=first_name.strip(),
-                last_name=last_name.strip(), sex=sex, mother_tongue=mother_tongue or "norsk",
+                municipality_id=unit.municipality_id,
+                unit=unit,
+                id_number=parsed.number,
+                birth_date=parsed.birth_date,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                sex=sex,
+                mother_tongue=mother_tongue or "norsk",
                 needs_interpreter=needs_interpreter,
             )
     except IntegrityError:  # registered by someone else a moment ago
@@ -186,16 +223,35 @@ def child_update(*, child_id: int, version: int, actor, **values) -> Child:
         values["id_number"], values["birth_date"] = parsed.number, parsed.birth_date
         clash = Child.objects.filter(municipality=child.municipality_id, id_number=parsed.number)
         if clash.exclude(pk=child.pk).exists():
-            raise CaseError(_("Et annet barn i kommunen har dette fødselsnummeret."), field="id_number")
-    changes = _edit(child, version=version, values=values, referral=None, actor=actor,
-                    action="child.updated", stale_events=_events_since("child", child.pk))
+            raise CaseError(
+                _("Et annet barn i kommunen har dette fødselsnummeret."), field="id_number"
+            )
+    changes = _edit(
+        child,
+        version=version,
+        values=values,
+        referral=None,
+        actor=actor,
+        action="child.updated",
+        stale_events=_events_since("child", child.pk),
+    )
     if changes:
         # The journal never holds an identity number: note only that it changed.
-        safe = {k: (["…", "…"] if k in {"id_number", "birth_date"} else v) for k, v in changes.items()}
+        safe = {
+            k: (["…", "…"] if k in {"id_number", "birth_date"} else v) for k, v in changes.items()
+        }
         for ref in child.referrals.all():
-            case_event_record(referral=ref, actor=actor, action="child.updated",
-                              detail={"changes": safe, "version": child.version,
-                                      "object": "child", "object_id": child.pk})
+            case_event_record(
+                referral=ref,
+                actor=actor,
+                action="child.updated",
+                detail={
+                    "changes": safe,
+                    "version": child.version,
+                    "object": "child",
+                    "object_id": child.pk,
+                },
+            )
     return child
 
 
@@ -204,21 +260,37 @@ def guardian_add(*, child_id: int, actor, **values) -> Guardian:
     child = Child.objects.select_for_update().get(pk=child_id)
     guardian = Guardian.objects.create(child=child, **values)
     for ref in child.referrals.all():
-        case_event_record(referral=ref, actor=actor, action="guardian.added",
-                          detail={"guardian": guardian.name})
+        case_event_record(
+            referral=ref, actor=actor, action="guardian.added", detail={"guardian": guardian.name}
+        )
     return guardian
 
 
 @transaction.atomic
 def guardian_update(*, guardian_id: int, version: int, actor, **values) -> Guardian:
     guardian = Guardian.objects.select_for_update().get(pk=guardian_id)
-    changes = _edit(guardian, version=version, values=values, referral=None, actor=actor,
-                    action="guardian.updated", stale_events=_events_since("guardian", guardian.pk))
+    changes = _edit(
+        guardian,
+        version=version,
+        values=values,
+        referral=None,
+        actor=actor,
+        action="guardian.updated",
+        stale_events=_events_since("guardian", guardian.pk),
+    )
     if changes:
         for ref in guardian.child.referrals.all():
-            case_event_record(referral=ref, actor=actor, action="guardian.updated",
-                              detail={"changes": changes, "version": guardian.version,
-                                      "object": "guardian", "object_id": guardian.pk})
+            case_event_record(
+                referral=ref,
+                actor=actor,
+                action="guardian.updated",
+                detail={
+                    "changes": changes,
+                    "version": guardian.version,
+                    "object": "guardian",
+                    "object_id": guardian.pk,
+                },
+            )
             _announce(ref, "guardian.updated")
     return guardian
 
@@ -246,9 +318,15 @@ def referral_update(*, referral_id: int, version: int, actor, **values) -> Refer
         raise TransitionError(_("En avsluttet eller trukket sak kan ikke endres."))
     if "unit" in values and values["unit"].municipality_id != referral.municipality_id:
         raise CaseError(_("Enheten hører til en annen kommune enn saken."), field="unit")
-    changes = _edit(referral, version=version, values=values, referral=referral, actor=actor,
-                    action="referral.updated",
-                    stale_events=_events_since("referral", referral.pk))
+    changes = _edit(
+        referral,
+        version=version,
+        values=values,
+        referral=referral,
+        actor=actor,
+        action="referral.updated",
+        stale_events=_events_since("referral", referral.pk),
+    )
     if changes:
         _announce(referral, "referral.updated")
     return referral
@@ -258,8 +336,10 @@ def assessment_consent_given(referral: Referral) -> bool:
     """One guardian with parental responsibility whom the child lives with has consented to
     the assessment (barnehageloven § 32; Udir: the parent the child lives with may consent)."""
     return any(
-        c.purpose == Consent.Purpose.ASSESSMENT and c.withdrawn_on is None
-        and c.guardian.parental_responsibility and c.guardian.lives_with_child
+        c.purpose == Consent.Purpose.ASSESSMENT
+        and c.withdrawn_on is None
+        and c.guardian.parental_responsibility
+        and c.guardian.lives_with_child
         for c in referral.consents.all()  # a page's prefetch (consents__guardian) serves this
     )
 
@@ -269,7 +349,8 @@ def decision_consent_given(referral: Referral) -> bool:
     help (Udir: both parents, also when they live apart)."""
     responsible = {g.pk for g in referral.child.guardians.all() if g.parental_responsibility}
     consented = {
-        c.guardian_id for c in referral.consents.all()
+        c.guardian_id
+        for c in referral.consents.all()
         if c.purpose == Consent.Purpose.DECISION and c.withdrawn_on is None
     }
     return bool(responsible) and responsible <= consented
@@ -280,13 +361,24 @@ def _start_clock_if_ready(referral: Referral, *, actor) -> None:
     later of the two dates (DESIGN: the start of the clock)."""
     if referral.status != S.AWAITING_CONSENT or not assessment_consent_given(referral):
         return
-    dates = [c.given_on for c in referral.consents.all()
-             if c.purpose == Consent.Purpose.ASSESSMENT and c.withdrawn_on is None
-             and c.guardian.parental_responsibility and c.guardian.lives_with_child]
+    dates = [
+        c.given_on
+        for c in referral.consents.all()
+        if c.purpose == Consent.Purpose.ASSESSMENT
+        and c.withdrawn_on is None
+        and c.guardian.parental_responsibility
+        and c.guardian.lives_with_child
+    ]
     referral.consent_on = min(dates)
     referral.t0 = max(referral.received_on, referral.consent_on)
-    _move(referral, S.RECEIVED, actor=actor, action="referral.received",
-          fields=["consent_on", "t0"], detail={"t0": referral.t0.strftime("%d.%m.%Y")})
+    _move(
+        referral,
+        S.RECEIVED,
+        actor=actor,
+        action="referral.received",
+        fields=["consent_on", "t0"],
+        detail={"t0": referral.t0.strftime("%d.%m.%Y")},
+    )
 
 
 @transaction.atomic
@@ -297,15 +389,21 @@ def referral_submit(*, referral_id: int, actor, received_on: date) -> Referral:
     if received_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="received_on")
     referral.received_on = received_on
-    _move(referral, S.AWAITING_CONSENT, actor=actor, action="referral.submitted",
-          fields=["received_on"])
+    _move(
+        referral,
+        S.AWAITING_CONSENT,
+        actor=actor,
+        action="referral.submitted",
+        fields=["received_on"],
+    )
     _start_clock_if_ready(referral, actor=actor)
     return referral
 
 
 @transaction.atomic
-def consent_register(*, referral_id: int, guardian_id: int, purpose: str, given_on: date,
-                     actor) -> Consent:
+def consent_register(
+    *, referral_id: int, guardian_id: int, purpose: str, given_on: date, actor
+) -> Consent:
     referral = _lock_referral(referral_id)
     if not referral.is_open:
         raise TransitionError(_("Saken er avsluttet eller trukket."))
@@ -315,15 +413,30 @@ def consent_register(*, referral_id: int, guardian_id: int, purpose: str, given_
     if given_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="given_on")
     if purpose == Consent.Purpose.ASSESSMENT and not guardian.parental_responsibility:
-        raise CaseError(_("Samtykke til sakkyndig vurdering må gis av en med foreldreansvar."),
-                        field="guardian")
-    if referral.consents.filter(guardian=guardian, purpose=purpose, withdrawn_on__isnull=True).exists():
+        raise CaseError(
+            _("Samtykke til sakkyndig vurdering må gis av en med foreldreansvar."), field="guardian"
+        )
+    if referral.consents.filter(
+        guardian=guardian, purpose=purpose, withdrawn_on__isnull=True
+    ).exists():
         raise CaseError(_("Denne foresatte har allerede gitt dette samtykket."), field="guardian")
-    consent = Consent.objects.create(referral=referral, guardian=guardian, purpose=purpose,
-                                     given_on=given_on, registered_by=actor)
-    case_event_record(referral=referral, actor=actor, action="consent.registered",
-                      detail={"guardian": guardian.name, "purpose": purpose,
-                              "given_on": given_on.strftime("%d.%m.%Y")})
+    consent = Consent.objects.create(
+        referral=referral,
+        guardian=guardian,
+        purpose=purpose,
+        given_on=given_on,
+        registered_by=actor,
+    )
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="consent.registered",
+        detail={
+            "guardian": guardian.name,
+            "purpose": purpose,
+            "given_on": given_on.strftime("%d.%m.%Y"),
+        },
+    )
     _announce(referral, "consent.registered")
     _start_clock_if_ready(referral, actor=actor)
     return consent
@@ -344,17 +457,30 @@ def consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> Consent:
         raise CaseError(_("Samtykket kan ikke trekkes før det ble gitt."), field="withdrawn_on")
     consent.withdrawn_on = withdrawn_on
     consent.save(update_fields=["withdrawn_on"])
-    case_event_record(referral=referral, actor=actor, action="consent.withdrawn",
-                      detail={"guardian": consent.guardian.name, "purpose": consent.purpose})
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="consent.withdrawn",
+        detail={"guardian": consent.guardian.name, "purpose": consent.purpose},
+    )
     # The case stops only when this withdrawal takes away the consent the work rests on (a
     # consent that never counted, e.g. from a parent the child does not live with, does not).
-    stops = (consent.purpose == Consent.Purpose.ASSESSMENT and had_consent
-             and referral.status in {S.RECEIVED, S.ASSESSING, S.ASSESSED}
-             and not assessment_consent_given(referral))
+    stops = (
+        consent.purpose == Consent.Purpose.ASSESSMENT
+        and had_consent
+        and referral.status in {S.RECEIVED, S.ASSESSING, S.ASSESSED}
+        and not assessment_consent_given(referral)
+    )
     if stops:
         referral.withdrawn_reason = _("Samtykket er trukket.")
-        _move(referral, S.WITHDRAWN, actor=actor, action="referral.withdrawn",
-              fields=["withdrawn_reason"], detail={"reason": "consent_withdrawn"})
+        _move(
+            referral,
+            S.WITHDRAWN,
+            actor=actor,
+            action="referral.withdrawn",
+            fields=["withdrawn_reason"],
+            detail={"reason": "consent_withdrawn"},
+        )
     else:
         _announce(referral, "consent.withdrawn")
     return consent
@@ -369,8 +495,12 @@ def referral_assign(*, referral_id: int, advisor, actor) -> Referral:
     referral.advisor = advisor
     referral.version += 1
     referral.save(update_fields=["advisor", "version", "updated_at"])
-    case_event_record(referral=referral, actor=actor, action="referral.assigned",
-                      detail={"changes": {"advisor": [before, str(advisor or "–")]}})
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="referral.assigned",
+        detail={"changes": {"advisor": [before, str(advisor or "–")]}},
+    )
     _announce(referral, "referral.assigned")
     return referral
 
@@ -384,8 +514,9 @@ def referral_start_assessment(*, referral_id: int, actor) -> Referral:
     Assessment.objects.get_or_create(referral=referral, defaults={"author": actor})
     if referral.advisor_id is None:
         referral.advisor = actor
-    return _move(referral, S.ASSESSING, actor=actor, action="referral.assessment_started",
-                 fields=["advisor"])
+    return _move(
+        referral, S.ASSESSING, actor=actor, action="referral.assessment_started", fields=["advisor"]
+    )
 
 
 ASSESSMENT_REQUIRED = ["development", "goals", "kind_of_help", "guardian_views", "conclusion"]
@@ -393,14 +524,28 @@ ASSESSMENT_REQUIRED_FOR_HELP = ["organisation", "recommended_hours", "competence
 
 
 @transaction.atomic
-def assessment_save(*, referral_id: int, version: int, actor, complete: bool = False,
-                    completed_on: date | None = None, **values) -> Assessment:
+def assessment_save(
+    *,
+    referral_id: int,
+    version: int,
+    actor,
+    complete: bool = False,
+    completed_on: date | None = None,
+    **values,
+) -> Assessment:
     """Save the sakkyndig vurdering as a draft, or complete it: assessing → assessed."""
     referral = _lock_referral(referral_id)
     _require(referral, S.ASSESSING)
     assessment = Assessment.objects.select_for_update().get(referral=referral)
-    _edit(assessment, version=version, values=values, referral=referral, actor=actor,
-          action="assessment.saved", stale_events=_events_since("assessment", assessment.pk))
+    _edit(
+        assessment,
+        version=version,
+        values=values,
+        referral=referral,
+        actor=actor,
+        action="assessment.saved",
+        stale_events=_events_since("assessment", assessment.pk),
+    )
     if not complete:
         _announce(referral, "assessment.saved")
         return assessment
@@ -412,7 +557,9 @@ def assessment_save(*, referral_id: int, version: int, actor, complete: bool = F
         # Roll back the draft save too: completing is one step, all or nothing.
         transaction.set_rollback(True)
         labels = ", ".join(str(Assessment._meta.get_field(f).verbose_name) for f in missing)
-        raise CaseError(_("Fyll ut før vurderingen kan ferdigstilles: %(fields)s.") % {"fields": labels})
+        raise CaseError(
+            _("Fyll ut før vurderingen kan ferdigstilles: %(fields)s.") % {"fields": labels}
+        )
     completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="completed_on")
@@ -430,8 +577,14 @@ def referral_withdraw(*, referral_id: int, reason: str, actor) -> Referral:
     # A withdrawn case is not paused: close an open pause so its days stop counting.
     referral.pauses.filter(ended_on__isnull=True).update(ended_on=timezone.localdate())
     referral.withdrawn_reason = reason[:300]
-    return _move(referral, S.WITHDRAWN, actor=actor, action="referral.withdrawn",
-                 fields=["withdrawn_reason"], detail={"reason": reason[:300]})
+    return _move(
+        referral,
+        S.WITHDRAWN,
+        actor=actor,
+        action="referral.withdrawn",
+        fields=["withdrawn_reason"],
+        detail={"reason": reason[:300]},
+    )
 
 
 @transaction.atomic
@@ -443,11 +596,18 @@ def referral_pause(*, referral_id: int, started_on: date, reason: str, actor) ->
     if started_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="started_on")
     if referral.t0 and started_on < referral.t0:
-        raise CaseError(_("En pause kan ikke starte før fristene begynte å løpe."), field="started_on")
-    pause = Pause.objects.create(referral=referral, started_on=started_on, reason=reason,
-                                 created_by=actor)
-    case_event_record(referral=referral, actor=actor, action="referral.paused",
-                      detail={"reason": reason, "from": started_on.strftime("%d.%m.%Y")})
+        raise CaseError(
+            _("En pause kan ikke starte før fristene begynte å løpe."), field="started_on"
+        )
+    pause = Pause.objects.create(
+        referral=referral, started_on=started_on, reason=reason, created_by=actor
+    )
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="referral.paused",
+        detail={"reason": reason, "from": started_on.strftime("%d.%m.%Y")},
+    )
     _announce(referral, "referral.paused")
     return pause
 
@@ -464,8 +624,12 @@ def referral_resume(*, referral_id: int, ended_on: date, actor) -> Pause:
         raise CaseError(_("Sluttdatoen må være mellom pausens start og i dag."), field="ended_on")
     pause.ended_on = ended_on
     pause.save(update_fields=["ended_on"])
-    case_event_record(referral=referral, actor=actor, action="referral.resumed",
-                      detail={"days": pause.days(ended_on)})
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="referral.resumed",
+        detail={"days": pause.days(ended_on)},
+    )
     _announce(referral, "referral.resumed")
     return pause
 
@@ -486,8 +650,9 @@ def referral_lock(referral_id: int) -> Referral:
     return _lock_referral(referral_id)
 
 
-def referral_move(*, referral: Referral, to: str, actor, action: str, fields=(),
-                  detail=None) -> Referral:
+def referral_move(
+    *, referral: Referral, to: str, actor, action: str, fields=(), detail=None
+) -> Referral:
     """Move a case locked with referral_lock along the moves decisions/ owns (vedtak, klage,
     hjelp startet, avsluttet); the journal and case_changed as for every other move."""
     _require(referral, *DECISION_MOVES[to])

@@ -23,11 +23,32 @@ LOGIN = "login"
 
 # Reading a child or case: the advisor, the unit's own styrer and the office see it; anyone
 # else gets 404, never a hint that it exists.
-READ = {"advisor": OK, "styrer_a": OK, "styrer_b": 404, "office": OK, "director": 404, "outsider": 404}
+READ = {
+    "advisor": OK,
+    "styrer_a": OK,
+    "styrer_b": 404,
+    "office": OK,
+    "director": 404,
+    "outsider": 404,
+}
 # Working on a case (PPT): only the advisor; those who may see it get 403.
-WORK = {"advisor": DONE, "styrer_a": 403, "styrer_b": 404, "office": 403, "director": 404, "outsider": 404}
+WORK = {
+    "advisor": DONE,
+    "styrer_a": 403,
+    "styrer_b": 404,
+    "office": 403,
+    "director": 404,
+    "outsider": 404,
+}
 # Deciding (the kindergarten office): the advisor and the styrer may see the case, not decide.
-DECIDE = {"advisor": 403, "styrer_a": 403, "styrer_b": 404, "office": DONE, "director": 404, "outsider": 404}
+DECIDE = {
+    "advisor": 403,
+    "styrer_a": 403,
+    "styrer_b": 404,
+    "office": DONE,
+    "director": 404,
+    "outsider": 404,
+}
 EVERYONE = dict.fromkeys(PERSONAS[1:], OK)
 
 MATRIX = {
@@ -38,8 +59,16 @@ MATRIX = {
     "home": ("get", {}, EVERYONE),
     "admin:index": ("get", {}, dict.fromkeys(PERSONAS, {302})),  # none of them is staff
     "referrals:caseload": ("get", {}, {**EVERYONE, "director": 403}),
-    "referrals:unit_caseload": ("get", {}, {**dict.fromkeys(PERSONAS[1:], {403}), "styrer_a": OK, "styrer_b": OK}),
-    "referrals:child_new": ("get", {}, {**dict.fromkeys(PERSONAS[1:], {403}), "advisor": OK, "outsider": OK}),
+    "referrals:unit_caseload": (
+        "get",
+        {},
+        {**dict.fromkeys(PERSONAS[1:], {403}), "styrer_a": OK, "styrer_b": OK},
+    ),
+    "referrals:child_new": (
+        "get",
+        {},
+        {**dict.fromkeys(PERSONAS[1:], {403}), "advisor": OK, "outsider": OK},
+    ),
     "referrals:child_detail": ("get", {"pk": "child"}, READ),
     "referrals:child_edit": ("get", {"pk": "child"}, WORK),
     "referrals:guardian_new": ("get", {"pk": "child"}, WORK),
@@ -55,13 +84,18 @@ MATRIX = {
     "referrals:attachment_download": ("get", {"pk": "case", "attachment_pk": "attachment"}, READ),
     "decisions:worklist": ("get", {}, {**dict.fromkeys(PERSONAS[1:], {403}), "office": OK}),
     "decisions:flag_acknowledge": ("post", {"pk": "flag"}, DECIDE),
+    "decisions:case_clock": ("get", {"pk": "case"}, READ),
     "decisions:provisional_reply_new": ("get", {"pk": "case"}, DECIDE),
     "decisions:decision_new": ("get", {"pk": "case"}, DECIDE),
     "decisions:help_start": ("get", {"pk": "case"}, DECIDE),
     "decisions:appeal_new": ("get", {"pk": "case"}, DECIDE),
     "decisions:appeal_update": ("get", {"pk": "appeal"}, DECIDE),
     "decisions:inbox": ("get", {}, EVERYONE),
-    "decisions:notification_detail": ("get", {"pk": "notification"}, {**dict.fromkeys(PERSONAS[1:], {404}), "office": OK}),
+    "decisions:notification_detail": (
+        "get",
+        {"pk": "notification"},
+        {**dict.fromkeys(PERSONAS[1:], {404}), "office": OK},
+    ),
 }
 
 
@@ -90,25 +124,49 @@ def objects(world, tmp_path, settings):
     guardian = GuardianFactory(child=child)
     case = ReferralFactory(child=child, created_by=world.advisor, advisor=world.advisor)
     referral_submit(referral_id=case.pk, actor=world.advisor, received_on=date(2026, 10, 28))
-    consent_register(referral_id=case.pk, guardian_id=guardian.pk, purpose="assessment",
-                     given_on=date(2026, 10, 28), actor=world.advisor)
+    consent_register(
+        referral_id=case.pk,
+        guardian_id=guardian.pk,
+        purpose="assessment",
+        given_on=date(2026, 10, 28),
+        actor=world.advisor,
+    )
     referral_start_assessment(referral_id=case.pk, actor=world.advisor)
     from django.core.files.base import ContentFile
 
-    attachment = Attachment(referral=case, title="Rapport", original_name="rapport.pdf",
-                            content_type="application/pdf", size=8, uploaded_by=world.advisor)
+    attachment = Attachment(
+        referral=case,
+        title="Rapport",
+        original_name="rapport.pdf",
+        content_type="application/pdf",
+        size=8,
+        uploaded_by=world.advisor,
+    )
     attachment.file.save("x", ContentFile(b"%PDF-1.4"), save=True)
-    decision = Decision.objects.create(referral=case, decided_on=date(2026, 11, 2),
-                                       decided_by=world.office, outcome="refused", superseded=True)
-    appeal = Appeal.objects.create(decision=decision, received_on=date(2026, 11, 3),
-                                   registered_by=world.office)
+    decision = Decision.objects.create(
+        referral=case,
+        decided_on=date(2026, 11, 2),
+        decided_by=world.office,
+        outcome="refused",
+        superseded=True,
+    )
+    appeal = Appeal.objects.create(
+        decision=decision, received_on=date(2026, 11, 3), registered_by=world.office
+    )
     deadline = Deadline.objects.get(referral=case, kind="provisional_reply")
-    flag = DeadlineFlag.objects.create(deadline=deadline, level="approaching", flagged_on=date(2026, 11, 25))
+    flag = DeadlineFlag.objects.create(
+        deadline=deadline, level="approaching", flagged_on=date(2026, 11, 25)
+    )
     note = Notification.objects.create(recipient=world.office, day=date(2026, 11, 25))
     return {
-        "child": child.pk, "guardian": guardian.pk, "case": case.pk,
-        "consent": Consent.objects.get(referral=case).pk, "attachment": attachment.pk,
-        "appeal": appeal.pk, "flag": flag.pk, "notification": note.pk,
+        "child": child.pk,
+        "guardian": guardian.pk,
+        "case": case.pk,
+        "consent": Consent.objects.get(referral=case).pk,
+        "attachment": attachment.pk,
+        "appeal": appeal.pk,
+        "flag": flag.pk,
+        "notification": note.pk,
     }
 
 

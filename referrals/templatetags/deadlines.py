@@ -12,8 +12,9 @@ from django.utils import timezone
 register = template.Library()
 
 
-def deadline_state(due_on: date | None, warn_on: date | None, met_on=None, paused=False,
-                   today: date | None = None) -> tuple[str, int]:
+def deadline_state(
+    due_on: date | None, warn_on: date | None, met_on=None, paused=False, today: date | None = None
+) -> tuple[str, int]:
     today = today or timezone.localdate()
     if due_on is None:
         return "none", 0

@@ -21,17 +21,6 @@ from referrals.scoping import can_work_on_cases, get_referral_for_user
 from referrals.services import CaseError, StaleEdit, TransitionError
 
 
-def _header(request, referral) -> dict:
-    """What case_base.html needs besides the referral (the pause from the prefetch when the
-    page has one, else one query)."""
-    return {
-        "referral": referral,
-        "status_badge": case_page.status_badge(referral),
-        "is_paused": referral.open_pause is not None,
-        "can_edit": can_work_on_cases(request.user),
-    }
-
-
 def _add_error(form, exc: CaseError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
@@ -54,7 +43,7 @@ def case_detail(request, pk):
         request,
         "referrals/case_detail.html",
         {
-            **_header(request, referral),
+            **case_page.header_context(request, referral),
             "child": referral.child,
             "guardians": list(referral.child.guardians.all()),
             "consent": case_page.consent_summary(referral),
@@ -158,7 +147,12 @@ def case_transition(request, pk, action):
     return render(
         request,
         "referrals/transition_form.html",
-        {**_header(request, referral), "form": form, "action": action, "spec": spec},
+        {
+            **case_page.header_context(request, referral),
+            "form": form,
+            "action": action,
+            "spec": spec,
+        },
         status=422,
     )
 
@@ -211,7 +205,7 @@ def assessment_edit(request, pk):
 
 def _assessment_page(request, referral, form, *, stale=None):
     context = {
-        **_header(request, referral),
+        **case_page.header_context(request, referral),
         "form": form,
         "stale": stale is not None,
         "stale_events": stale or [],

@@ -60,7 +60,9 @@ def test_it_seeds_the_asked_scale_in_every_reachable_state(seeded):
     assert counts["Child"] == 300
     assert counts["Referral"] == 80
     assert 300 < counts["Guardian"] <= 600
-    assert REACHABLE <= set(Referral.objects.values_list("status", flat=True)) <= REACHABLE | DECIDED
+    assert (
+        REACHABLE <= set(Referral.objects.values_list("status", flat=True)) <= REACHABLE | DECIDED
+    )
     assert Referral.objects.values("child").distinct().count() == 80
     assert set(Referral.objects.values_list("municipality__name", flat=True)) == {
         "Solvik kommune",

@@ -1,0 +1,182 @@
+"""The caseload filters (django-filter), read from GET so a filtered list can be bookmarked.
+
+The identity-number search is deliberately not a filter here: it is POSTed (views/caseload.py)
+so it never lands in a URL. Parameter names are Norwegian because users see them in the
+address bar.
+"""
+
+import django_filters
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from referrals import selectors
+from referrals.models import Referral
+from referrals.scoping import can_work_on_cases
+
+SHOW_ALL, SHOW_MINE = "alle", "mine"
+STATE_OPEN, STATE_CLOSED, STATE_ALL = "apne", "avsluttede", "alle"
+
+# What an unbound or partly filled form means: the advisor's whole area (own cases first),
+# open cases, oldest first.
+CASELOAD_DEFAULTS = {
+    "vis": SHOW_ALL,
+    "tilstand": STATE_OPEN,
+    "sorter": selectors.CASELOAD_DEFAULT_SORT,
+}
+
+SORT_CHOICES = [
+    ("received", _("Mottatt, eldste først")),
+    ("-received", _("Mottatt, nyeste først")),
+    ("name", _("Barnets navn")),
+    ("status", _("Status")),
+    ("priority", _("Prioritet, høyeste først")),
+    ("deadline", _("Neste frist, nærmeste først")),
+]
+if {key for key, _label in SORT_CHOICES} != set(selectors.CASELOAD_SORTS):
+    raise ImportError("SORT_CHOICES and selectors.CASELOAD_SORTS must name the same sorts")
+
+AGE_CHOICES = [
+    ("30", _("Eldre enn 30 dager")),
+    ("60", _("Eldre enn 60 dager")),
+    ("90", _("Eldre enn 90 dager")),
+]
+
+_SELECT = {"class": "form-select form-select-sm"}
+
+
+def _with_defaults(data, defaults):
+    """Fill in the defaults for keys the request left out (a bare /saker/ is a valid search)."""
+    data = data.copy()
+    for key, value in defaults.items():
+        if not data.get(key):
+            data[key] = value
+    return data
+
+
+class CaseloadFilter(django_filters.FilterSet):
+    """Filters and sort order of /saker/. Needs ``request`` (whose user scopes the choices)."""
+
+    vis = django_filters.ChoiceFilter(
+        label=_("Vis"),
+        choices=[(SHOW_ALL, _("Hele området")), (SHOW_MINE, _("Mine saker"))],
+        method="filter_show",
+        empty_label=None,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+    )
+    tilstand = django_filters.ChoiceFilter(
+        label=_("Åpne eller avsluttede"),
+        choices=[
+            (STATE_OPEN, _("Åpne")),
+            (STATE_CLOSED, _("Avsluttede")),
+            (STATE_ALL, _("Alle")),
+        ],
+        method="filter_state",
+        empty_label=None,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=Referral.Status.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    enhet = django_filters.ChoiceFilter(
+        label=_("Enhet"),
+        field_name="unit_id",
+        empty_label=_("Alle enheter"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    prioritet = django_filters.ChoiceFilter(
+        label=_("Prioritet"),
+        field_name="priority",
+        choices=Referral.Priority.choices,
+        empty_label=_("Alle"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    alder = django_filters.ChoiceFilter(
+        label=_("Alder på saken"),
+        choices=AGE_CHOICES,
+        method="filter_age",
+        empty_label=_("Alle"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    sorter = django_filters.ChoiceFilter(
+        label=_("Sorter etter"),
+        choices=SORT_CHOICES,
+        method="filter_noop",  # applied last, in filter_queryset
+        empty_label=None,
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+    class Meta:
+        model = Referral
+        fields = []
+
+    def __init__(self, data=None, *args, request, **kwargs):
+        data = _with_defaults(data if data is not None else QueryDict(), CASELOAD_DEFAULTS)
+        super().__init__(data, *args, request=request, **kwargs)
+        user = request.user
+        self.is_advisor = can_work_on_cases(user)
+        self.filters["enhet"].extra["choices"] = selectors.unit_choices_for_caseload(user)
+        if not self.is_advisor:
+            # Only advisors are assigned cases: for the others "mine" would always be empty.
+            del self.filters["vis"]
+
+    def filter_show(self, queryset, name, value):
+        if value == SHOW_MINE:
+            return queryset.filter(advisor_id=self.request.user.pk)
+        return queryset
+
+    def filter_state(self, queryset, name, value):
+        # A chosen status is more precise than open/closed, and may be a closed one.
+        if self.form.cleaned_data.get("status") or value == STATE_ALL:
+            return queryset
+        if value == STATE_CLOSED:
+            return queryset.exclude(status__in=Referral.OPEN_STATUSES)
+        return queryset.filter(status__in=Referral.OPEN_STATUSES)
+
+    def filter_age(self, queryset, name, value):
+        return selectors.referral_caseload_older_than(queryset, int(value))
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        mine_first = self.is_advisor and data.get("vis", SHOW_ALL) == SHOW_ALL
+        return selectors.referral_caseload_ordered(
+            queryset, data.get("sorter"), mine_first=mine_first
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        """Anything narrower than the defaults, so the empty state can say so."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return bool(
+            data.get("status")
+            or data.get("enhet")
+            or data.get("prioritet")
+            or data.get("alder")
+            or data.get("vis") == SHOW_MINE
+            or data.get("tilstand") != STATE_OPEN
+        )
+
+
+class UnitCaseloadFilter(django_filters.FilterSet):
+    """The styrer's unit filter, offered when they head more than one unit."""
+
+    enhet = django_filters.ChoiceFilter(
+        label=_("Enhet"),
+        field_name="unit_id",
+        empty_label=_("Alle dine enheter"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+    class Meta:
+        model = Referral
+        fields = []
+
+    def __init__(self, data=None, *args, units, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["enhet"].extra["choices"] = units

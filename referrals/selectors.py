@@ -1,0 +1,123 @@
+"""Reads of children and cases for lists, built on referrals/scoping.py: every queryset here
+starts from visible_referrals(user), so a list can never show more than the user may see.
+
+Names follow ``<entity>_<verb>`` (STYLE.md): ``grep referral_`` lists what can be read of a case.
+"""
+
+from datetime import timedelta
+
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from referrals.idnumber import compact
+from referrals.models import Referral
+from referrals.scoping import CASE_ROLES, visible_referrals
+from teams.models import Role
+from teams.scoping import visible_units
+
+# Workflow order, so "sort by status" reads like the life of a case, not the alphabet.
+_STATUS_RANK = Case(
+    *[When(status=s, then=Value(i)) for i, s in enumerate(Referral.Status.values)],
+    default=Value(len(Referral.Status.values)),
+)
+_PRIORITY_RANK = Case(
+    When(priority=Referral.Priority.URGENT, then=Value(2)),
+    When(priority=Referral.Priority.HIGH, then=Value(1)),
+    default=Value(0),
+)
+
+# The whitelist of caseload sort orders (filters.py offers exactly these keys). ``age_from``
+# is the day the case counts from; pk last keeps pagination stable between requests.
+CASELOAD_SORTS = {
+    "received": ("age_from", "pk"),
+    "-received": ("-age_from", "-pk"),
+    "name": ("child__last_name", "child__first_name", "pk"),
+    "status": ("status_rank", "age_from", "pk"),
+    "priority": ("-priority_rank", "age_from", "pk"),
+    # served by the referral_next_deadline index; cases without a deadline last
+    "deadline": (F("next_deadline_on").asc(nulls_last=True), "pk"),
+}
+CASELOAD_DEFAULT_SORT = "received"
+
+
+def referral_caseload_for_user(user) -> QuerySet[Referral]:
+    """Every case the user may see, with what a caseload row shows, in one query.
+
+    ``received`` is the date shown (T0 once the clock runs, else the day PPT received it);
+    ``age_from`` adds the creation day for drafts, so the age filter and the sort also place
+    cases that were never submitted.
+    """
+    return (
+        visible_referrals(user)
+        .with_list_data()
+        .annotate(
+            # CASE, not "advisor_id = x": that is NULL for unassigned cases, and NULLs sort
+            # first in a descending order.
+            is_mine=Case(
+                When(advisor_id=user.pk, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            received=Coalesce("t0", "received_on"),
+            age_from=Coalesce("t0", "received_on", TruncDate("created_at")),
+            status_rank=_STATUS_RANK,
+            priority_rank=_PRIORITY_RANK,
+        )
+    )
+
+
+def referral_caseload_ordered(
+    queryset: QuerySet[Referral], sort: str | None, *, mine_first: bool = False
+) -> QuerySet[Referral]:
+    """Order by a whitelisted key; an advisor's own cases first when ``mine_first``."""
+    keys = CASELOAD_SORTS.get(sort or "", CASELOAD_SORTS[CASELOAD_DEFAULT_SORT])
+    return queryset.order_by(*(("-is_mine",) if mine_first else ()), *keys)
+
+
+def referral_caseload_older_than(queryset: QuerySet[Referral], days: int) -> QuerySet[Referral]:
+    """Cases whose day of reference (see referral_caseload_for_user) is more than ``days`` ago."""
+    return queryset.filter(age_from__lt=timezone.localdate() - timedelta(days=days))
+
+
+def referral_caseload_search(queryset: QuerySet[Referral], text: str) -> QuerySet[Referral]:
+    """Eleven digits find exactly the child with that identity number; anything else is a name,
+    each word matching the start of the first or last name."""
+    number = compact(text)
+    if len(number) == 11 and number.isdigit():
+        return queryset.filter(child__id_number=number)
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(child__first_name__icontains=word) | Q(child__last_name__icontains=word)
+        )
+    return queryset
+
+
+def unit_choices_for_caseload(user) -> list[tuple[int, str]]:
+    """(pk, name) of the units the user's case roles reach: the caseload's unit filter."""
+    return list(visible_units(user, roles=CASE_ROLES).order_by("name").values_list("pk", "name"))
+
+
+def unit_choices_for_unit_head(user) -> list[tuple[int, str]]:
+    """(pk, name) of the units the user heads (styrer/rektor)."""
+    return list(
+        visible_units(user, roles=(Role.Kind.UNIT_HEAD,)).order_by("name").values_list("pk", "name")
+    )
+
+
+def referral_latest_per_child_for_unit_head(user) -> QuerySet[Referral]:
+    """The styrer's list: per child, the newest case referred from a unit the user heads.
+
+    Only cases of the headed units count, so a child who moved from unit A to unit B shows
+    unit B's styrer nothing of the case from A. Ordered by unit, then the child's name.
+    """
+    headed = visible_units(user, roles=(Role.Kind.UNIT_HEAD,)).values("pk")
+    cases = visible_referrals(user).filter(unit__in=headed)
+    # DISTINCT ON (child_id) picks the newest case per child in one subquery.
+    latest = cases.order_by("child_id", "-created_at", "-pk").distinct("child_id").values("pk")
+    return (
+        Referral.objects.filter(pk__in=latest)
+        .with_list_data()
+        .annotate(received=Coalesce("t0", "received_on"))
+        .order_by("unit__name", "unit_id", "child__last_name", "child__first_name", "pk")
+    )

@@ -1,0 +1,135 @@
+"""The office's pages: the worklist, acknowledging a flag, the decision form, the inbox."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from decisions import flagging
+from decisions.models import DeadlineFlag, Notification
+from tests.decisions.conftest import received_case
+from tests.decisions.test_decision_services import assessed_case
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 25)
+
+
+def test_the_worklist_shows_flagged_cases_overdue_first(client, world):
+    late = received_case(world, received_on=date(2026, 9, 1))  # provisional reply overdue
+    soon = received_case(world)
+    flagging.detect(TODAY)
+    client.force_login(world.office)
+    response = client.get(reverse("decisions:worklist"))
+    assert response.status_code == 200
+    text = response.text
+    assert text.index(late.reference) < text.index(soon.reference)
+    assert "Overskredet med" in text and "dager igjen" in text
+
+
+def test_the_worklist_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    def load(n):
+        for _ in range(n):
+            received_case(world)
+        flagging.detect(TODAY)
+        client.force_login(world.office)
+        # session, user, roles, their areas, their units, the inbox count, the paginator's
+        # count, the page of deadlines (with case, child, unit, advisor), their flags
+        with django_assert_num_queries(9):
+            assert client.get(reverse("decisions:worklist")).status_code == 200
+
+    load(1)
+    load(29)
+
+
+def test_acknowledging_a_flag_keeps_the_comment_on_the_worklist(client, world):
+    received_case(world)
+    flagging.detect(TODAY)
+    flag = DeadlineFlag.objects.get()
+    client.force_login(world.office)
+    response = client.post(
+        reverse("decisions:flag_acknowledge", args=[flag.pk]),
+        {"comment": "Ringer PPT i dag"},
+        follow=True,
+    )
+    assert "Ringer PPT i dag" in response.text
+    flag.refresh_from_db()
+    assert flag.acknowledged_by == world.office
+
+
+def test_the_decision_form_demands_a_reason_for_a_deviation_next_to_the_field(client, world):
+    case = assessed_case(world)
+    client.force_login(world.office)
+    url = reverse("decisions:decision_new", args=[case.pk])
+    data = {
+        "decided_on": "2026-11-24",
+        "outcome": "granted",
+        "hours_per_week": "2",
+        "organisation": "group",
+        "competence": "special_educator",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert "Begrunn avviket" in response.text
+    assert (
+        'id="error_1_id_deviation_reason"' in response.text or "deviation_reason" in response.text
+    )
+    data["deviation_reason"] = "Kommunen vurderer to timer som tilstrekkelig nå."
+    response = client.post(url, data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "decided"
+
+
+def test_a_provisional_reply_clears_the_flag_from_the_worklist(client, world):
+    case = received_case(world)
+    flagging.detect(TODAY)
+    client.force_login(world.office)
+    response = client.post(
+        reverse("decisions:provisional_reply_new", args=[case.pk]),
+        {
+            "sent_on": "2026-11-25",
+            "reason": "Vi venter på observasjon.",
+            "expected_decision_on": "2027-01-20",
+        },
+    )
+    assert response.status_code == 302
+    assert case.reference not in client.get(reverse("decisions:worklist")).text
+
+
+def test_the_inbox_shows_the_unread_count_and_opening_marks_it_read(client, world):
+    received_case(world)
+    flagging.detect(TODAY)
+    note = Notification.objects.get()
+    client.force_login(world.office)
+    assert 'data-unread="1"' in client.get(reverse("home")).text
+    response = client.get(reverse("decisions:notification_detail", args=[note.pk]))
+    assert response.status_code == 200
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert 'data-unread="0"' in client.get(reverse("home")).text
+
+
+def test_the_case_clock_tab_shows_deadlines_decisions_and_the_appeal_period(client, world):
+    from decimal import Decimal
+
+    from decisions.services import decision_register
+
+    case = assessed_case(world)
+    decision_register(
+        referral_id=case.pk,
+        actor=world.office,
+        decided_on=date(2026, 11, 24),
+        outcome="granted",
+        hours_per_week=Decimal("5.0"),
+        organisation="group",
+        competence="special_educator",
+    )
+    client.force_login(world.office)
+    text = client.get(reverse("decisions:case_clock", args=[case.pk])).text
+    assert "Sakkyndig vurdering" in text and "Oppfylt 24.11.2026" in text
+    assert "15.12.2026" in text  # three weeks to appeal
+    assert "Registrer at hjelpen har startet" in text
+    client.force_login(world.styrer_a)
+    text = client.get(reverse("decisions:case_clock", args=[case.pk])).text
+    assert "Registrer at hjelpen har startet" not in text
