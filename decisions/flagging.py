@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 STUCK_AFTER = timedelta(minutes=15)
 DIGEST = "deadline_digest"
+DIGEST_ROWS = 25
 
 
 @dataclass
@@ -153,11 +154,18 @@ def digest_context(notification: Notification) -> dict:
         }
         for f in flags
     ]
+    overdue = [r for r in rows if r["overdue"]]
+    approaching = [r for r in rows if not r["overdue"]]
     return {
         "recipient": notification.recipient,
         "day": today,
-        "overdue": [r for r in rows if r["overdue"]],
-        "approaching": [r for r in rows if not r["overdue"]],
+        # An e-mail lists at most DIGEST_ROWS per group; the worklist has them all.
+        "overdue": overdue[:DIGEST_ROWS],
+        "overdue_more": max(0, len(overdue) - DIGEST_ROWS),
+        "overdue_total": len(overdue),
+        "approaching": approaching[:DIGEST_ROWS],
+        "approaching_more": max(0, len(approaching) - DIGEST_ROWS),
+        "approaching_total": len(approaching),
         "worklist_url": settings.SITE_URL + reverse("decisions:worklist"),
     }
 

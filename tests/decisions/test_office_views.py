@@ -24,7 +24,7 @@ def test_the_worklist_shows_flagged_cases_overdue_first(client, world):
     assert response.status_code == 200
     text = response.text
     assert text.index(late.reference) < text.index(soon.reference)
-    assert "Overskredet med" in text and "dager igjen" in text
+    assert "dager over fristen" in text and "dager igjen" in text
 
 
 def test_the_worklist_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
