@@ -206,3 +206,18 @@ def test_policy_rows_override_the_defaults_per_municipality(world):
     DeadlinePolicy.objects.filter(municipality=world.municipality, kind="decision").update(months=2)
     case = received_case(world)
     assert deadlines(case)["decision"].due_on == date(2026, 12, 28)
+
+
+def test_the_admin_lists_and_edits_deadline_policies(client, world):
+    from decisions.models import DeadlinePolicy
+
+    services.deadline_policy_ensure_defaults(world.municipality)
+    services.deadline_policy_ensure_defaults(world.other_municipality)
+    admin_user = world.admin
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.get("/admin/decisions/deadlinepolicy/")
+    assert response.status_code == 200
+    assert "Forvaltningsloven § 11 a" in response.text
+    assert DeadlinePolicy.objects.count() == 12
