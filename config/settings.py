@@ -192,6 +192,8 @@ STORAGES = {
 }
 # Attachments live outside the web root and are served only through a scoped view.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))).resolve()
+# The access log is kept this many days; manage.py prune_access_log deletes older rows.
+ACCESS_LOG_RETENTION_DAYS = read_int("ACCESS_LOG_RETENTION_DAYS", 5 * 365, minimum=30)
 ATTACHMENT_MAX_BYTES = read_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
