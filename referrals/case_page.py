@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from referrals import services
@@ -247,7 +248,7 @@ def _display(model, name: str, value) -> str:
 
 def _label(model, name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
+        return capfirst(str(model._meta.get_field(name).verbose_name))  # keeps "PP-rådgiver"
     except FieldDoesNotExist:  # show the code rather than fail the page
         return name
 
@@ -391,6 +392,7 @@ def allowed_actions(referral: Referral, *, can_work: bool) -> AllowedActions:
         pause=status in PAUSABLE and not paused,
         resume=paused,
         assign=referral.is_open,
-        edit_referral=referral.is_open,
+        # The referral's content is settled once the decision is made.
+        edit_referral=status in {S.DRAFT, S.AWAITING_CONSENT, S.RECEIVED, S.ASSESSING, S.ASSESSED},
         upload=referral.status not in (S.CLOSED, S.WITHDRAWN),
     )

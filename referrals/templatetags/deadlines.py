@@ -35,3 +35,11 @@ def deadline_state(
 def deadline_badge(due_on, warn_on=None, met_on=None, paused=False, label=""):
     state, days = deadline_state(due_on, warn_on, met_on, paused)
     return {"state": state, "days": days, "due_on": due_on, "met_on": met_on, "label": label}
+
+
+@register.filter
+def status_badge_class(referral) -> str:
+    """The status badge's colour, the same on every page (the text always says the status)."""
+    from referrals.case_page import status_badge
+
+    return status_badge(referral)

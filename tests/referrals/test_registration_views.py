@@ -59,8 +59,8 @@ def guardian_post(**extra):
         "phone": "99887766",
         "email": "kari@example.no",
         "address": "Storgata 1",
-        "parental_responsibility": "on",
-        "lives_with_child": "on",
+        "parental_responsibility": "True",
+        "lives_with_child": "True",
         "language": "",
         **extra,
     }
@@ -249,8 +249,9 @@ def test_child_page_query_count_does_not_grow_with_rows(
     ReferralFactory.create_batch(rows, child=child, created_by=world.advisor, advisor=world.advisor)
     client.force_login(world.advisor)
     # session, user; roles + prefetch of areas, units, the office's municipalities (4);
-    # the child through visible_children; its unit; guardians; referrals with unit and advisor
-    with django_assert_num_queries(10):
+    # the child through visible_children; the access-log INSERT; its unit; guardians;
+    # referrals with unit and advisor
+    with django_assert_num_queries(11):
         response = client.get(reverse("referrals:child_detail", args=[child.pk]))
     assert response.status_code == 200
 
@@ -350,7 +351,7 @@ def test_a_guardian_who_needs_an_interpreter_needs_a_language(advisor_client, ch
 def test_advisor_edits_a_guardian(advisor_client, guardian):
     response = advisor_client.post(
         reverse("referrals:guardian_edit", args=[guardian.pk]),
-        guardian_post(version=1, lives_with_child="", phone="12345678"),
+        guardian_post(version=1, lives_with_child="False", phone="12345678"),
     )
     assert response.status_code == 302
     guardian.refresh_from_db()
@@ -653,3 +654,17 @@ def test_the_identity_number_never_appears_in_a_redirect(advisor_client, world, 
         assert response.status_code == 302, url
         for secret in (number, child.id_number, child.id_number[:6]):
             assert secret not in response["Location"], url
+
+
+def test_parental_responsibility_and_living_with_must_be_answered_not_pre_ticked(client, world):
+    from referrals.models import Guardian
+    from tests.factories import ChildFactory
+
+    child = ChildFactory(unit=world.unit_a)
+    client.force_login(world.advisor)
+    url = reverse("referrals:guardian_new", args=[child.pk])
+    form = client.get(url).text
+    assert 'value="True" checked' not in form
+    response = client.post(url, {"name": "Per Far", "relation": "father", "phone": "99999999"})
+    assert response.status_code == 200
+    assert not Guardian.objects.filter(child=child).exists()
