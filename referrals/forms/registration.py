@@ -212,16 +212,20 @@ class GuardianForm(VersionedModelForm):
     # Who may consent follows from these two answers, so they are asked, not pre-ticked: a
     # default "yes" on a parent the child does not live with would let the wrong person consent.
     parental_responsibility = forms.TypedChoiceField(
-        label=_("Har foreldreansvar"), coerce=lambda v: v == "True",
-        choices=[(True, _("Ja")), (False, _("Nei"))], widget=forms.RadioSelect,
+        label=_("Har foreldreansvar"),
+        coerce=lambda v: v == "True",
+        choices=[(True, _("Ja")), (False, _("Nei"))],
+        widget=forms.RadioSelect,
         help_text=_(
             "Avgjør hvem som kan samtykke: til sakkyndig vurdering holder det med én med "
             "foreldreansvar som barnet bor hos; vedtak om hjelp krever alle med foreldreansvar."
         ),
     )
     lives_with_child = forms.TypedChoiceField(
-        label=_("Barnet bor hos denne foresatte"), coerce=lambda v: v == "True",
-        choices=[(True, _("Ja")), (False, _("Nei"))], widget=forms.RadioSelect,
+        label=_("Barnet bor hos denne foresatte"),
+        coerce=lambda v: v == "True",
+        choices=[(True, _("Ja")), (False, _("Nei"))],
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, **kwargs):
