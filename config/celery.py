@@ -34,6 +34,11 @@ app.conf.update(
             "schedule": crontab(hour=6, minute=0),
         },
         # Deliver what is pending (a broker or mail server that was down), sweep stuck rows.
+        # Nightly: the access log's retention (the only deletion of its rows).
+        "prune-access-log": {
+            "task": "referrals.prune_access_log",
+            "schedule": crontab(hour=3, minute=15),
+        },
         "send-pending-notifications": {
             "task": "decisions.send_pending_notifications",
             "schedule": 300.0,

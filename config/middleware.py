@@ -1,6 +1,26 @@
+"""Rimelig's own middleware: the language, and the limits on a signed-in session."""
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from teams import sessions
+
+
+def _expired_message(reason: str) -> str:
+    if reason == sessions.IDLE:
+        minutes = int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60)
+        return _(
+            "Du ble logget ut etter %(minutes)s minutter uten aktivitet. Logg inn på nytt."
+        ) % {"minutes": minutes}
+    return _("Økten din er utløpt. Logg inn på nytt.")
 
 
 class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
@@ -16,3 +36,44 @@ class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionTimeoutMiddleware:
+    """Ends a signed-in session after SESSION_IDLE_TIMEOUT without a request, or
+    SESSION_COOKIE_AGE after login (teams/sessions.py keeps both times in the session).
+
+    The user lands on the login page with a message; an htmx request is sent there with a full
+    page load rather than swapping the login form into a fragment.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            at = sessions.now()
+            reason = sessions.expiry_reason(request.session, at)
+            if reason:
+                logout(request)
+                messages.info(request, _expired_message(reason))
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
+                return redirect_to_login(request.get_full_path())
+            sessions.touch(request.session, at)
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """``Cache-Control: no-store, private`` on every response to a signed-in user, so that after
+    logging out the back button asks the server again (and gets the login page) instead of
+    showing a child's case from the browser's cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

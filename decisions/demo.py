@@ -179,3 +179,71 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
     ):
         services.deadlines_recompute(pk, today=today)
     return counts
+
+
+# --- the dashboard's story (decisions/dashboard.py) -------------------------------------------
+# Added for the kommunalsjef's dashboard; seed_demo calls it after seed_decisions. It moves some
+# of the seeded cases between units of the same municipality so that the director's page tells
+# a story: one area whose queue grows month by month, one kindergarten with many overdue cases.
+
+STORY_AREA = "Øst"  # the growing queue
+STORY_UNIT = "Kastanjen barnehage"  # many overdue cases (area Vest)
+STORY_OVERDUE = 18
+# Of the undecided cases whose clock started k months ago (k = 0 is this month), the share moved
+# to the story area: more each month, so its inflow and open caseload climb.
+STORY_SHARES = {5: 0.10, 4: 0.18, 3: 0.26, 2: 0.34, 1: 0.42, 0: 0.50}
+UNDECIDED = [S.RECEIVED, S.ASSESSING, S.ASSESSED]
+
+
+def _months_ago(day: date, today: date) -> int:
+    return (today.year - day.year) * 12 + today.month - day.month
+
+
+def _move(referral: Referral, unit) -> None:
+    Referral.objects.filter(pk=referral.pk).update(unit=unit)
+    type(referral.child).objects.filter(pk=referral.child_id).update(unit=unit)
+
+
+@transaction.atomic
+def seed_dashboard_story(rng: random.Random, today: date, municipalities: list[Municipality]):
+    """Idempotent: once the story's kindergarten has its overdue cases, it changes nothing.
+    Leaves the demo styrere's own units (referrals.demo.FEATURED) as they are."""
+    from referrals.demo import FEATURED
+    from teams.models import Unit
+
+    solvik = municipalities[0]
+    units = list(Unit.objects.filter(municipality=solvik).select_related("area").order_by("pk"))
+    story_unit = next((u for u in units if u.name == STORY_UNIT), None)
+    east = [u for u in units if u.area.name == STORY_AREA and u.kind == "kindergarten"]
+    if story_unit is None or not east:
+        return {"skipped": True}
+    base = Referral.objects.filter(municipality=solvik, status__in=UNDECIDED).exclude(
+        unit__name__in=FEATURED
+    )
+    overdue = base.filter(next_deadline_on__lt=today)
+    if overdue.filter(unit=story_unit).count() >= STORY_OVERDUE:
+        return {"skipped": True}
+    moved = {"overdue": 0, "east": 0}
+    candidates = list(
+        overdue.exclude(unit=story_unit)
+        .exclude(unit__area__name=STORY_AREA)
+        .filter(unit__kind="kindergarten")
+        .select_related("child")
+        .order_by("pk")
+    )
+    for referral in rng.sample(candidates, min(STORY_OVERDUE, len(candidates))):
+        _move(referral, story_unit)
+        moved["overdue"] += 1
+    recent = list(
+        base.exclude(unit=story_unit)
+        .exclude(unit__area__name=STORY_AREA)
+        .filter(t0__isnull=False, unit__kind="kindergarten")
+        .select_related("child")
+        .order_by("pk")
+    )
+    for referral in recent:
+        share = STORY_SHARES.get(_months_ago(referral.t0, today), 0)
+        if rng.random() < share:
+            _move(referral, rng.choice(east))
+            moved["east"] += 1
+    return moved

@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import Assessment, DeadlineKind, Referral  # kinds live with the case
+from teams.history import tracked
 from teams.models import Municipality
 
 
+@tracked()
 class Decision(models.Model):
     """An enkeltvedtak about special-pedagogical help (barnehageloven § 35)."""
 
@@ -107,6 +109,7 @@ class Appeal(models.Model):
         return f"{self.get_outcome_display()} {self.received_on:%d.%m.%Y}"
 
 
+@tracked()
 class ProvisionalReply(models.Model):
     """Foreløpig svar (forvaltningsloven § 11 a): why it takes time, and when to expect a decision."""
 
@@ -130,6 +133,7 @@ class ProvisionalReply(models.Model):
         return f"{self.sent_on:%d.%m.%Y}"
 
 
+@tracked()
 class DeadlinePolicy(models.Model):
     """One municipality's rule for one kind of deadline, with its legal reference as data
     (the 1967 forvaltningslov is being replaced; numbering must not be hard-coded)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views
+from decisions import dashboard_views, views
 
 app_name = "decisions"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("klager/<int:pk>/", views.appeal_update, name="appeal_update"),
     path("varsler/", views.inbox, name="inbox"),
     path("varsler/<int:pk>/", views.notification_detail, name="notification_detail"),
+    path("oversikt/", dashboard_views.dashboard, name="dashboard"),
+    path(
+        "oversikt/eksport/<slug:table>.<str:fmt>",
+        dashboard_views.export,
+        name="dashboard_export",
+    ),
 ]

@@ -23,6 +23,7 @@ from decisions.models import (
     ProvisionalReply,
 )
 from referrals import case_page
+from referrals.access_log import access_log_view
 from referrals.scoping import (
     can_decide,
     get_referral_for_decision,
@@ -99,6 +100,8 @@ def _action(
     """Shared shape of the decision actions: scoped fetch, validate, call the service, show
     domain errors next to the field, redirect to the case on success."""
     referral = get_referral_for_decision(request.user, pk)
+    if request.method == "GET":
+        access_log_view(request, referral)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,6 +182,8 @@ def appeal_update(request, pk):
         decision__referral__in=visible_referrals(request.user).values("pk"),
     )
     referral = get_referral_for_decision(request.user, appeal.decision.referral_id)
+    if request.method == "GET":
+        access_log_view(request, referral)
     form = forms.AppealUpdateForm(request.POST or None, initial={"outcome": appeal.outcome})
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,6 +225,7 @@ def case_clock(request, pk):
     referral = get_referral_for_user(
         request.user, pk, queryset=case_page.case_queryset(request.user).prefetch_related("pauses")
     )
+    access_log_view(request, referral)
     today = timezone.localdate()
     deadlines = list(Deadline.objects.filter(referral=referral).order_by("due_on"))
     decisions = list(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from referrals.idnumber import mask
 from referrals.querysets import ReferralQuerySet
+from teams.history import tracked
 from teams.models import Municipality, Unit
 
 
@@ -28,6 +29,7 @@ class Versioned(models.Model):
         abstract = True
 
 
+@tracked()
 class Child(Versioned):
     class Sex(models.TextChoices):
         FEMALE = "female", _("Jente")
@@ -81,6 +83,7 @@ class Child(Versioned):
         return mask(self.id_number)
 
 
+@tracked()
 class Guardian(Versioned):
     class Relation(models.TextChoices):
         MOTHER = "mother", _("Mor")
@@ -121,6 +124,8 @@ class DeadlineKind(models.TextChoices):
     ANNUAL_REPORT = "annual_report", _("Årsrapport")
 
 
+# next_deadline_*: derived data rewritten on every deadline recompute; not history.
+@tracked(exclude=("next_deadline_kind", "next_deadline_on", "next_deadline_warn_on"))
 class Referral(Versioned):
     """The case (PPT-sak): from the referral to a completed sakkyndig vurdering and beyond."""
 
@@ -243,6 +248,7 @@ class Referral(Versioned):
         return next((p for p in self.pauses.all() if p.ended_on is None), None)
 
 
+@tracked()
 class Consent(models.Model):
     """Which guardian consented to what, and when (barnehageloven § 32 first para.)."""
 
@@ -307,6 +313,7 @@ class Pause(models.Model):
         return ((self.ended_on or today) - self.started_on).days
 
 
+@tracked()
 class Assessment(Versioned):
     """Sakkyndig vurdering with the content barnehageloven § 34 requires."""
 
@@ -420,3 +427,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from referrals.access_log import AccessLogEntry  # noqa: E402,F401  (the model lives in its own module)

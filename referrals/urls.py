@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals.views import attachments, case, caseload, registration
+from referrals.views import access_log, attachments, case, caseload, history, registration
 
 app_name = "referrals"
 
@@ -33,4 +33,16 @@ urlpatterns = [
         attachments.attachment_download,
         name="attachment_download",
     ),
+]
+
+# the access log (innsynslogg), for the municipality's system administrator
+urlpatterns += [
+    path("tilgangslogg/", access_log.access_log_search, name="access_log_search"),
+    path("tilgangslogg/barn/<int:pk>/", access_log.access_log_child, name="access_log_child"),
+    path("tilgangslogg/bruker/<int:pk>/", access_log.access_log_user, name="access_log_user"),
+]
+
+# the case's change history (pghistory)
+urlpatterns += [
+    path("saker/<int:pk>/historikk/", history.case_history, name="case_history"),
 ]

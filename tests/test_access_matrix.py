@@ -50,6 +50,7 @@ DECIDE = {
     "outsider": 404,
 }
 EVERYONE = dict.fromkeys(PERSONAS[1:], OK)
+DASHBOARD = {**dict.fromkeys(PERSONAS[1:], {403}), "director": OK, "office": OK}
 
 MATRIX = {
     # name: (method, kwargs from the objects, expectations)
@@ -78,6 +79,7 @@ MATRIX = {
     "referrals:consent_new": ("get", {"pk": "case"}, WORK),
     "referrals:consent_withdraw": ("get", {"pk": "case", "consent_pk": "consent"}, WORK),
     "referrals:case_detail": ("get", {"pk": "case"}, READ),
+    "referrals:case_history": ("get", {"pk": "case"}, READ),
     "referrals:case_transition": ("post", {"pk": "case", "action": "pause"}, WORK),
     "referrals:assessment_edit": ("get", {"pk": "case"}, WORK),
     "referrals:attachment_upload": ("post", {"pk": "case"}, WORK),
@@ -91,11 +93,21 @@ MATRIX = {
     "decisions:appeal_new": ("get", {"pk": "case"}, DECIDE),
     "decisions:appeal_update": ("get", {"pk": "appeal"}, DECIDE),
     "decisions:inbox": ("get", {}, EVERYONE),
+    # The access log is the admin's (a persona not in this matrix: tests/referrals/
+    # test_access_log.py covers the admin, the other municipality's admin and superusers);
+    # everyone here is refused before any lookup, so the user page's pk needs no object.
+    "referrals:access_log_search": ("get", {}, dict.fromkeys(PERSONAS[1:], {403})),
+    "referrals:access_log_child": ("get", {"pk": "child"}, dict.fromkeys(PERSONAS[1:], {403})),
+    "referrals:access_log_user": ("get", {"pk": 1}, dict.fromkeys(PERSONAS[1:], {403})),
     "decisions:notification_detail": (
         "get",
         {"pk": "notification"},
         {**dict.fromkeys(PERSONAS[1:], {404}), "office": OK},
     ),
+    # The dashboard: aggregates for the director and the office (its kind of unit). Advisors
+    # get 403 until there is a PPT-leadership role for the per-advisor figures.
+    "decisions:dashboard": ("get", {}, DASHBOARD),
+    "decisions:dashboard_export": ("get", {"table": "faser", "fmt": "csv"}, DASHBOARD),
 }
 
 

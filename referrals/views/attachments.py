@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from referrals.access_log import access_log_record
 from referrals.attachments import attachment_add, download_name
 from referrals.forms.attachments import AttachmentForm
 from referrals.scoping import get_referral_for_user
@@ -55,6 +56,13 @@ def attachment_download(request, pk, attachment_pk):
         # The row outlived its file (a restore, a manual clean-up): a 404, not a 500.
         logger.warning("Attachment %s has no file on disk", attachment.pk)
         raise Http404 from None
+    access_log_record(
+        request,
+        action="download",
+        object_type="attachment",
+        object_id=attachment.pk,
+        child_id=referral.child_id,
+    )
     response = FileResponse(
         handle,
         as_attachment=True,

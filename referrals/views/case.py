@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from referrals import case_page, services
+from referrals.access_log import access_log_view
 from referrals.attachments import attachment_section
 from referrals.forms import case as case_forms
 from referrals.scoping import can_work_on_cases, get_referral_for_user
@@ -30,6 +31,7 @@ def case_detail(request, pk):
     referral = get_referral_for_user(
         request.user, pk, queryset=case_page.case_detail_queryset(request.user)
     )
+    access_log_view(request, referral)
     can_work = can_work_on_cases(request.user)
     actions = case_page.allowed_actions(referral, can_work=can_work)
     events, more_events = case_page.recent_events(referral)
@@ -172,6 +174,7 @@ def assessment_edit(request, pk):
         return redirect("referrals:case_detail", pk=referral.pk)
     assessment = case_page.referral_assessment(referral)
     if request.method != "POST":
+        access_log_view(request, referral)
         form = case_forms.AssessmentForm(
             instance=assessment, initial={"version": assessment.version}
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from referrals import services
+from referrals.access_log import access_log_view
 from referrals.forms.registration import (
     ChildForm,
     ChildNewForm,
@@ -170,6 +171,7 @@ def child_new(request):
 @require_safe
 def child_detail(request, pk):
     child = get_child_for_user(request.user, pk)
+    access_log_view(request, child)
     referrals = (
         visible_referrals(request.user)
         .filter(child=child)
@@ -194,6 +196,8 @@ def child_detail(request, pk):
 @require_http_methods(FORM_METHODS)
 def child_edit(request, pk):
     child = get_child_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        access_log_view(request, child)
     form = ChildForm(
         _posted(request), instance=copy.copy(child), units=registration_units(request.user)
     )
@@ -223,6 +227,8 @@ def child_edit(request, pk):
 @require_http_methods(FORM_METHODS)
 def guardian_new(request, pk):
     child = get_child_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        access_log_view(request, child)
     form = GuardianForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -239,6 +245,8 @@ def guardian_new(request, pk):
 @require_http_methods(FORM_METHODS)
 def guardian_edit(request, pk):
     guardian = get_guardian_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        access_log_view(request, guardian)
     form = GuardianForm(_posted(request), instance=copy.copy(guardian))
     context = {"form": form, "child": guardian.child, "guardian": guardian}
     if request.method == "POST" and form.is_valid():
@@ -266,6 +274,8 @@ def guardian_edit(request, pk):
 @require_http_methods(FORM_METHODS)
 def referral_new(request, pk):
     child = get_child_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        access_log_view(request, child)
     form = ReferralForm(
         _posted(request),
         initial={"unit": child.unit_id},
@@ -293,6 +303,8 @@ def referral_edit(request, pk):
         write=True,
         queryset=visible_referrals(request.user).select_related("child", "unit"),
     )
+    if request.method == "GET":
+        access_log_view(request, referral)
     form = ReferralForm(
         _posted(request),
         instance=copy.copy(referral),
@@ -345,6 +357,8 @@ def consent_new(request, pk):
         write=True,
         queryset=visible_referrals(request.user).select_related("child"),
     )
+    if request.method == "GET":
+        access_log_view(request, referral)
     guardians = referral.child.guardians.order_by("pk")
     form = ConsentForm(_posted(request), guardians=guardians)
     if request.method == "POST" and form.is_valid():
@@ -381,6 +395,8 @@ def consent_withdraw(request, pk, consent_pk):
         queryset=visible_referrals(request.user).select_related("child"),
     )
     consent = get_object_or_404(referral.consents.select_related("guardian"), pk=consent_pk)
+    if request.method == "GET":
+        access_log_view(request, referral)
     form = ConsentWithdrawForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         was_open = referral.is_open

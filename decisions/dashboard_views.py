@@ -1,0 +1,404 @@
+"""The kommunalsjef's dashboard (/oversikt/) and its exports (CSV and Excel).
+
+Aggregates only: the figures come from decisions/dashboard.py, which counts the cases of the
+units the user oversees as director or office and hands back numbers, never a case. Small
+counts are suppressed (decisions/suppression.py) before anything is shown or exported, and the
+exports carry exactly the tables the page shows.
+"""
+
+import csv
+import io
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from decisions import dashboard as stats
+from decisions.dashboard import Period, Table
+from referrals.access_log import access_log_record
+from teams.models import Unit
+
+DATE_INPUT = {"type": "date", "class": "form-control form-control-sm"}
+SELECT = {"class": "form-select form-select-sm"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALL = "alle"  # the whole dashboard as one workbook, a sheet per table
+
+
+class DashboardFilterForm(forms.Form):
+    """Period and filters, read from GET so a view can be bookmarked and exported as shown.
+    Choices come from the units the user oversees; nothing here is a case."""
+
+    fra = forms.DateField(
+        label=gettext_lazy("Fra og med"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+    )
+    til = forms.DateField(
+        label=gettext_lazy("Til og med"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+    )
+    omrade = forms.TypedChoiceField(
+        label=gettext_lazy("Område"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs=SELECT),
+    )
+    type = forms.ChoiceField(
+        label=gettext_lazy("Enhetstype"), required=False, widget=forms.Select(attrs=SELECT)
+    )
+    eierform = forms.ChoiceField(
+        label=gettext_lazy("Eierform"), required=False, widget=forms.Select(attrs=SELECT)
+    )
+    enhet = forms.TypedChoiceField(
+        label=gettext_lazy("Enhet"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, data, *, units: list[Unit], today, **kwargs):
+        super().__init__(data, **kwargs)
+        self.today = today
+        self.units = units
+        kinds = {u.kind for u in units}
+        owners = {u.ownership for u in units}
+        self.fields["omrade"].choices = [("", _("Alle områder")), *stats.area_names(units)]
+        self.fields["type"].choices = [("", _("Alle typer"))] + [
+            (k, label) for k, label in Unit.Kind.choices if k in kinds
+        ]
+        self.fields["eierform"].choices = [("", _("Alle eierformer"))] + [
+            (k, label) for k, label in Unit.Ownership.choices if k in owners
+        ]
+        grouped = [
+            (name, [(u.pk, u.name) for u in units if u.area_id == pk])
+            for pk, name in stats.area_names(units)
+        ]
+        self.fields["enhet"].choices = [("", _("Alle enheter")), *grouped]
+
+    def clean(self):
+        data = super().clean()
+        default = Period.default(self.today)
+        start, end = data.get("fra") or default.start, data.get("til") or default.end
+        if "fra" in self.errors or "til" in self.errors:
+            return data
+        if end > self.today:
+            self.add_error("til", _("Perioden kan ikke slutte etter i dag."))
+        elif start > end:
+            self.add_error("fra", _("Fra-datoen må være før til-datoen."))
+        elif Period(start, end).month_count > stats.MAX_MONTHS:
+            self.add_error(
+                "fra",
+                _("Velg en periode på høyst %(n)s måneder.") % {"n": stats.MAX_MONTHS},
+            )
+        else:
+            data["period"] = Period(start, end)
+        return data
+
+    def chosen(self) -> tuple[Period, list[Unit]]:
+        """The period and the units to count; the defaults when the form is unbound or wrong."""
+        if not self.is_bound or not self.is_valid():
+            for name in self.errors:
+                if name in self.fields:
+                    self.fields[name].widget.attrs["class"] += " is-invalid"
+            return Period.default(self.today), self.units
+        data = self.cleaned_data
+        units = [
+            u
+            for u in self.units
+            if (data["omrade"] is None or u.area_id == data["omrade"])
+            and (not data["type"] or u.kind == data["type"])
+            and (not data["eierform"] or u.ownership == data["eierform"])
+            and (data["enhet"] is None or u.pk == data["enhet"])
+        ]
+        return data["period"], units
+
+    def description(self) -> list[str]:
+        """The filters in words, for the exports' heading."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        labels = []
+        for name in ("omrade", "type", "eierform", "enhet"):
+            value = self.cleaned_data[name]
+            if value not in (None, ""):
+                choices = dict(_flat(self.fields[name].choices))
+                labels.append(f"{self.fields[name].label}: {choices.get(value, value)}")
+        return labels
+
+
+def _flat(choices):
+    for key, label in choices:
+        if isinstance(label, list | tuple):
+            yield from label
+        else:
+            yield key, label
+
+
+def _require_dashboard(user) -> None:
+    if not stats.can_see_dashboard(user):
+        raise PermissionDenied
+
+
+def _load(request):
+    """The filter form and the figures it selects: the user's units (one query) and the
+    dashboard's aggregates."""
+    today = timezone.localdate()
+    units = list(
+        stats.dashboard_units(request.user)
+        .select_related("area", "municipality")
+        .order_by("name", "pk")
+    )
+    form = DashboardFilterForm(request.GET or None, units=units, today=today)
+    if not form.is_bound:
+        default = Period.default(today)
+        form.initial = {"fra": default.start, "til": default.end}
+    period, chosen = form.chosen()
+    figures = stats.dashboard_figures(units=chosen, period=period, today=today)
+    return form, figures, stats.dashboard_tables(figures)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """Is every child helped within rimelig tid, and where does the queue build up?"""
+    _require_dashboard(request.user)
+    form, figures, tables = _load(request)
+    query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
+    charts = {chart["table"]: chart for chart in _charts(tables)}
+    sections = {
+        slug: {"table": table, "chart": charts.get(slug), **_export_urls(slug, query)}
+        for slug, table in tables.items()
+    }
+    context = {
+        "form": form,
+        "figures": figures,
+        "sections": sections,
+        "headline": _headline(tables),
+        "export_all": _export_urls(ALL, query)["xlsx"],
+        "municipalities": sorted({u.municipality.name for u in form.units}),
+    }
+    return render(request, "decisions/dashboard.html", context)
+
+
+def _export_urls(slug: str, query: str) -> dict:
+    return {
+        fmt: reverse("decisions:dashboard_export", args=[slug, fmt])
+        + (f"?{query}" if query else "")
+        for fmt in ("csv", "xlsx")
+    }
+
+
+def _headline(tables) -> dict:
+    """The four numbers at the top, taken from the (suppressed) tables."""
+    phases = tables["faser"].rows[-1].cells
+    decision = tables["frister"].rows[0].cells
+    return {
+        "open": phases[0],
+        "overdue": phases[3],
+        "decision_share": decision[3],
+        "decision_total": decision[2],
+        "decision_median": tables["ventetid"].rows[1].cells[1],
+    }
+
+
+# Colours with at least 3:1 against white (WCAG 1.4.11) and told apart by more than hue:
+# the tables carry every number.
+BLUE, GREY, AMBER, RED = "#1d4f6e", "#6c757d", "#a35200", "#b02a37"
+
+
+def _series(rows, column: int) -> list:
+    return [r.cells[column].chart for r in rows]
+
+
+def _charts(tables: dict[str, Table]) -> list[dict]:
+    """What dashboard.js draws, from the suppressed tables: a hidden count is a gap (null),
+    never a number."""
+    phases = [r for r in tables["faser"].rows if not r.total]
+    months = [r for r in tables["maned"].rows if not r.total]
+    areas = [r for r in tables["omrader"].rows if not r.total]
+    units = [r for r in tables["enheter"].rows if not r.total][:15]
+    return [
+        {
+            "id": "chart-faser",
+            "data_id": "chart-faser-data",
+            "table": "faser",
+            "label": _(
+                "Søylediagram: åpne saker etter fase, delt i innen fristen, nærmer seg "
+                "frist og over fristen. Tallene står i tabellen under."
+            ),
+            "spec": {
+                "type": "bar",
+                "horizontal": True,
+                "stacked": True,
+                "labels": [r.label for r in phases],
+                "datasets": [
+                    {"label": _("Innen fristen"), "data": _series(phases, 1), "color": BLUE},
+                    {"label": _("Nærmer seg frist"), "data": _series(phases, 2), "color": AMBER},
+                    {"label": _("Over fristen"), "data": _series(phases, 3), "color": RED},
+                ],
+            },
+        },
+        {
+            "id": "chart-maned",
+            "data_id": "chart-maned-data",
+            "table": "maned",
+            "label": _(
+                "Diagram per måned: henvisninger mottatt og vedtak fattet som søyler, åpne "
+                "saker ved månedsslutt som linje. Tallene står i tabellen under."
+            ),
+            "spec": {
+                "type": "bar",
+                "labels": [r.label for r in months],
+                "datasets": [
+                    {"label": _("Henvisninger mottatt"), "data": _series(months, 0), "color": BLUE},
+                    {"label": _("Vedtak fattet"), "data": _series(months, 1), "color": GREY},
+                    {
+                        "label": _("Åpne saker ved månedsslutt"),
+                        "data": _series(months, 2),
+                        "color": RED,
+                        "type": "line",
+                    },
+                ],
+            },
+        },
+        {
+            "id": "chart-omrader",
+            "data_id": "chart-omrader-data",
+            "table": "omrader",
+            "label": _(
+                "Søylediagram: saker over fristen og nær fristen per område. Tallene står "
+                "i tabellen ved siden av."
+            ),
+            "spec": _place_spec(areas, first=0),
+        },
+        {
+            "id": "chart-enheter",
+            "data_id": "chart-enheter-data",
+            "table": "enheter",
+            "label": _(
+                "Søylediagram: de femten enhetene med flest saker over fristen. Tallene "
+                "for alle enhetene står i tabellen under."
+            ),
+            "spec": _place_spec(units, first=1),
+        },
+    ]
+
+
+def _place_spec(rows, *, first: int) -> dict:
+    return {
+        "type": "bar",
+        "horizontal": True,
+        "stacked": True,
+        "labels": [r.label for r in rows],
+        "datasets": [
+            {"label": _("Over fristen"), "data": _series(rows, first), "color": RED},
+            {"label": _("Nærmer seg frist"), "data": _series(rows, first + 1), "color": AMBER},
+        ],
+    }
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def export(request, table: str, fmt: str):
+    """One table (or, as Excel, all of them) with the same suppression as the page."""
+    _require_dashboard(request.user)
+    if fmt not in ("csv", "xlsx") or (table != ALL and table not in stats.TABLE_SLUGS):
+        raise Http404
+    if table == ALL and fmt == "csv":
+        raise Http404  # a CSV file holds one table
+    form, figures, tables = _load(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(_("Ugyldig periode eller filter."), content_type="text/plain")
+    chosen = list(tables.values()) if table == ALL else [tables[table]]
+    heading = _export_heading(figures, form)
+    access_log_record(request, action="export", object_type="export")  # aggregates: no child
+    filename = f"rimelig-oversikt-{table}-{figures.today:%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(_csv(chosen[0]), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(_xlsx(chosen, heading), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export_heading(figures, form) -> list[str]:
+    period = figures.period
+    lines = [
+        _("Periode: %(fra)s–%(til)s")
+        % {"fra": formats.date_format(period.start), "til": formats.date_format(period.end)},
+        *form.description(),
+        _("Laget %(dato)s") % {"dato": formats.date_format(figures.today)},
+    ]
+    return lines
+
+
+NOTE = gettext_lazy(
+    "<5: mellom 1 og 4 saker, eller skjult fordi tallet ellers kunne regnes ut fra summen."
+)
+
+
+def _csv_value(cell) -> str:
+    value = cell.export
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")  # Norwegian Excel reads a decimal comma
+    return str(value)
+
+
+def _csv(table: Table) -> str:
+    """UTF-8 with a byte-order mark and semicolons: what Excel with Norwegian settings opens
+    without the import wizard."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([row.label, *(_csv_value(c) for c in row.cells)])
+    return "\ufeff" + out.getvalue()
+
+
+def _xlsx(tables: list[Table], heading: list[str]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.slug)
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True, size=13)
+        for line in heading:
+            sheet.append([line])
+        sheet.append([])
+        sheet.append(table.columns)
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in table.rows:
+            sheet.append([row.label, *(c.export for c in row.cells)])
+            for cell in sheet[sheet.max_row][1:]:
+                cell.alignment = Alignment(horizontal="right")  # "<5" lines up with numbers
+                cell.font = Font(bold=row.total)
+        sheet.append([])
+        if table.note:
+            sheet.append([table.note])
+        if table.has_hidden:
+            sheet.append([str(NOTE)])
+        sheet.column_dimensions["A"].width = 48
+        for letter in "BCDE":
+            sheet.column_dimensions[letter].width = 18
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,423 @@
+"""The kommunalsjef's dashboard (decisions/dashboard.py, dashboard_views.py): every figure
+against a small hand-built data set whose answers are worked out below, a fixed number of
+queries, suppression on the page and in the exports, and no child's name anywhere."""
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from decisions import dashboard
+from decisions.dashboard import Period
+from decisions.models import Appeal, Deadline, Decision, ProvisionalReply
+from referrals.models import CaseEvent, Referral
+from tests.factories import ChildFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Referral.Status
+TODAY = date(2026, 11, 25)
+PERIOD = Period(date(2026, 9, 1), TODAY)  # September, October, November (to the 25th)
+
+
+def make_case(world, unit, status, *, t0=None, received=None, assessed=None, child=None):
+    child = child or ChildFactory(unit=unit)
+    return ReferralFactory(
+        child=child,
+        unit=unit,
+        created_by=world.advisor,
+        status=status,
+        received_on=received or t0,
+        consent_on=t0,
+        t0=t0,
+        assessed_on=assessed,
+    )
+
+
+def deadline(referral, kind, due, met=None, *, paused=False):
+    return Deadline.objects.create(
+        referral=referral,
+        kind=kind,
+        due_on=due,
+        met_on=met,
+        paused=paused,
+        warning_days=14,
+        warn_on=due - timedelta(days=14),
+    )
+
+
+def decide(world, referral, on, *, outcome="granted", superseded=False, help_on=None):
+    return Decision.objects.create(
+        referral=referral,
+        decided_on=on,
+        decided_by=world.office,
+        outcome=outcome,
+        superseded=superseded,
+        help_started_on=help_on,
+    )
+
+
+def d(month, day):
+    return date(2026, month, day)
+
+
+@pytest.fixture
+def cases(world):
+    """Thirteen cases with dates chosen so every figure can be worked out by hand (see the
+    expectations in test_every_figure_matches_the_hand_count)."""
+    a, b, school = world.unit_a, world.unit_b, world.school  # a, school: Nord; b: Sør
+    c = {}
+    c[1] = make_case(world, a, S.AWAITING_CONSENT, received=d(11, 20))
+    c[2] = make_case(world, a, S.RECEIVED, t0=d(9, 10))
+    deadline(c[2], "provisional_reply", d(10, 12))  # overdue
+    deadline(c[2], "assessment", d(11, 10))  # overdue
+    deadline(c[2], "decision", d(12, 10))  # warned from 26.11: not yet
+    c[3] = make_case(world, b, S.RECEIVED, t0=d(11, 2))
+    deadline(c[3], "provisional_reply", d(12, 2))  # warned from 18.11: approaching
+    c[4] = make_case(world, school, S.ASSESSING, t0=d(10, 20), received=d(10, 15))
+    deadline(c[4], "provisional_reply", d(11, 20), d(11, 10))
+    deadline(c[4], "assessment", d(12, 21))  # on track
+    ProvisionalReply.objects.create(
+        referral=c[4],
+        sent_on=d(11, 10),
+        reason="Venter på observasjon.",
+        expected_decision_on=d(12, 20),
+        registered_by=world.office,
+    )
+    c[5] = make_case(world, b, S.ASSESSED, t0=d(8, 3), assessed=d(10, 5))
+    deadline(c[5], "provisional_reply", d(9, 3), d(9, 1))
+    deadline(c[5], "assessment", d(10, 5), d(10, 5))
+    deadline(c[5], "decision", d(11, 3))  # overdue
+    c[6] = make_case(world, a, S.DECIDED, t0=d(7, 1), assessed=d(8, 14))
+    decide(world, c[6], d(9, 15))
+    deadline(c[6], "provisional_reply", d(8, 3), d(8, 1))
+    deadline(c[6], "decision", d(10, 1), d(9, 15))
+    deadline(c[6], "help_start", d(9, 29))  # overdue
+    c[7] = make_case(world, b, S.DECIDED, t0=d(6, 1), assessed=d(7, 20))
+    refusal = decide(world, c[7], d(9, 1), outcome="refused")
+    deadline(c[7], "provisional_reply", d(7, 1), d(7, 10))
+    deadline(c[7], "decision", d(9, 1), d(9, 1))
+    c[8] = make_case(world, a, S.HELP_STARTED, t0=d(6, 15), assessed=d(8, 3))
+    decide(world, c[8], d(8, 31), help_on=d(9, 7))
+    deadline(c[8], "provisional_reply", d(7, 15), d(7, 20))
+    deadline(c[8], "decision", d(9, 15), d(8, 31))
+    deadline(c[8], "help_start", d(9, 14), d(9, 7))
+    c[9] = make_case(world, b, S.WITHDRAWN, t0=d(8, 10))
+    CaseEvent.objects.create(
+        referral=c[9],
+        action="referral.withdrawn",
+        from_status=S.RECEIVED,
+        to_status=S.WITHDRAWN,
+        at=timezone.make_aware(datetime(2026, 10, 15, 10, 0)),
+    )
+    c[10] = make_case(world, a, S.CLOSED, t0=d(5, 4), assessed=d(6, 22))
+    first = decide(world, c[10], d(7, 20), superseded=True)
+    Appeal.objects.create(
+        decision=first,
+        received_on=d(7, 30),
+        sent_on=d(8, 10),
+        outcome="changed",
+        outcome_on=d(9, 20),
+        registered_by=world.office,
+    )
+    decide(world, c[10], d(10, 1), help_on=d(10, 14))
+    deadline(c[10], "decision", d(8, 4), d(7, 20))
+    deadline(c[10], "help_start", d(10, 15), d(10, 14))
+    c[11] = make_case(world, b, S.APPEALED, t0=d(9, 1), assessed=d(10, 1))
+    appealed = decide(world, c[11], d(10, 20))
+    Appeal.objects.create(decision=appealed, received_on=d(10, 28), registered_by=world.office)
+    deadline(c[11], "provisional_reply", d(10, 1), d(9, 25))
+    deadline(c[11], "decision", d(12, 1), d(10, 20))
+    deadline(c[11], "help_start", d(11, 3))  # overdue
+    Appeal.objects.create(
+        decision=refusal,
+        received_on=d(9, 10),
+        sent_on=d(9, 20),
+        outcome="sent",
+        registered_by=world.office,
+    )
+    c[13] = make_case(world, a, S.DECIDED, t0=d(9, 7), assessed=d(9, 20))
+    decide(world, c[13], d(9, 28), outcome="refused")
+    deadline(c[13], "provisional_reply", d(10, 7), d(9, 28))  # met by the decision
+    deadline(c[13], "decision", d(12, 7), d(9, 28))
+    # Another municipality's case: never counted.
+    c[12] = make_case(world, world.other_unit, S.RECEIVED, t0=d(9, 1))
+    deadline(c[12], "provisional_reply", d(10, 1))
+    return c
+
+
+def figures_for(user, period=PERIOD, **filters):
+    units = list(dashboard.dashboard_units(user).select_related("area"))
+    units = [u for u in units if all(getattr(u, k) == v for k, v in filters.items())]
+    return dashboard.dashboard_figures(units=units, period=period, today=TODAY)
+
+
+def test_every_figure_matches_the_hand_count(world, cases):
+    fig = figures_for(world.director)
+
+    # Open now: 1 awaiting consent; received 2 and 3; assessing 4; assessed 5; decided 6
+    # (7 and 13 are refusals: nothing to start); appealed 11. Flags: 2 overdue (reply and
+    # assessment passed), 3 approaching (reply due 02.12, warned from 18.11), 5 overdue
+    # (decision 03.11), 6 overdue (help 29.09), 11 overdue (help 03.11); 4 is on track.
+    assert fig.phases == {
+        "awaiting_consent": {"open": 1, "approaching": 0, "overdue": 0},
+        "awaiting_assessment": {"open": 2, "approaching": 1, "overdue": 1},
+        "assessing": {"open": 1, "approaching": 0, "overdue": 0},
+        "awaiting_decision": {"open": 1, "approaching": 0, "overdue": 1},
+        "awaiting_help": {"open": 1, "approaching": 0, "overdue": 1},
+        "appealed": {"open": 1, "approaching": 0, "overdue": 1},
+    }
+
+    # Deadlines due 01.09–25.11, met or passed:
+    # decision: 5 (03.11, unmet: late), 6 (01.10 met 15.09), 7 (01.09 met 01.09), 8 (15.09
+    #   met 31.08) -> 3 of 4; 11 (01.12) and 13 (07.12) fall due later, 10 (04.08) earlier.
+    # provisional reply where needed: 2 (12.10, none: late), 4 (20.11 met 10.11), 5 (03.09
+    #   met 01.09), 11 (01.10 met 25.09, decision 20.10 came later) -> 3 of 4; 13's was met
+    #   by its decision on 28.09, before 07.10: not needed.
+    # help start: 6 (29.09 unmet), 8 (14.09 met 07.09), 10 (15.10 met 14.10), 11 (03.11
+    #   unmet) -> 2 of 4.
+    assert fig.shares == {
+        "decision": {"total": 4, "on_time": 3},
+        "provisional_reply": {"total": 4, "on_time": 3},
+        "help_start": {"total": 4, "on_time": 2},
+    }
+
+    # T0 -> assessment, assessed in the period: 13 (20.09 − 07.09 = 13), 11 (01.10 − 01.09 =
+    # 30), 5 (05.10 − 03.08 = 63). Median 30; 90th percentile at rank 0.9 × 2 = 1.8:
+    # 30 + 0.8 × (63 − 30) = 56.4.
+    assert fig.waits["assessment"] == {"n": 3, "median": 30.0, "p90": pytest.approx(56.4)}
+    # T0 -> first decision, decided in the period: 13 (21), 11 (20.10 − 01.09 = 49), 6 (15.09
+    # − 01.07 = 76), 7 (01.09 − 01.06 = 92); 10's decision of 01.10 is not its first.
+    # Median (49 + 76) / 2 = 62.5; 90th at rank 2.7: 76 + 0.7 × 16 = 87.2.
+    assert fig.waits["decision"] == {"n": 4, "median": 62.5, "p90": pytest.approx(87.2)}
+    # Decision -> help started in the period: 8 (07.09 − 31.08 = 7), 10 (14.10 − 01.10 = 13).
+    # Median 10; 90th at rank 0.9: 7 + 0.9 × 6 = 12.4.
+    assert fig.waits["help"] == {"n": 2, "median": 10.0, "p90": pytest.approx(12.4)}
+
+    # Received: Sep 2, 11, 13; Oct 4 (15.10); Nov 1, 3. Decided: Sep 7 (01.09), 6 (15.09),
+    # 13 (28.09); Oct 10 (01.10), 11 (20.10). Open at 30.09: 2, 5, 9 (withdrawn 15.10), 11
+    # (decided 20.10); at 31.10: 2, 4, 5; at 25.11: 2, 3, 4, 5.
+    assert [(m["received"], m["decided"], m["open"]) for m in fig.months] == [
+        (3, 3, 4),
+        (1, 2, 3),
+        (2, 0, 4),
+    ]
+
+    # Flagged open cases now: unit A 2 (overdue), 6 (overdue); unit B 3 (approaching),
+    # 5 and 11 (overdue). Nord = unit A + the school; Sør = unit B.
+    units = {u["name"]: (u["overdue"], u["approaching"]) for u in fig.units}
+    assert units == {"Barnehage A": (2, 0), "Barnehage B": (2, 1)}
+    areas = {a["name"]: (a["overdue"], a["approaching"]) for a in fig.areas}
+    assert areas == {"Nord": (2, 0), "Sør": (2, 1)}
+
+    # Appeals received in the period: 7's (10.09, sent on) and 11's (28.10, pending);
+    # 10's came in July.
+    assert fig.appeals == {
+        "received": 2,
+        "pending": 1,
+        "reversed": 0,
+        "sent": 1,
+        "awaiting": 1,
+        "upheld": 0,
+        "changed": 0,
+        "remanded": 0,
+    }
+
+
+def test_the_office_counts_only_its_kind_of_unit(world, cases):
+    # charlie@ is barnehagekontoret: kindergartens only, so case 4 (the school) is left out.
+    fig = figures_for(world.office)
+    assert fig.phases["assessing"]["open"] == 0
+    assert fig.phases["awaiting_assessment"]["open"] == 2
+    assert [m["received"] for m in fig.months] == [3, 0, 2]
+
+
+def test_an_area_filter_counts_only_that_area(world, cases):
+    fig = figures_for(world.director, area_id=world.south.pk)
+    # Sør is unit B: 3 (received), 5 (assessed), 11 (appealed).
+    opened = {k: v["open"] for k, v in fig.phases.items() if v["open"]}
+    assert opened == {"awaiting_assessment": 1, "awaiting_decision": 1, "appealed": 1}
+    assert [a["name"] for a in fig.areas] == ["Sør"]
+
+
+def test_small_counts_are_hidden_in_the_tables_and_their_totals_do_not_give_them_away(world, cases):
+    tables = dashboard.dashboard_tables(figures_for(world.director))
+    phases = tables["faser"]
+    texts = {r.label: [c.text for c in r.cells] for r in phases.rows}
+    assert texts["Venter på samtykke"] == ["<5", "<5", "0", "0"]
+    assert texts["Alle åpne saker"][0] == "7"  # 7 open cases: not small, shown
+    # The 7 is shown, so at least two of the phases' counts must be hidden (they are all 1–2).
+    column = [r.cells[0] for r in phases.rows if not r.total]
+    assert sum(c.hidden for c in column) != 1
+    # The share of 3 of 4 would give away the counts: hidden with them.
+    shares = tables["frister"].rows[0]
+    assert [c.text for c in shares.cells] == ["<5", "<5", "<5", "<5"]
+    # Fewer than five cases: no median.
+    assert [c.text for c in tables["ventetid"].rows[0].cells] == ["<5", "–", "–"]
+
+
+@pytest.fixture
+def director_client(client, world):
+    client.force_login(world.director)
+    return client
+
+
+def test_the_director_sees_the_dashboard_with_charts_and_tables(director_client, world, cases):
+    response = director_client.get(reverse("decisions:dashboard"))
+    assert response.status_code == 200
+    text = response.text
+    for heading in ("Åpne saker etter fase", "Inn og ut per måned", "Klager"):
+        assert heading in text
+    assert 'role="img"' in text and "aria-label=" in text
+    assert 'type="application/json"' in text
+    assert "chart.umd.min.js" in text and "js/dashboard.js" in text
+    # No inline code: every <script> either loads a file or holds JSON.
+    for chunk in text.split("<script")[1:]:
+        tag = chunk.split(">", 1)[0]
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert "<caption" in text
+
+
+def test_a_filter_narrows_the_figures_and_keeps_itself_in_the_export_links(
+    director_client, world, cases
+):
+    url = reverse("decisions:dashboard")
+    response = director_client.get(url, {"omrade": world.south.pk})
+    assert response.status_code == 200
+    assert f"omrade={world.south.pk}" in response.text  # the export links carry the filter
+    figures = response.context["figures"]
+    assert [a["name"] for a in figures.areas] == ["Sør"]
+
+
+def test_a_wrong_period_is_explained_next_to_the_field(director_client):
+    url = reverse("decisions:dashboard")
+    response = director_client.get(url, {"fra": "2026-11-01", "til": "2026-10-01"})
+    assert response.status_code == 200
+    assert "Fra-datoen må være før til-datoen." in response.text
+    assert 'aria-invalid="true"' in response.text
+    response = director_client.get(url, {"fra": "2020-01-01", "til": "2026-10-01"})
+    assert "høyst 24 måneder" in response.text
+    response = director_client.get(url, {"omrade": "x"})
+    assert response.status_code == 200
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    def load(n):
+        for i in range(n):
+            case = make_case(world, world.unit_a, S.RECEIVED, t0=d(9, 1) + timedelta(days=i))
+            deadline(case, "provisional_reply", d(10, 1) + timedelta(days=i))
+            decide(world, make_case(world, world.unit_b, S.DECIDED, t0=d(8, 1)), d(10, 5))
+        client.force_login(world.director)
+        # session, user, roles, the roles' areas, the roles' units; the units the director
+        # oversees (with area and municipality); phases (with the monthly undecided counts);
+        # flagged by phase; deadline shares; referrals per month and T0 -> assessment;
+        # decisions per month and the waiting times; cases decided and withdrawn after each
+        # month's end (two); flagged per unit; flagged per area; appeals.
+        with django_assert_num_queries(16):
+            assert client.get(reverse("decisions:dashboard")).status_code == 200
+
+    load(1)
+    load(29)
+
+
+def _export(client, table, fmt, **params):
+    return client.get(reverse("decisions:dashboard_export", args=[table, fmt]), params)
+
+
+def test_every_table_exports_as_csv_for_norwegian_excel(director_client, cases):
+    for slug in dashboard.TABLE_SLUGS:
+        response = _export(director_client, slug, "csv")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        today = timezone.localdate()
+        assert (
+            f'filename="rimelig-oversikt-{slug}-{today:%Y-%m-%d}.csv"'
+            in (response["Content-Disposition"])
+        )
+        body = response.content.decode("utf-8")
+        assert body.startswith("\ufeff")
+        rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+        assert len(rows[0]) >= 2
+
+
+def test_the_csv_carries_the_pages_suppression(director_client, world, cases):
+    params = {"fra": "2026-09-01", "til": "2026-11-25"}
+    response = _export(director_client, "faser", "csv", **params)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:]), delimiter=";"))
+    assert rows[0] == ["Fase", "Åpne saker", "Innen fristen", "Nærmer seg frist", "Over fristen"]
+    phases = dict((r[0], r[1:]) for r in rows[1:])
+    assert phases["Venter på samtykke"] == ["<5", "<5", "0", "0"]
+
+
+def test_the_excel_workbook_opens_with_every_table_and_the_same_suppression(director_client, cases):
+    response = _export(director_client, "alle", "xlsx", fra="2026-09-01", til="2026-11-25")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == dashboard.TABLE_SLUGS
+    sheet = book["faser"]
+    assert sheet["A1"].value == "Åpne saker etter fase nå"
+    assert sheet["A2"].value == "Periode: 01.09.2026–25.11.2026"
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    consent = next(r for r in values if r[0] == "Venter på samtykke")
+    assert consent[1:5] == ["<5", "<5", 0, 0]
+    total = next(r for r in values if r[0] == "Alle åpne saker")
+    assert total[1] == 7
+
+
+def test_a_single_table_downloads_as_excel_and_an_unknown_one_is_404(director_client):
+    assert _export(director_client, "klager", "xlsx").status_code == 200
+    assert _export(director_client, "navn", "xlsx").status_code == 404
+    assert _export(director_client, "faser", "pdf").status_code == 404
+    assert _export(director_client, "alle", "csv").status_code == 404
+    assert _export(director_client, "faser", "csv", til="2099-01-01").status_code == 400
+
+
+def _all_text(response) -> str:
+    if response["Content-Type"].startswith("application/vnd.openxml"):
+        with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+            return "".join(z.read(name).decode("utf-8", "replace") for name in z.namelist())
+    return response.content.decode("utf-8")
+
+
+def test_no_childs_name_or_identity_number_appears_on_the_page_or_in_any_export(client, world):
+    named = [
+        ChildFactory(unit=world.unit_a, first_name="Sigrunn", last_name="Vesaasdatter"),
+        ChildFactory(unit=world.unit_b, first_name="Torbjørn", last_name="Kvalheimsen"),
+        ChildFactory(unit=world.school, first_name="Amalie", last_name="Brønnbakken"),
+    ]
+    for i, child in enumerate(named):
+        case = make_case(
+            world, child.unit, S.ASSESSED, t0=d(8, 1 + i), assessed=d(10, 1), child=child
+        )
+        deadline(case, "decision", d(11, 1 + i))
+        decide(world, make_case(world, child.unit, S.DECIDED, t0=d(7, 1)), d(9, 1 + i))
+    secrets = [s for c in named for s in (c.first_name, c.last_name, c.id_number)]
+    client.force_login(world.director)
+    responses = [client.get(reverse("decisions:dashboard"))]
+    for slug in dashboard.TABLE_SLUGS:
+        for fmt in ("csv", "xlsx"):
+            responses.append(_export(client, slug, fmt))
+    responses.append(_export(client, "alle", "xlsx"))
+    for response in responses:
+        assert response.status_code == 200
+        text = _all_text(response)
+        for secret in secrets:
+            assert secret not in text, (response.request["PATH_INFO"], secret)
+
+
+def test_period_default_is_this_month_and_the_eleven_before():
+    period = Period.default(date(2026, 11, 25))
+    assert (period.start, period.end) == (date(2025, 12, 1), date(2026, 11, 25))
+    assert [m[0] for m in period.months()][:2] == [date(2025, 12, 1), date(2026, 1, 1)]
+    assert len(period.months()) == 12
+    # A period starting mid-month counts from its first day.
+    first = Period(date(2026, 9, 15), date(2026, 10, 10)).months()
+    assert first == [
+        (date(2026, 9, 1), date(2026, 9, 15), date(2026, 9, 30)),
+        (date(2026, 10, 1), date(2026, 10, 1), date(2026, 10, 10)),
+    ]

@@ -1,0 +1,129 @@
+"""Small-count suppression on hand-made tables (decisions/suppression.py): primary "<5" for 1–4,
+and a second hidden cell wherever a total would give the hidden one away."""
+
+import random
+
+import pytest
+
+from decisions.suppression import (
+    HIDDEN,
+    column_equations,
+    is_small,
+    primary,
+    shown,
+    suppress,
+)
+
+
+def _every_equation_is_safe(values, equations, hidden):
+    """No equation may have exactly one hidden member (it could be worked out)."""
+    for parts, total in equations:
+        members = [*parts, total]
+        assert sum(1 for k in members if k in hidden) != 1, (parts, total, hidden)
+
+
+def test_counts_from_one_to_four_are_hidden_and_zero_and_five_are_not():
+    assert primary({"a": 0, "b": 1, "c": 4, "d": 5, "e": 17}) == {"b", "c"}
+    assert [is_small(v) for v in (None, 0, 1, 4, 5)] == [False, False, True, True, False]
+
+
+def test_without_totals_only_the_small_counts_are_hidden():
+    assert suppress({"a": 3, "b": 10, "c": 12}) == {"a"}
+
+
+def test_a_row_total_makes_the_next_smallest_cell_hidden_too():
+    # 3 + 10 + 12 = 25: with only the 3 hidden, 25 − 10 − 12 gives it away; 10 is the
+    # smallest of the others, so it goes as well.
+    values = {"a": 3, "b": 10, "c": 12, "total": 25}
+    assert suppress(values, [(["a", "b", "c"], "total")]) == {"a", "b"}
+
+
+def test_zero_cells_are_not_chosen_while_a_nonzero_cell_is_left():
+    # 2 + 0 + 9 = 11: hiding the 0 would not protect the 2 (a reader sees 0 is 0 elsewhere);
+    # the 9 is hidden.
+    values = {"a": 2, "b": 0, "c": 9, "total": 11}
+    assert suppress(values, [(["a", "b", "c"], "total")]) == {"a", "c"}
+
+
+def test_a_small_total_is_hidden_with_its_only_part():
+    values = {"a": 3, "b": 0, "total": 3}
+    assert suppress(values, [(["a", "b"], "total")]) == {"a", "total"}
+
+
+def test_the_total_goes_when_only_zeros_are_left_beside_a_hidden_cell():
+    # x = 2 is hidden, so y = 6 goes in the first equation; in the second, y + z = t2 with
+    # z = 0 would give y away: no nonzero part is left, so the total t2 is hidden.
+    values = {"x": 2, "y": 6, "t1": 8, "z": 0, "t2": 6}
+    equations = [(["x", "y"], "t1"), (["y", "z"], "t2")]
+    assert suppress(values, equations) == {"x", "y", "t2"}
+
+
+def test_a_hidden_total_hides_a_part_of_its_own_row():
+    # The total 9 is hidden by another equation; 2 + 7 = 9 would give it back, so the
+    # smallest part (2) goes.
+    values = {"a": 2, "b": 7, "row": 9, "other": 1, "grand": 10}
+    equations = [(["a", "b"], "row"), (["row", "other"], "grand")]
+    hidden = suppress(values, equations)
+    assert {"row", "other", "a"} <= hidden
+    _every_equation_is_safe(values, equations, hidden)
+
+
+def test_a_two_way_table_with_row_and_column_totals():
+    #        A   B   C  | sum
+    #   r1   3   8   9  | 20
+    #   r2   7   6   5  | 18
+    #   r3  10  12   4  | 26
+    #   sum 20  26  18  | 64
+    # Primary: r1A (3) and r3C (4). Row r1 then hides r1B (8, smaller than 9); row r3 hides
+    # r3A (10, smaller than 12). Column A now has two hidden. Column B has one (r1B): the
+    # smallest other is r2B (6). Column C has one (r3C): the smallest other is r2C (5).
+    # Row r2 then has two hidden: stable.
+    grid = {"r1": [3, 8, 9], "r2": [7, 6, 5], "r3": [10, 12, 4]}
+    values = {(r, c): v for r, row in grid.items() for c, v in zip("ABC", row, strict=True)}
+    for r, row in grid.items():
+        values[(r, "sum")] = sum(row)
+    for i, c in enumerate("ABC"):
+        values[("sum", c)] = sum(row[i] for row in grid.values())
+    values[("sum", "sum")] = 64
+    rows = [([(r, c) for c in "ABC"], (r, "sum")) for r in [*grid, "sum"]]
+    columns = column_equations([*grid], [*"ABC", "sum"], "sum")
+    hidden = suppress(values, rows + columns)
+    assert hidden == {("r1", "A"), ("r1", "B"), ("r3", "A"), ("r3", "C"), ("r2", "B"), ("r2", "C")}
+    _every_equation_is_safe(values, rows + columns, hidden)
+
+
+def test_column_equations_name_each_column_and_its_total():
+    assert column_equations(["x", "y"], [0, 1], "t") == [
+        ([("x", 0), ("y", 0)], ("t", 0)),
+        ([("x", 1), ("y", 1)], ("t", 1)),
+    ]
+
+
+def test_an_equation_over_a_missing_cell_is_a_programming_error():
+    with pytest.raises(KeyError):
+        suppress({"a": 1}, [(["a", "b"], "total")])
+
+
+def test_shown_is_the_number_or_the_hidden_mark():
+    assert shown(7, False) == 7
+    assert shown(3, True) == HIDDEN == "<5"
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_tables_never_leave_a_lone_hidden_cell(seed):
+    rng = random.Random(seed)
+    rows, cols = rng.randint(1, 6), rng.randint(1, 5)
+    values = {
+        (r, c): rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 9, 20])
+        for r in range(rows)
+        for c in range(cols)
+    }
+    for r in range(rows):
+        values[(r, "sum")] = sum(values[(r, c)] for c in range(cols))
+    for c in [*range(cols), "sum"]:
+        values[("sum", c)] = sum(values[(r, c)] for r in range(rows))
+    equations = [([(r, c) for c in range(cols)], (r, "sum")) for r in [*range(rows), "sum"]]
+    equations += column_equations(list(range(rows)), [*range(cols), "sum"], "sum")
+    hidden = suppress(values, equations)
+    assert primary(values) <= hidden
+    _every_equation_is_safe(values, equations, hidden)
