@@ -116,6 +116,9 @@ if _database is None:
 _database["CONN_MAX_AGE"] = read_int("CONN_MAX_AGE", 60, maximum=3600)
 _database["CONN_HEALTH_CHECKS"] = True
 _database.setdefault("OPTIONS", {})["connect_timeout"] = 5
+# PostgreSQL's JIT compiles "expensive" plans first: 0.3–0.7 s for 20–80 ms of work on the
+# dashboard's aggregates (bench/dashboard.py). Rimelig's queries are short; compile nothing.
+_database["OPTIONS"]["options"] = "-c jit=off"
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

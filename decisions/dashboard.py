@@ -419,57 +419,74 @@ def dashboard_figures(*, units: list[Unit], period: Period, today: date) -> Figu
     fetched for the filter form (with their areas), narrowed by the filters; the cases counted
     are dashboard_referrals(user, those units). The per-area and per-unit rows take their names
     from the units, without another query."""
+    scope = Scope.of(units)
+    fig = Figures(period=period, today=today)
     with _without_jit():
-        scope = Scope.of(units)
-        fig = Figures(period=period, today=today)
-
         phases = phase_counts(scope, period)
-        flagged = {r["key"]: r for r in flagged_counts(scope, today, "referral__status")}
-        for key, status, _label in PHASES:
-            row = flagged.get(status, {"approaching": 0, "overdue": 0})
-            fig.phases[key] = {
-                "open": phases[key],
-                "approaching": row["approaching"],
-                "overdue": row["overdue"],
-            }
-
+        _add_phases(fig, phases, flagged_counts(scope, today, "referral__status"))
         fig.shares = deadline_shares(scope, period, today)
-        flows = referral_flows(scope, period)
-        decisions = decision_flows(scope, period)
-        firsts = first_decisions(scope, period)
-        withdrawn = withdrawn_open_counts(scope, period)
-        # Open at a month's end: undecided now with T0 by then, decided later, or withdrawn later.
-        for i, (first, _since, _last) in enumerate(period.months()):
-            fig.months.append(
-                {
-                    "month": first,
-                    "received": flows[f"received_{i}"],
-                    "decided": decisions[f"decided_{i}"],
-                    "open": phases[f"undecided_{i}"] + firsts[f"open_{i}"] + withdrawn[i],
-                }
-            )
-        for name, source in (
-            ("assessment", flows),
-            ("decision", firsts),
-            ("help", decisions),
-        ):
-            fig.waits[name] = {k: source[f"{name}_{k}"] for k in ("n", "median", "p90")}
-
-        by_unit = {r["key"]: r for r in flagged_counts(scope, today, "referral__unit_id")}
-        by_area = {r["key"]: r for r in flagged_counts(scope, today, "referral__unit__area_id")}
-        names = {u.pk: u for u in units}
-        fig.units = [
-            {"id": pk, "name": names[pk].name, "area_id": names[pk].area_id, **_counts(row)}
-            for pk, row in by_unit.items()
-            if pk in names
-        ]
-        fig.units.sort(key=lambda r: (-r["overdue"], -r["approaching"], r["name"]))
-        fig.areas = [
-            {"id": pk, "name": name, **_counts(by_area.get(pk))} for pk, name in area_names(units)
-        ]
-        fig.areas.sort(key=lambda r: (-r["overdue"], -r["approaching"], r["name"]))
+        _add_flows(
+            fig,
+            phases,
+            referral_flows(scope, period),
+            decision_flows(scope, period),
+            first_decisions(scope, period),
+            withdrawn_open_counts(scope, period),
+        )
+        _add_places(
+            fig,
+            units,
+            flagged_counts(scope, today, "referral__unit_id"),
+            flagged_counts(scope, today, "referral__unit__area_id"),
+        )
         fig.appeals = appeal_counts(scope, period)
     return fig
+
+
+def _add_phases(fig: Figures, phases: dict, flagged_rows: list[dict]) -> None:
+    flagged = {r["key"]: r for r in flagged_rows}
+    for key, status, _label in PHASES:
+        row = flagged.get(status, {"approaching": 0, "overdue": 0})
+        fig.phases[key] = {
+            "open": phases[key],
+            "approaching": row["approaching"],
+            "overdue": row["overdue"],
+        }
+
+
+def _add_flows(fig: Figures, phases, flows, decisions, firsts, withdrawn) -> None:
+    # Open at a month's end: undecided now with T0 by then, decided later, or withdrawn later.
+    for i, (first, _since, _last) in enumerate(fig.period.months()):
+        fig.months.append(
+            {
+                "month": first,
+                "received": flows[f"received_{i}"],
+                "decided": decisions[f"decided_{i}"],
+                "open": phases[f"undecided_{i}"] + firsts[f"open_{i}"] + withdrawn[i],
+            }
+        )
+    for name, source in (("assessment", flows), ("decision", firsts), ("help", decisions)):
+        fig.waits[name] = {k: source[f"{name}_{k}"] for k in ("n", "median", "p90")}
+
+
+def _add_places(fig: Figures, units: list[Unit], by_unit: list[dict], by_area: list[dict]):
+    names = {u.pk: u for u in units}
+    fig.units = [
+        {
+            "id": r["key"],
+            "name": names[r["key"]].name,
+            "area_id": names[r["key"]].area_id,
+            **_counts(r),
+        }
+        for r in by_unit
+        if r["key"] in names
+    ]
+    fig.units.sort(key=lambda r: (-r["overdue"], -r["approaching"], r["name"]))
+    areas = {r["key"]: r for r in by_area}
+    fig.areas = [
+        {"id": pk, "name": name, **_counts(areas.get(pk))} for pk, name in area_names(units)
+    ]
+    fig.areas.sort(key=lambda r: (-r["overdue"], -r["approaching"], r["name"]))
 
 
 def _counts(row: dict | None) -> dict:
@@ -750,25 +767,38 @@ def _place_tables(fig: Figures) -> tuple[Table, Table]:
         "omrader",
         str(_("Saker over fristen per område")),
         [str(_("Område")), *header],
-        [Row(a["name"], cells("area", a["id"])) for a in fig.areas] + [total_row],
+        _ranked([Row(a["name"], cells("area", a["id"])) for a in fig.areas]) + [total_row],
         str(_("Åpne saker i dag, flest over fristen først.")),
     )
-    area_name = dict(area for area in ((a["id"], a["name"]) for a in fig.areas))
+    area_name = {a["id"]: a["name"] for a in fig.areas}
+    unit_rows = [
+        Row(
+            u["name"], [Cell(area_name.get(u["area_id"], ""), kind="text"), *cells("unit", u["id"])]
+        )
+        for u in fig.units
+    ]
     units = Table(
         "enheter",
         str(_("Saker over fristen per enhet")),
         [str(_("Enhet")), str(_("Område")), *header],
-        [
-            Row(
-                u["name"],
-                [Cell(area_name.get(u["area_id"], ""), kind="text"), *cells("unit", u["id"])],
-            )
-            for u in fig.units
-        ]
+        _ranked(unit_rows, first=1)
         + [Row(str(_("Alle")), [Cell("", kind="text"), *cells("total", None)], True)],
         str(_("Enheter med saker over eller nær fristen i dag, flest over fristen først.")),
     )
     return areas, units
+
+
+def _ranked(rows: list[Row], first: int = 0) -> list[Row]:
+    """Most overdue first, by what the reader sees: a hidden count is ranked with the "<5"s
+    (after every shown count above zero, before the zeros), or its place in the ranking would
+    tell how big it is."""
+
+    def key(cell: Cell) -> tuple:
+        if cell.hidden:
+            return (1, 0)
+        return (0, -cell.value) if cell.value else (2, 0)
+
+    return sorted(rows, key=lambda r: (key(r.cells[first]), key(r.cells[first + 1]), r.label))
 
 
 APPEAL_ROWS = [

@@ -157,9 +157,16 @@ def _load(request):
         .select_related("area", "municipality")
         .order_by("name", "pk")
     )
-    form = DashboardFilterForm(request.GET or None, units=units, today=today)
+    default = Period.default(today)
+    data = None
+    if request.GET:
+        # A filter without dates means the default period: show it in the date fields, and
+        # give the export links the same dates (a download tomorrow shows the same numbers).
+        data = request.GET.copy()
+        data["fra"] = data.get("fra") or default.start.isoformat()
+        data["til"] = data.get("til") or default.end.isoformat()
+    form = DashboardFilterForm(data, units=units, today=today)
     if not form.is_bound:
-        default = Period.default(today)
         form.initial = {"fra": default.start, "til": default.end}
     period, chosen = form.chosen()
     figures = stats.dashboard_figures(units=chosen, period=period, today=today)
@@ -172,7 +179,7 @@ def dashboard(request):
     """Is every child helped within rimelig tid, and where does the queue build up?"""
     _require_dashboard(request.user)
     form, figures, tables = _load(request)
-    query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
+    query = form.data.urlencode() if form.is_bound and form.is_valid() else ""
     charts = {chart["table"]: chart for chart in _charts(tables)}
     sections = {
         slug: {"table": table, "chart": charts.get(slug), **_export_urls(slug, query)}
@@ -345,7 +352,8 @@ def _export_heading(figures, form) -> list[str]:
 
 
 NOTE = gettext_lazy(
-    "<5: mellom 1 og 4 saker, eller skjult fordi tallet ellers kunne regnes ut fra summen."
+    "<5: færre enn fem saker, eller et tall som er skjult fordi et tall under fem ellers kunne "
+    "regnes ut fra summen."
 )
 
 

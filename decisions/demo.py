@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from decisions import services
 from decisions.models import Appeal, Decision, ProvisionalReply
@@ -204,6 +205,10 @@ def _move(referral: Referral, unit) -> None:
     type(referral.child).objects.filter(pk=referral.child_id).update(unit=unit)
 
 
+# An advisor limited to some areas keeps their cases there: the story moves only the others.
+_AREA_LIMITED_ADVISOR = Q(advisor__roles__kind="advisor", advisor__roles__areas__isnull=False)
+
+
 @transaction.atomic
 def seed_dashboard_story(rng: random.Random, today: date, municipalities: list[Municipality]):
     """Idempotent: once the story's kindergarten has its overdue cases, it changes nothing.
@@ -214,7 +219,11 @@ def seed_dashboard_story(rng: random.Random, today: date, municipalities: list[M
     solvik = municipalities[0]
     units = list(Unit.objects.filter(municipality=solvik).select_related("area").order_by("pk"))
     story_unit = next((u for u in units if u.name == STORY_UNIT), None)
-    east = [u for u in units if u.area.name == STORY_AREA and u.kind == "kindergarten"]
+    east = [
+        u
+        for u in units
+        if u.area.name == STORY_AREA and u.kind == "kindergarten" and u.name not in FEATURED
+    ]
     if story_unit is None or not east:
         return {"skipped": True}
     base = Referral.objects.filter(municipality=solvik, status__in=UNDECIDED).exclude(
@@ -227,6 +236,7 @@ def seed_dashboard_story(rng: random.Random, today: date, municipalities: list[M
     candidates = list(
         overdue.exclude(unit=story_unit)
         .exclude(unit__area__name=STORY_AREA)
+        .exclude(_AREA_LIMITED_ADVISOR)
         .filter(unit__kind="kindergarten")
         .select_related("child")
         .order_by("pk")
@@ -237,6 +247,7 @@ def seed_dashboard_story(rng: random.Random, today: date, municipalities: list[M
     recent = list(
         base.exclude(unit=story_unit)
         .exclude(unit__area__name=STORY_AREA)
+        .exclude(_AREA_LIMITED_ADVISOR)
         .filter(t0__isnull=False, unit__kind="kindergarten")
         .select_related("child")
         .order_by("pk")

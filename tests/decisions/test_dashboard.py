@@ -8,6 +8,7 @@ import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -314,11 +315,13 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, world, django_asse
             decide(world, make_case(world, world.unit_b, S.DECIDED, t0=d(8, 1)), d(10, 5))
         client.force_login(world.director)
         # session, user, roles, the roles' areas, the roles' units; the units the director
-        # oversees (with area and municipality); phases (with the monthly undecided counts);
-        # flagged by phase; deadline shares; referrals per month and T0 -> assessment;
-        # decisions per month and the waiting times; cases decided and withdrawn after each
-        # month's end (two); flagged per unit; flagged per area; appeals.
-        with django_assert_num_queries(16):
+        # oversees (with area and municipality); then, in one transaction (a savepoint here,
+        # BEGIN/COMMIT in production) with JIT off: phases (with the monthly undecided counts),
+        # flagged by phase, deadline shares, referrals per month and T0 -> assessment,
+        # decisions per month and decision -> help, first decisions (T0 -> decision and those
+        # decided after each month's end), withdrawals after each month's end, flagged per
+        # unit, flagged per area, appeals.
+        with django_assert_num_queries(19):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
 
     load(1)
@@ -421,3 +424,89 @@ def test_period_default_is_this_month_and_the_eleven_before():
         (date(2026, 9, 1), date(2026, 9, 15), date(2026, 9, 30)),
         (date(2026, 10, 1), date(2026, 10, 1), date(2026, 10, 10)),
     ]
+
+
+def test_the_scope_of_the_queries_is_dashboard_referrals(world, cases):
+    for user in (world.director, world.office):
+        units = list(dashboard.dashboard_units(user))
+        by_ids = Referral.objects.filter(dashboard.Scope.of(units).q())
+        assert set(by_ids) == set(dashboard.dashboard_referrals(user))
+    # The director sees every unit of Solvik, never Bergtun's case.
+    assert cases[12] not in dashboard.dashboard_referrals(world.director)
+    assert cases[4] not in dashboard.dashboard_referrals(world.office)  # a school
+
+
+def test_a_filter_that_leaves_no_unit_shows_zeros_not_an_error(director_client, world):
+    response = director_client.get(
+        reverse("decisions:dashboard"), {"type": "school", "eierform": "private"}
+    )
+    assert response.status_code == 200
+    assert response.context["figures"].phases["assessing"]["open"] == 0
+
+
+def test_the_ranking_does_not_give_away_a_hidden_count():
+    # Area X: A 9, B 3 (hidden: small), C 7 (hidden: with B shown, 19 − 9 − 7 would give it
+    # away). Ranked by the true counts C would come before B and tell that it is the larger;
+    # hidden counts are ranked together, by name.
+    fig = dashboard.Figures(period=PERIOD, today=TODAY)
+    fig.areas = [{"id": 1, "name": "X", "overdue": 19, "approaching": 0}]
+    fig.units = [
+        {"id": i, "name": name, "area_id": 1, "overdue": n, "approaching": 0}
+        for i, (name, n) in enumerate([("A", 9), ("C", 7), ("B", 3)])
+    ]
+    _areas, units = dashboard._place_tables(fig)
+    assert [(r.label, r.cells[1].text) for r in units.rows] == [
+        ("A", "9"),
+        ("B", "<5"),
+        ("C", "<5"),
+        ("Alle", "19"),
+    ]
+
+
+def test_the_demo_story_gives_one_area_a_growing_queue_and_one_kindergarten_many_overdue(
+    settings,
+):
+    import random
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from decisions.demo import STORY_AREA, STORY_OVERDUE, STORY_UNIT, seed_dashboard_story
+    from referrals.demo import FEATURED
+    from teams.models import Municipality, Unit
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--children", "900", "--referrals", "500", stdout=StringIO())
+    municipalities = list(Municipality.objects.order_by("number"))
+    featured_before = sorted(
+        Referral.objects.filter(unit__name__in=FEATURED).values_list("pk", flat=True)
+    )
+    today = timezone.localdate()
+    # seed_demo may already tell the story (once it calls seed_dashboard_story); either way a
+    # second telling changes nothing.
+    moved = seed_dashboard_story(random.Random(1), today, municipalities)
+    assert moved == {"skipped": True} or moved["overdue"] == STORY_OVERDUE
+    assert seed_dashboard_story(random.Random(1), today, municipalities) == {"skipped": True}
+    story = Unit.objects.get(name=STORY_UNIT)
+    overdue = Referral.objects.filter(
+        unit=story, status__in=[S.RECEIVED, S.ASSESSING, S.ASSESSED], next_deadline_on__lt=today
+    )
+    assert overdue.count() >= STORY_OVERDUE
+    # A case moves with its child; the styrere's own units keep their cases.
+    assert not Referral.objects.exclude(child__unit=models.F("unit")).exists()
+    assert (
+        sorted(Referral.objects.filter(unit__name__in=FEATURED).values_list("pk", flat=True))
+        == featured_before
+    )
+    # The story area's open caseload grows faster than the rest of the municipality's.
+    solvik = municipalities[0]
+    units = list(Unit.objects.filter(municipality=solvik).select_related("area"))
+    east = [u for u in units if u.area.name == STORY_AREA]
+    rest = [u for u in units if u.area.name != STORY_AREA]
+    period = Period.default(today)
+
+    def growth(chosen):
+        months = dashboard.dashboard_figures(units=chosen, period=period, today=today).months
+        return months[-1]["open"] / max(1, months[-4]["open"])
+
+    assert growth(east) > growth(rest)

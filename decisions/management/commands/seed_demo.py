@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from decisions import flagging
-from decisions.demo import seed_decisions
+from decisions.demo import seed_dashboard_story, seed_decisions
 from referrals.demo import seed_caseload
 from referrals.models import Referral
 from teams.demo import DEMO_PASSWORD, seed_organisation
@@ -78,6 +78,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {counts['decided']} vedtak ({counts['help_started']} med hjelp i gang, "
                 f"{counts['appealed']} påklaget), {counts['replies']} foreløpige svar"
+            )
+        story = seed_dashboard_story(rng, today, org.municipalities)
+        if not story.get("skipped"):
+            self.stdout.write(
+                f"  Oversikten: {story['overdue']} saker over fristen til Kastanjen barnehage, "
+                f"{story['east']} nye saker i område Øst"
             )
         # The morning's flags, so the office's worklist and inbox show today's picture.
         flagged = flagging.detect(today)
