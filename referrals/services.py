@@ -33,10 +33,11 @@ S = Referral.Status
 class CaseError(Exception):
     """A domain error with a message for the user."""
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, fields: tuple = ()):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.fields = tuple(fields)  # further fields to mark (e.g. all that are missing)
 
 
 class TransitionError(CaseError):
@@ -558,7 +559,8 @@ def assessment_save(
         transaction.set_rollback(True)
         labels = ", ".join(str(Assessment._meta.get_field(f).verbose_name) for f in missing)
         raise CaseError(
-            _("Fyll ut før vurderingen kan ferdigstilles: %(fields)s.") % {"fields": labels}
+            _("Fyll ut før vurderingen kan ferdigstilles: %(fields)s.") % {"fields": labels},
+            fields=missing,
         )
     completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate():

@@ -24,6 +24,9 @@ from referrals.services import CaseError, StaleEdit, TransitionError
 
 def _add_error(form, exc: CaseError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    for name in exc.fields:  # mark each missing field too, next to the field
+        if name in form.fields:
+            form.add_error(name, _("Må fylles ut før vurderingen kan ferdigstilles."))
 
 
 @login_required

@@ -606,3 +606,16 @@ def test_a_stale_assessment_shows_the_other_change_and_a_resubmit_works(client, 
     assert Assessment.objects.get(referral=referral).goals == "Kollegaens mål"
     client.post(assessment_url(referral), {**data, "version": 2})
     assert Assessment.objects.get(referral=referral).goals == "Mine mål"
+
+
+def test_completing_with_missing_fields_marks_each_field(client, world):
+    referral = make_case(world, guardians=1, stage="assessing")
+    client.force_login(world.advisor)
+    from referrals.models import Assessment
+
+    version = Assessment.objects.get(referral=referral).version
+    response = client.post(
+        reverse("referrals:assessment_edit", args=[referral.pk]),
+        {"version": version, "complete": "1", "completed_on": "2026-11-20", "development": "Noe"},
+    )
+    assert response.text.count("Må fylles ut før vurderingen kan ferdigstilles.") >= 3
