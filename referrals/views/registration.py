@@ -7,6 +7,7 @@ and on the child's own pages: every redirect names the child or the case by pk.
 """
 
 import copy
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,6 +48,23 @@ def _posted(request):
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _save_edit(request, form, context, save, *, done, then):
+    """POST of an optimistic-locked edit form: save through the service with the version the
+    form started from; a stale edit shows the other person's changes, a domain error lands next
+    to its field (also TransitionError: a closed case is not edited). Returns the redirect, or
+    None when the form is shown again."""
+    try:
+        save(version=form.cleaned_data["version"], actor=request.user, **form.values())
+    except StaleEdit as exc:
+        context.update(_stale_context(exc, form))
+    except CaseError as exc:
+        _add_case_error(form, exc)
+    else:
+        messages.success(request, done)
+        return redirect(then[0], pk=then[1])
+    return None
 
 
 def _add_case_error(form, exc: CaseError) -> None:
@@ -203,20 +221,16 @@ def child_edit(request, pk):
     )
     context = {"form": form, "child": child}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.child_update(
-                child_id=child.pk,
-                version=form.cleaned_data["version"],
-                actor=request.user,
-                **form.values(),
-            )
-        except StaleEdit as exc:
-            context.update(_stale_context(exc, form))
-        except CaseError as exc:
-            _add_case_error(form, exc)
-        else:
-            messages.success(request, _("Opplysningene om barnet er lagret."))
-            return redirect("referrals:child_detail", pk=child.pk)
+        saved = _save_edit(
+            request,
+            form,
+            context,
+            partial(services.child_update, child_id=child.pk),
+            done=_("Opplysningene om barnet er lagret."),
+            then=("referrals:child_detail", child.pk),
+        )
+        if saved:
+            return saved
     return render(request, "referrals/child_form.html", context)
 
 
@@ -250,20 +264,16 @@ def guardian_edit(request, pk):
     form = GuardianForm(_posted(request), instance=copy.copy(guardian))
     context = {"form": form, "child": guardian.child, "guardian": guardian}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.guardian_update(
-                guardian_id=guardian.pk,
-                version=form.cleaned_data["version"],
-                actor=request.user,
-                **form.values(),
-            )
-        except StaleEdit as exc:
-            context.update(_stale_context(exc, form))
-        except CaseError as exc:
-            _add_case_error(form, exc)
-        else:
-            messages.success(request, _("Opplysningene om den foresatte er lagret."))
-            return redirect("referrals:child_detail", pk=guardian.child_id)
+        saved = _save_edit(
+            request,
+            form,
+            context,
+            partial(services.guardian_update, guardian_id=guardian.pk),
+            done=_("Opplysningene om den foresatte er lagret."),
+            then=("referrals:child_detail", guardian.child_id),
+        )
+        if saved:
+            return saved
     return render(request, "referrals/guardian_form.html", context)
 
 
@@ -313,20 +323,16 @@ def referral_edit(request, pk):
     )
     context = {"form": form, "child": referral.child, "referral": referral}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_update(
-                referral_id=referral.pk,
-                version=form.cleaned_data["version"],
-                actor=request.user,
-                **form.values(),
-            )
-        except StaleEdit as exc:
-            context.update(_stale_context(exc, form))
-        except CaseError as exc:  # also TransitionError: a closed case is not edited
-            _add_case_error(form, exc)
-        else:
-            messages.success(request, _("Henvisningen er lagret."))
-            return redirect("referrals:case_detail", pk=referral.pk)
+        saved = _save_edit(
+            request,
+            form,
+            context,
+            partial(services.referral_update, referral_id=referral.pk),
+            done=_("Henvisningen er lagret."),
+            then=("referrals:case_detail", referral.pk),
+        )
+        if saved:
+            return saved
     return render(request, "referrals/referral_form.html", context)
 
 
