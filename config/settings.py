@@ -131,6 +131,40 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# --- Single sign-on with the municipality's OpenID Connect provider (teams/oidc.py), beside
+# the local login, when OIDC_RP_CLIENT_ID is set. It signs in existing, active users by
+# verified e-mail; it never creates users or roles.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+if OIDC_RP_CLIENT_ID:
+    _oidc_schemes = {"https", "http"} if DEBUG else {"https"}
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = read_url("OIDC_OP_AUTHORIZATION_ENDPOINT", _oidc_schemes)
+    OIDC_OP_TOKEN_ENDPOINT = read_url("OIDC_OP_TOKEN_ENDPOINT", _oidc_schemes)
+    OIDC_OP_USER_ENDPOINT = read_url("OIDC_OP_USER_ENDPOINT", _oidc_schemes)
+    OIDC_OP_JWKS_ENDPOINT = read_url("OIDC_OP_JWKS_ENDPOINT", _oidc_schemes)
+    _oidc_missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID is set, so these must be set too: " + ", ".join(_oidc_missing)
+        )
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid email"
+    OIDC_CREATE_USER = False
+    # Seconds for each request to the provider; the user waits that long at most per call.
+    OIDC_TIMEOUT = read_int("OIDC_TIMEOUT", 10, minimum=1, maximum=60)
+    AUTHENTICATION_BACKENDS.append("teams.oidc.MunicipalOIDCBackend")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -286,6 +320,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # teams.forms.LoginForm's e-mail field
 AXES_USERNAME_CALLABLE = "teams.security.login_username"
 AXES_CLIENT_IP_CALLABLE = "teams.security.client_ip"
+# A failed single sign-on is not a password guess: axes would lock SSO for a whole address.
+AXES_WHITELIST_CALLABLE = "teams.oidc.not_a_password_attempt"
 AXES_LOCKOUT_CALLABLE = "teams.security.lockout_response"
 # The number of proxies in front of the app that append to X-Forwarded-For; 0 trusts none.
 TRUSTED_PROXY_COUNT = read_int("TRUSTED_PROXY_COUNT", 0, maximum=10)

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from teams import oidc
 from teams.forms import LoginForm
 
 urlpatterns = [
     path(
         "logg-inn/",
-        auth_views.LoginView.as_view(
+        oidc.LoginView.as_view(
             template_name="registration/login.html",
             authentication_form=LoginForm,
             redirect_authenticated_user=True,
@@ -15,6 +16,11 @@ urlpatterns = [
         name="login",
     ),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (teams/oidc.py): always routed, a 404 unless OIDC_RP_CLIENT_ID is set.
+    # Not mozilla_django_oidc.urls, whose views fail without the settings and whose
+    # logout answers a GET.
+    path("oidc/authenticate/", oidc.OIDCStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.OIDCCallbackView.as_view(), name="oidc_authentication_callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),

@@ -16,6 +16,9 @@ The figures (each section of the page says the same in Norwegian):
 - per month: referrals received, decisions made, and the open caseload at the month's end
   (clock started, no decision yet, not withdrawn);
 - overdue and approaching cases now, per area and per unit;
+- for PPT leadership only (the ppt_leader role), open, approaching and overdue cases now per
+  advisor: advisors are staff, their names may be shown, but their workload is the PPT
+  leader's business, not the director's or the office's;
 - appeals received in the period and where they went.
 """
 
@@ -45,10 +48,10 @@ from decisions import suppression
 from decisions.models import Appeal, Deadline, Decision
 from referrals.models import CaseEvent, DeadlineKind, Referral
 from teams.models import Role, Unit
-from teams.scoping import has_role, visible_municipalities, visible_units
+from teams.scoping import has_role, user_roles, visible_municipalities, visible_units
 
 S = Referral.Status
-DASHBOARD_ROLES = (Role.Kind.DIRECTOR, Role.Kind.OFFICE)
+DASHBOARD_ROLES = (Role.Kind.DIRECTOR, Role.Kind.OFFICE, Role.Kind.PPT_LEADER)
 MAX_MONTHS = 24  # the monthly series is one aggregate per month: keep the query bounded
 
 # (key, status, label): the open phases in the order a case goes through them.
@@ -73,14 +76,14 @@ def can_see_dashboard(user) -> bool:
 
 
 def dashboard_units(user) -> QuerySet[Unit]:
-    """The units the user oversees as director (all of the municipality's) or as office (its
-    kind of unit)."""
+    """The units the user oversees as director (all of the municipality's), as office (its
+    kind of unit) or as PPT leader (every unit of the municipalities the PPT office serves)."""
     return visible_units(user, roles=DASHBOARD_ROLES)
 
 
 def dashboard_referrals(user, unit_ids: list[int] | None = None) -> QuerySet[Referral]:
-    """The cases the dashboard counts for this user: those of the units they oversee as director
-    or office, or of ``unit_ids`` among them (the filters).
+    """The cases the dashboard counts for this user: those of the units they oversee as
+    director, office or PPT leader, or of ``unit_ids`` among them (the filters).
 
     Not referrals.scoping.visible_referrals, on purpose: that is the list of cases a person may
     open, and a director may open none (no names on a director's page). The dashboard only
@@ -93,6 +96,23 @@ def dashboard_referrals(user, unit_ids: list[int] | None = None) -> QuerySet[Ref
         municipality__in=visible_municipalities(user, roles=DASHBOARD_ROLES).values("pk"),
         unit__in=units.values("pk"),
     )
+
+
+def advisor_municipality_ids(user) -> set[int]:
+    """The municipalities whose cases the user may see counted per advisor: those their PPT
+    office serves, as PPT leader. Empty for everyone else (the director and the office see no
+    per-advisor figures). From the roles already read for the request: no query."""
+    return {
+        m.pk
+        for role in user_roles(user)
+        if role.kind == Role.Kind.PPT_LEADER
+        for m in role.ppt_office.municipalities.all()
+    }
+
+
+def table_slugs(user) -> list[str]:
+    """The tables this user's page and exports carry."""
+    return TABLE_SLUGS + ([ADVISOR_SLUG] if advisor_municipality_ids(user) else [])
 
 
 @dataclass(frozen=True)
@@ -218,6 +238,8 @@ class Figures:
     areas: list = field(default_factory=list)  # {"id", "name", "approaching", "overdue"}
     units: list = field(default_factory=list)  # {"id", "name", "area_id", ...}
     appeals: dict = field(default_factory=dict)
+    # {"id", "name", "open", "approaching", "overdue"}; None: not computed (not a PPT leader)
+    advisors: list | None = None
 
 
 def phase_counts(scope: Scope, period: Period) -> dict:
@@ -414,11 +436,54 @@ def appeal_counts(scope: Scope, period: Period) -> dict:
     )
 
 
-def dashboard_figures(*, units: list[Unit], period: Period, today: date) -> Figures:
+def advisor_counts(scope: Scope, today: date) -> list[dict]:
+    """Open cases now per assigned advisor (None: not assigned yet), and of them those
+    approaching and past a deadline, counted as flagged_counts does (overdue if any unmet,
+    unpaused deadline has passed, else approaching if one is in its warning window). One
+    grouped query; the deadline tests are EXISTS subqueries, so a case with several deadlines
+    still counts once. The open cases are those of the phase table (a refused case waits for no help)."""
+    refused = Decision.objects.filter(
+        referral=OuterRef("pk"), superseded=False, outcome=Decision.Outcome.REFUSED
+    )
+    unmet = Deadline.objects.unmet().filter(referral=OuterRef("pk"))
+    overdue = Exists(unmet.filter(due_on__lt=today))
+    warned = Exists(unmet.filter(warn_on__lte=today))
+    rows = (
+        Referral.objects.filter(scope.q(), status__in=PHASE_STATUSES)
+        .exclude(Q(status=S.DECIDED) & Exists(refused))
+        .order_by()
+        .values("advisor_id", "advisor__full_name")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(overdue)),
+            approaching=Count("pk", filter=Q(warned) & ~Q(overdue)),
+        )
+    )
+    return [
+        {
+            "id": r["advisor_id"],
+            "name": r["advisor__full_name"],
+            "open": r["open"],
+            "approaching": r["approaching"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
+
+
+def dashboard_figures(
+    *,
+    units: list[Unit],
+    period: Period,
+    today: date,
+    advisor_municipalities: set[int] | frozenset[int] = frozenset(),
+) -> Figures:
     """Every figure of the dashboard for the cases of ``units``: dashboard_units(user) as
     fetched for the filter form (with their areas), narrowed by the filters; the cases counted
     are dashboard_referrals(user, those units). The per-area and per-unit rows take their names
-    from the units, without another query."""
+    from the units, without another query. The per-advisor figure is computed only for
+    ``advisor_municipalities`` (advisor_municipality_ids(user): a PPT leader's), over the
+    units among ``units`` in them."""
     scope = Scope.of(units)
     fig = Figures(period=period, today=today)
     with _without_jit():
@@ -440,6 +505,9 @@ def dashboard_figures(*, units: list[Unit], period: Period, today: date) -> Figu
             flagged_counts(scope, today, "referral__unit__area_id"),
         )
         fig.appeals = appeal_counts(scope, period)
+        if advisor_municipalities:
+            led = [u for u in units if u.municipality_id in advisor_municipalities]
+            fig.advisors = advisor_counts(Scope.of(led), today)
     return fig
 
 
@@ -559,6 +627,7 @@ class Table:
 
 
 TABLE_SLUGS = ["faser", "frister", "ventetid", "maned", "omrader", "enheter", "klager"]
+ADVISOR_SLUG = "radgivere"  # PPT leaders only: table_slugs(user)
 
 
 def _grid(
@@ -793,12 +862,55 @@ def _ranked(rows: list[Row], first: int = 0) -> list[Row]:
     (after every shown count above zero, before the zeros), or its place in the ranking would
     tell how big it is."""
 
-    def key(cell: Cell) -> tuple:
-        if cell.hidden:
-            return (1, 0)
-        return (0, -cell.value) if cell.value else (2, 0)
+    return sorted(rows, key=lambda r: (_rank(r.cells[first]), _rank(r.cells[first + 1]), r.label))
 
-    return sorted(rows, key=lambda r: (key(r.cells[first]), key(r.cells[first + 1]), r.label))
+
+def _rank(cell: Cell) -> tuple:
+    if cell.hidden:
+        return (1, 0)
+    return (0, -cell.value) if cell.value else (2, 0)
+
+
+def _advisor_table(fig: Figures) -> Table:
+    """Open cases per advisor, most overdue first (ranked by what is shown, as _ranked does),
+    the unassigned cases last."""
+    # The unassigned cases (advisor None) last, whatever their count.
+    advisors = sorted(fig.advisors, key=lambda a: a["id"] is None)
+    rows = [
+        (
+            a["id"],
+            a["name"] if a["id"] is not None else str(_("Ikke tildelt rådgiver")),
+            [
+                a["open"],
+                a["open"] - a["approaching"] - a["overdue"],
+                a["approaching"],
+                a["overdue"],
+            ],
+        )
+        for a in advisors
+    ]
+    totals = [sum(r[2][c] for r in rows) for c in range(4)]
+    grid = _grid(rows, (str(_("Alle")), totals), row_sums=(0, [1, 2, 3]))
+    named = sum(1 for a in advisors if a["id"] is not None)
+    ranked = sorted(grid[:named], key=lambda r: (_rank(r.cells[3]), _rank(r.cells[2]), r.label))
+    return Table(
+        ADVISOR_SLUG,
+        str(_("Åpne saker per rådgiver nå")),
+        [
+            str(_("Rådgiver")),
+            str(_("Åpne saker")),
+            str(_("Innen fristen")),
+            str(_("Nærmer seg frist")),
+            str(_("Over fristen")),
+        ],
+        ranked + grid[named:],
+        str(
+            _(
+                "Åpne saker i dag etter rådgiveren saken er tildelt, flest over fristen først. "
+                "Vises bare for PP-ledelsen."
+            )
+        ),
+    )
 
 
 APPEAL_ROWS = [
@@ -846,4 +958,6 @@ def dashboard_tables(fig: Figures) -> dict[str, Table]:
         units,
         _appeal_table(fig),
     ]
+    if fig.advisors is not None:
+        tables.append(_advisor_table(fig))
     return {t.slug: t for t in tables}

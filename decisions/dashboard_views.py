@@ -1,7 +1,8 @@
 """The kommunalsjef's dashboard (/oversikt/) and its exports (CSV and Excel).
 
 Aggregates only: the figures come from decisions/dashboard.py, which counts the cases of the
-units the user oversees as director or office and hands back numbers, never a case. Small
+units the user oversees as director, office or PPT leader and hands back numbers, never a case
+(a PPT leader also gets open cases per advisor: staff names, never a child's). Small
 counts are suppressed (decisions/suppression.py) before anything is shown or exported, and the
 exports carry exactly the tables the page shows.
 """
@@ -169,7 +170,12 @@ def _load(request):
     if not form.is_bound:
         form.initial = {"fra": default.start, "til": default.end}
     period, chosen = form.chosen()
-    figures = stats.dashboard_figures(units=chosen, period=period, today=today)
+    figures = stats.dashboard_figures(
+        units=chosen,
+        period=period,
+        today=today,
+        advisor_municipalities=stats.advisor_municipality_ids(request.user),
+    )
     return form, figures, stats.dashboard_tables(figures)
 
 
@@ -233,7 +239,7 @@ def _charts(tables: dict[str, Table]) -> list[dict]:
     months = [r for r in tables["maned"].rows if not r.total]
     areas = [r for r in tables["omrader"].rows if not r.total]
     units = [r for r in tables["enheter"].rows if not r.total][:15]
-    return [
+    charts = [
         {
             "id": "chart-faser",
             "data_id": "chart-faser-data",
@@ -298,9 +304,26 @@ def _charts(tables: dict[str, Table]) -> list[dict]:
             "spec": _place_spec(units, first=1),
         },
     ]
+    if stats.ADVISOR_SLUG in tables:
+        advisors = [r for r in tables[stats.ADVISOR_SLUG].rows if not r.total][:15]
+        charts.append(
+            {
+                "id": "chart-radgivere",
+                "data_id": "chart-radgivere-data",
+                "table": stats.ADVISOR_SLUG,
+                "label": _(
+                    "Søylediagram: saker over fristen og nær fristen per rådgiver, for de "
+                    "femten med flest over fristen. Tallene står i tabellen ved siden av."
+                ),
+                "spec": _place_spec(advisors, first=3, approaching=2),
+            }
+        )
+    return charts
 
 
-def _place_spec(rows, *, first: int) -> dict:
+def _place_spec(rows, *, first: int, approaching: int | None = None) -> dict:
+    """Overdue from column ``first``, approaching from the next one (or from ``approaching``)."""
+    approaching = first + 1 if approaching is None else approaching
     return {
         "type": "bar",
         "horizontal": True,
@@ -308,7 +331,7 @@ def _place_spec(rows, *, first: int) -> dict:
         "labels": [r.label for r in rows],
         "datasets": [
             {"label": _("Over fristen"), "data": _series(rows, first), "color": RED},
-            {"label": _("Nærmer seg frist"), "data": _series(rows, first + 1), "color": AMBER},
+            {"label": _("Nærmer seg frist"), "data": _series(rows, approaching), "color": AMBER},
         ],
     }
 
@@ -321,7 +344,9 @@ def _place_spec(rows, *, first: int) -> dict:
 def export(request, table: str, fmt: str):
     """One table (or, as Excel, all of them) with the same suppression as the page."""
     _require_dashboard(request.user)
-    if fmt not in ("csv", "xlsx") or (table != ALL and table not in stats.TABLE_SLUGS):
+    if fmt not in ("csv", "xlsx") or (
+        table != ALL and table not in stats.table_slugs(request.user)
+    ):
         raise Http404
     if table == ALL and fmt == "csv":
         raise Http404  # a CSV file holds one table

@@ -173,6 +173,8 @@ def seed_organisation(rng: random.Random) -> DemoOrganisation:
     _role(users["advisor"], Role.Kind.ADVISOR, ppt_office=office, areas=nord_sor)
     users["advisor2"] = _user("radgiver2@demo.no", "Petter Pedersen")
     _role(users["advisor2"], Role.Kind.ADVISOR, ppt_office=office)
+    users["ppt_leader"] = _user("ppt-leder@demo.no", "Lise Leder")
+    _role(users["ppt_leader"], Role.Kind.PPT_LEADER, ppt_office=office)
     users["unit_head"] = _user("styrer@demo.no", "Siri Styrer")
     _role(users["unit_head"], Role.Kind.UNIT_HEAD, units=[by_name["Solsikken barnehage"]])
     users["unit_head_b"] = _user("styrer2@demo.no", "Bjørn Bakke")

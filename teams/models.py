@@ -184,7 +184,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Role(models.Model):
     """One role a person holds, with what it is attached to.
 
-    The advisor belongs to a PPT office (optionally limited to areas); unit_head to units;
+    The advisor belongs to a PPT office (optionally limited to areas), and so does the PPT
+    leader (PP-leder: the office's aggregates on the dashboard, no cases); unit_head to units;
     special_educator (the municipality's Spesialpedagogisk tjeneste), office, director and
     admin to a municipality (the office optionally to one kind of unit: barnehagekontoret
     decides for kindergartens, the school's decision-maker for pupils).
@@ -192,13 +193,14 @@ class Role(models.Model):
 
     class Kind(models.TextChoices):
         ADVISOR = "advisor", _("PP-rådgiver")
+        PPT_LEADER = "ppt_leader", _("PP-leder")
         SPECIAL_EDUCATOR = "special_educator", _("Spesialpedagog")
         UNIT_HEAD = "unit_head", _("Styrer/rektor")
         OFFICE = "office", _("Barnehagekontoret")
         DIRECTOR = "director", _("Kommunalsjef")
         ADMIN = "admin", _("Systemansvarlig")
 
-    OFFICE_ROLES = {Kind.ADVISOR}
+    OFFICE_ROLES = {Kind.ADVISOR, Kind.PPT_LEADER}
     MUNICIPALITY_ROLES = {Kind.SPECIAL_EDUCATOR, Kind.OFFICE, Kind.DIRECTOR, Kind.ADMIN}
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
@@ -245,7 +247,8 @@ class Role(models.Model):
             # scoping.py relies on these: an office-bound role always has its office, a
             # municipality-bound role its municipality.
             models.CheckConstraint(
-                condition=~models.Q(kind="advisor") | models.Q(ppt_office__isnull=False),
+                condition=~models.Q(kind__in=["advisor", "ppt_leader"])
+                | models.Q(ppt_office__isnull=False),
                 name="role_office_roles_have_office",
             ),
             models.CheckConstraint(

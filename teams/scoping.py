@@ -40,6 +40,10 @@ def _unit_q(role: Role) -> Q | None:
         q = Q(municipality_id__in=municipality_ids)
         area_ids = [a.pk for a in role.areas.all()]
         return q & Q(area_id__in=area_ids) if area_ids else q
+    if kind == Role.Kind.PPT_LEADER:
+        # Like an advisor without area limits: every unit of every municipality the office
+        # serves (for the dashboard's aggregates; referrals.scoping gives this role no cases).
+        return Q(municipality_id__in=[m.pk for m in role.ppt_office.municipalities.all()])
     if kind == Role.Kind.UNIT_HEAD:
         return Q(pk__in=[u.pk for u in role.units.all()])
     if kind == Role.Kind.OFFICE and role.unit_kind:
@@ -77,6 +81,8 @@ def visible_municipalities(user, *, roles: tuple[str, ...] | None = None) -> Que
                 ids.update(a.municipality_id for a in areas)
             else:
                 ids.update(m.pk for m in role.ppt_office.municipalities.all())
+        elif role.kind == Role.Kind.PPT_LEADER:
+            ids.update(m.pk for m in role.ppt_office.municipalities.all())
         elif role.kind == Role.Kind.UNIT_HEAD:
             ids.update(u.municipality_id for u in role.units.all())
         elif role.municipality_id:

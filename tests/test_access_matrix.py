@@ -57,6 +57,10 @@ MATRIX = {
     "login": ("get", {}, {"anonymous": OK, **dict.fromkeys(PERSONAS[1:], {302})}),
     "logout": ("post", {}, dict.fromkeys(PERSONAS, {302})),
     "set_language": ("post", {}, dict.fromkeys(PERSONAS, {302})),
+    # Single sign-on is off in the test settings: a 404 for everyone (tests/teams/test_oidc.py
+    # covers it switched on, against a mock provider).
+    "oidc_authentication_init": ("get", {}, dict.fromkeys(PERSONAS, {404})),
+    "oidc_authentication_callback": ("get", {}, dict.fromkeys(PERSONAS, {404})),
     "home": ("get", {}, EVERYONE),
     "admin:index": ("get", {}, dict.fromkeys(PERSONAS, {302})),  # none of them is staff
     "referrals:caseload": ("get", {}, {**EVERYONE, "director": 403}),

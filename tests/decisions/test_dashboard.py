@@ -510,3 +510,159 @@ def test_the_demo_story_gives_one_area_a_growing_queue_and_one_kindergarten_many
         return months[-1]["open"] / max(1, months[-4]["open"])
 
     assert growth(east) > growth(rest)
+
+
+# --- per advisor, for PPT leadership only --------------------------------------------------------
+
+
+@pytest.fixture
+def leader(world):
+    """Lise, PP-leder of the office that serves Solvik (not a persona of the shared world: the
+    role exists for this page only)."""
+    from teams.models import Role
+    from tests.factories import RoleFactory, UserFactory
+
+    user = UserFactory(email="lise@test.no", full_name="Lise Leder")
+    RoleFactory(user=user, kind=Role.Kind.PPT_LEADER, ppt_office=world.office_ppt)
+    return user
+
+
+def assigned(case, advisor):
+    Referral.objects.filter(pk=case.pk).update(advisor=advisor)
+    return case
+
+
+@pytest.fixture
+def workload(world):
+    """Alice: six open cases, three overdue (one of them also approaching: counted once, as
+    overdue), one approaching, two on track (one only because its passed deadline is paused);
+    her closed case and her refusal are not open. Arne: one overdue. Unassigned: one awaiting
+    consent, one approaching. Alice's case in Bergtun is outside the office's municipalities."""
+    alice, arne, a, b = world.advisor, world.advisor_south, world.unit_a, world.unit_b
+    for i in range(3):
+        case = assigned(make_case(world, a, S.RECEIVED, t0=d(9, 1 + i)), alice)
+        deadline(case, "provisional_reply", d(10, 1 + i))  # overdue
+    deadline(case, "assessment", d(12, 1))  # warned from 17.11: approaching, but overdue wins
+    case = assigned(make_case(world, b, S.RECEIVED, t0=d(11, 2)), alice)
+    deadline(case, "provisional_reply", d(12, 2))  # warned from 18.11: approaching
+    case = assigned(make_case(world, a, S.RECEIVED, t0=d(11, 20)), alice)
+    deadline(case, "provisional_reply", d(12, 20))  # warned from 06.12: on track
+    case = assigned(make_case(world, a, S.RECEIVED, t0=d(9, 20)), alice)
+    deadline(case, "provisional_reply", d(10, 20), paused=True)  # paused: on track
+    closed = assigned(make_case(world, a, S.CLOSED, t0=d(5, 1)), alice)
+    deadline(closed, "decision", d(8, 1))  # unmet, but the case is closed
+    refused = assigned(make_case(world, a, S.DECIDED, t0=d(7, 1)), alice)
+    decide(world, refused, d(9, 1), outcome="refused")
+    case = assigned(make_case(world, b, S.ASSESSED, t0=d(8, 3)), arne)
+    deadline(case, "decision", d(11, 3))  # overdue
+    make_case(world, a, S.AWAITING_CONSENT, received=d(11, 20))
+    case = make_case(world, b, S.RECEIVED, t0=d(11, 1))
+    deadline(case, "provisional_reply", d(12, 1))  # warned from 17.11: approaching
+    elsewhere = assigned(make_case(world, world.other_unit, S.RECEIVED, t0=d(9, 1)), alice)
+    deadline(elsewhere, "provisional_reply", d(10, 1))
+
+
+def test_a_ppt_leader_sees_open_approaching_and_overdue_cases_per_advisor(world, leader, workload):
+    fig = dashboard.dashboard_figures(
+        units=list(dashboard.dashboard_units(leader).select_related("area")),
+        period=PERIOD,
+        today=TODAY,
+        advisor_municipalities=dashboard.advisor_municipality_ids(leader),
+    )
+    by_name = {a["name"]: (a["open"], a["approaching"], a["overdue"]) for a in fig.advisors}
+    assert by_name == {"Alice": (6, 1, 3), "Arne": (1, 0, 1), None: (2, 1, 0)}
+    # The leader's dashboard counts the same cases as the director's.
+    assert set(dashboard.dashboard_referrals(leader)) == set(
+        dashboard.dashboard_referrals(world.director)
+    )
+    # On the page: most overdue first, the unassigned last; 1–4 hidden, the 6 and 9 shown,
+    # and no row gives a hidden count away (every row and column has two hidden or none).
+    table = dashboard.dashboard_tables(fig)["radgivere"]
+    texts = [(r.label, [c.text for c in r.cells]) for r in table.rows]
+    assert texts == [
+        ("Alice", ["6", "<5", "<5", "<5"]),
+        ("Arne", ["<5", "0", "0", "<5"]),
+        ("Ikke tildelt rådgiver", ["<5", "<5", "<5", "0"]),
+        ("Alle", ["9", "<5", "<5", "<5"]),
+    ]
+
+
+def test_the_director_and_the_office_get_no_per_advisor_figures(world, workload):
+    for user in (world.director, world.office):
+        assert dashboard.advisor_municipality_ids(user) == set()
+        assert "radgivere" not in dashboard.table_slugs(user)
+
+
+def test_the_leaders_page_has_the_per_advisor_section_and_the_directors_not(
+    client, world, leader, workload
+):
+    client.force_login(leader)
+    response = client.get(reverse("decisions:dashboard"))
+    assert response.status_code == 200
+    text = response.text
+    assert "Per rådgiver" in text and 'id="table-radgivere"' in text
+    assert 'id="chart-radgivere"' in text and "Alice" in text
+    assert reverse("decisions:dashboard") in text.split("<main", 1)[0]  # "Oversikt" in the nav
+    for user in (world.director, world.office):
+        client.force_login(user)
+        text = client.get(reverse("decisions:dashboard")).text
+        assert "Per rådgiver" not in text and "radgivere" not in text
+        assert _export(client, "radgivere", "csv").status_code == 404
+        assert _export(client, "radgivere", "xlsx").status_code == 404
+
+
+def test_the_per_advisor_export_carries_the_suppression(client, world, leader, workload):
+    client.force_login(leader)
+    response = _export(client, "radgivere", "csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:]), delimiter=";"))
+    assert rows[0] == [
+        "Rådgiver",
+        "Åpne saker",
+        "Innen fristen",
+        "Nærmer seg frist",
+        "Over fristen",
+    ]
+    assert rows[1] == ["Alice", "6", "<5", "<5", "<5"]
+    assert rows[-1] == ["Alle", "9", "<5", "<5", "<5"]
+    book = load_workbook(io.BytesIO(_export(client, "alle", "xlsx").content))
+    assert book.sheetnames == [*dashboard.TABLE_SLUGS, "radgivere"]
+    values = [[c.value for c in row] for row in book["radgivere"].iter_rows()]
+    assert next(r for r in values if r[0] == "Arne")[1:5] == ["<5", 0, 0, "<5"]
+
+
+def test_no_childs_name_appears_on_the_leaders_page_or_exports(client, world, leader):
+    child = ChildFactory(unit=world.unit_a, first_name="Sigrunn", last_name="Vesaasdatter")
+    case = assigned(
+        make_case(world, world.unit_a, S.RECEIVED, t0=d(9, 1), child=child), world.advisor
+    )
+    deadline(case, "provisional_reply", d(10, 1))
+    client.force_login(leader)
+    responses = [client.get(reverse("decisions:dashboard")), _export(client, "alle", "xlsx")]
+    responses.append(_export(client, "radgivere", "csv"))
+    for response in responses:
+        assert response.status_code == 200
+        text = _all_text(response)
+        for secret in (child.first_name, child.last_name, child.id_number):
+            assert secret not in text
+
+
+def test_the_leaders_page_runs_a_fixed_number_of_queries(
+    client, world, leader, django_assert_num_queries
+):
+    advisors = [world.advisor, world.advisor_south, None]
+
+    def load(n):
+        for i in range(n):
+            case = make_case(world, world.unit_a, S.RECEIVED, t0=d(9, 1) + timedelta(days=i))
+            assigned(case, advisors[i % 3])
+            deadline(case, "provisional_reply", d(10, 1) + timedelta(days=i))
+        client.force_login(leader)
+        # The director's 19 (decisions/test_dashboard: session, user, roles, their areas and
+        # units, the units overseen, then the aggregates in one transaction) and: the office's
+        # municipalities (the roles' prefetch), open and flagged cases per advisor.
+        with django_assert_num_queries(21):
+            assert client.get(reverse("decisions:dashboard")).status_code == 200
+
+    load(1)
+    load(29)

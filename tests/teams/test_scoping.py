@@ -84,3 +84,32 @@ def test_roles_are_read_once_per_request(world, django_assert_num_queries):
         user_roles(user)
     with django_assert_num_queries(1):  # the units query itself; roles come from the cache
         list(visible_units(user))
+
+
+def test_ppt_leader_sees_every_unit_of_every_municipality_the_office_serves(world):
+    from referrals.scoping import visible_children, visible_referrals
+    from teams.models import Role
+    from tests.factories import RoleFactory, UserFactory
+
+    leader = UserFactory(email="lise@test.no")
+    RoleFactory(user=leader, kind=Role.Kind.PPT_LEADER, ppt_office=world.office_ppt)
+    assert names(visible_units(leader)) == ["Barnehage A", "Barnehage B", "Skole S"]
+    assert list(visible_municipalities(leader)) == [world.municipality]
+    # An interkommunal office: both municipalities, never an area limit.
+    world.office_ppt.municipalities.add(world.other_municipality)
+    leader._rimelig_roles = None
+    assert "Bergtun barnehage" in names(visible_units(leader))
+    assert set(visible_municipalities(leader)) == {world.municipality, world.other_municipality}
+    # Aggregates only: the role opens no case and no child.
+    assert not visible_referrals(leader).exists()
+    assert not visible_children(leader).exists()
+
+
+def test_a_ppt_leader_role_needs_its_office(world):
+    from django.db import IntegrityError, transaction
+
+    from teams.models import Role
+    from tests.factories import RoleFactory, UserFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleFactory(user=UserFactory(), kind=Role.Kind.PPT_LEADER, ppt_office=None)

@@ -18,6 +18,7 @@ from teams.demo import DEMO_PASSWORD, seed_organisation
 LOGINS = [
     ("radgiver@demo.no", "PP-rådgiver (områdene Nord og Sør i Solvik)"),
     ("radgiver2@demo.no", "PP-rådgiver (alle områder)"),
+    ("ppt-leder@demo.no", "PP-leder (oversikt over kontorets kommuner, per rådgiver)"),
     ("styrer@demo.no", "Styrer, Solsikken barnehage"),
     ("styrer2@demo.no", "Styrer, Blåbærtoppen barnehage"),
     ("spesialpedagog@demo.no", "Spesialpedagog, Solvik"),
