@@ -194,6 +194,16 @@ class Deadline(models.Model):
                 name="deadline_open_warn_on",
                 condition=models.Q(met_on__isnull=True, paused=False),
             ),
+            # dashboard.deadline_shares: the deadlines that fell due in the period, by kind
+            # (WHERE due_on BETWEEN start AND end AND (kind IN (...) OR kind = ...)), with the
+            # columns its aggregates and join read included. Without it PostgreSQL found them
+            # through deadline_unique_kind, every deadline of the archive of those kinds
+            # (bench/dashboard.py at 100,000 cases: that query 120 → 71 ms).
+            models.Index(
+                fields=["due_on", "kind"],
+                name="deadline_due_on_kind",
+                include=["met_on", "paused", "referral"],
+            ),
         ]
 
     def __str__(self) -> str:
