@@ -95,14 +95,21 @@ def flag_acknowledge(request, pk):
 
 
 def _action(
-    request, pk, form_class, service, title, template="decisions/action_form.html", **extra
+    request,
+    pk,
+    form_class,
+    service,
+    title,
+    template="decisions/action_form.html",
+    initial=None,
+    **extra,
 ):
     """Shared shape of the decision actions: scoped fetch, validate, call the service, show
     domain errors next to the field, redirect to the case on success."""
     referral = get_referral_for_decision(request.user, pk)
     if request.method == "GET":
         access_log_view(request, referral)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             service(referral_id=referral.pk, actor=request.user, **form.cleaned_data)
@@ -138,6 +145,16 @@ def provisional_reply_new(request, pk):
 def decision_new(request, pk):
     referral = get_referral_for_decision(request.user, pk)
     assessment = getattr(referral, "assessment", None)
+    # Start from the assessment's recommendation: a decision that follows it needs no reason.
+    initial = {}
+    if assessment is not None and assessment.is_completed:
+        initial = {
+            "outcome": "granted" if assessment.conclusion == "needs_help" else "refused",
+            "hours_per_week": assessment.recommended_hours,
+            "organisation": assessment.organisation,
+            "competence": assessment.competence,
+            "assistant": assessment.assistant_needed,
+        }
     return _action(
         request,
         pk,
@@ -145,6 +162,7 @@ def decision_new(request, pk):
         services.decision_register,
         _("Registrer vedtak"),
         template="decisions/decision_form.html",
+        initial=initial,
         assessment=assessment,
         done=_("Vedtaket er registrert."),
     )

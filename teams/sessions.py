@@ -8,8 +8,10 @@ config/middleware.py asks ``expiry_reason`` on every request and calls ``touch``
 import time
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 LOGIN_AT = "rimelig_login_at"
 SEEN_AT = "rimelig_seen_at"
@@ -56,3 +58,11 @@ def stamp_login(sender, request, user, **kwargs):
     UserSession.objects.update_or_create(
         session_id=request.session.session_key, defaults={"user": user}
     )
+
+
+@receiver(user_logged_out, dispatch_uid="teams.sessions.say_logged_out")
+def _say_logged_out(sender, request, user, **kwargs):
+    """Tell the person on the login page that they are out (the session is already flushed;
+    the message travels in the fresh one)."""
+    if request is not None and hasattr(request, "_messages"):
+        messages.info(request, _("Du er logget ut."))

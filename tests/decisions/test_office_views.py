@@ -133,3 +133,12 @@ def test_the_case_clock_tab_shows_deadlines_decisions_and_the_appeal_period(clie
     client.force_login(world.styrer_a)
     text = client.get(reverse("decisions:case_clock", args=[case.pk])).text
     assert "Registrer at hjelpen har startet" not in text
+
+
+def test_the_decision_form_starts_from_the_assessments_recommendation(client, world):
+    case = assessed_case(world)
+    client.force_login(world.office)
+    form = client.get(reverse("decisions:decision_new", args=[case.pk])).context["form"]
+    assert form.initial["outcome"] == "granted"
+    assert str(form.initial["hours_per_week"]) == "5.0"
+    assert form.initial["organisation"] == "group"

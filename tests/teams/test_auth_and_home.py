@@ -96,3 +96,9 @@ def test_an_english_browser_still_gets_norwegian_until_the_user_switches(client,
     client.force_login(world.office)
     response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="nb"' in response.text
+
+
+def test_logging_out_says_so_on_the_login_page(client, world):
+    client.force_login(world.office)
+    response = client.post(reverse("logout"), follow=True)
+    assert "Du er logget ut." in response.text
