@@ -25,6 +25,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then rm -rf $(VENV); echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@[ -f .env ] || printf '# Local development only (git-ignored). Production sets the environment.\nDEBUG=1\n' > .env
 	@touch $@
 
 install: $(VENV)/.installed

@@ -25,6 +25,11 @@ from config.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A developer's .env (git-ignored; `make install` writes DEBUG=1 into a new one) fills in what
+# the environment does not set, so a plain `manage.py` works on a workstation. Production sets
+# its variables in the environment and has no .env.
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
 VAR_DIR = Path(env.str("RIMELIG_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 
 DEBUG = read_bool("DEBUG", False)
