@@ -16,8 +16,6 @@ models.py imports this module at its end so Django registers the model; nothing 
 referrals.models at module level (that would be a cycle).
 """
 
-import ipaddress
-
 from django.conf import settings
 from django.core import checks
 from django.db import models
@@ -25,6 +23,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from teams.scoping import role_kinds
+from teams.security import client_ip  # noqa: F401 (also used by tests)
 
 BIGINT_MAX = 2**63 - 1
 
@@ -112,26 +111,6 @@ class AccessLogEntry(models.Model):
 
 
 # --- writing -------------------------------------------------------------------------------------
-
-
-def client_ip(request) -> str | None:
-    """The client's address. Behind TRUSTED_PROXY_COUNT proxies, the entry that many places
-    from the right of X-Forwarded-For (each proxy appends what it saw; anything to the left of
-    that was written by the client and may be forged); otherwise REMOTE_ADDR."""
-    candidates = []
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies > 0:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= proxies:
-            candidates.append(hops[-proxies])
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
 
 
 def _role_text(user) -> str:

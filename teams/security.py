@@ -1,5 +1,7 @@
 """Who is trying to log in, and from where: the two halves of django-axes' lockout key."""
 
+import ipaddress
+
 from django.conf import settings
 from django.shortcuts import render
 
@@ -17,16 +19,24 @@ def login_username(request, credentials: dict | None) -> str:
 
 
 def client_ip(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address
-    the outermost trusted proxy saw (X-Forwarded-For, counted from the right, since a client
-    can put anything at its left end)."""
+    """The client's address (for lockouts and the access log): REMOTE_ADDR, or behind
+    TRUSTED_PROXY_COUNT proxies the entry that many places from the right of X-Forwarded-For
+    (each proxy appends what it saw; anything further left was written by the client and may
+    be forged). Only a valid IP address is returned, else None."""
+    candidates = []
     count = settings.TRUSTED_PROXY_COUNT
     if count:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
         if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
+            candidates.append(forwarded[-count])
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def lockout_response(request, original_response=None, credentials=None):
