@@ -79,11 +79,12 @@ class DemoOrganisation:
     users: dict[str, User] = field(default_factory=dict)
 
 
-def _org_number(seed: int) -> str:
-    """A valid, unique organisation number per seed: 9, the seed, a counter, the check digit."""
+def org_number(seed: int, *, prefix: str = "9") -> str:
+    """A valid, unique organisation number per seed: the prefix, the seed, a counter, the check
+    digit (the tests' factories use another prefix, so they never collide with the demo)."""
     for k in range(1000):
         for last in range(10):
-            candidate = f"9{seed:04d}{k:03d}{last}"
+            candidate = f"{prefix}{seed:04d}{k:03d}{last}"
             if orgnr.is_valid(candidate):
                 return candidate
     raise ValueError(seed)
@@ -121,7 +122,7 @@ def _units(municipalities: list[Municipality], rng: random.Random) -> list[Unit]
     result = []
     for name, kind, municipality, area, ownership, seed in units:
         unit, _ = Unit.objects.get_or_create(
-            org_number=_org_number(seed),
+            org_number=org_number(seed),
             defaults={
                 "name": name,
                 "kind": kind,

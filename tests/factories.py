@@ -2,18 +2,13 @@
 unit's municipality, a role points at what its kind needs)."""
 
 import factory
-from stdnum.no import orgnr
 
+from teams.demo import org_number
 from teams.models import Area, Municipality, PPTOffice, Role, Unit, User
 
 
 def _org_number(n: int) -> str:
-    for k in range(1000):
-        for last in range(10):
-            candidate = f"8{n:04d}{k:03d}{last}"
-            if orgnr.is_valid(candidate):
-                return candidate
-    raise ValueError(n)
+    return org_number(n, prefix="8")
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
