@@ -28,3 +28,37 @@
     }
   });
 })();
+
+// A wide table that scrolls sideways in its .table-responsive box (a phone, 200 % zoom) must
+// be reachable by keyboard to scroll it (WCAG 2.1.1; axe: scrollable-region-focusable): such a
+// box becomes a focusable region named after its table's caption.
+(function () {
+  function markScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        const caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (caption && !box.hasAttribute("aria-label")) {
+          box.setAttribute("aria-label", caption.textContent.trim());
+        }
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markScrollingTables);
+  window.addEventListener("resize", markScrollingTables);
+  document.addEventListener("htmx:afterSettle", markScrollingTables);
+})();
+
+// A form sent back with errors: move the focus to the first field in error, so that a screen
+// reader announces its label and, through aria-describedby, the error itself (WCAG 3.3.1).
+// Not when something else already has the focus.
+document.addEventListener("DOMContentLoaded", function () {
+  const invalid = document.querySelector("main .is-invalid:not([type=hidden])");
+  if (invalid && document.activeElement === document.body) {
+    invalid.focus();
+  }
+});
