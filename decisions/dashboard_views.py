@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from decisions import dashboard as stats
 from decisions.dashboard import Period, Table
+from decisions.dashboard_systemwork import systemwork_section
 from referrals.access_log import access_log_record
 from teams.models import Unit
 
@@ -199,6 +200,9 @@ def dashboard(request):
         "export_all": _export_urls(ALL, query)["xlsx"],
         "municipalities": sorted({u.municipality.name for u in form.units}),
     }
+    # System work against individual cases (decisions/dashboard_systemwork.py), same filters.
+    period, chosen = form.chosen()
+    context["systemwork"] = systemwork_section(units=chosen, period=period)
     return render(request, "decisions/dashboard.html", context)
 
 

@@ -65,11 +65,15 @@ def _decide(referral: Referral, rng: random.Random, today: date, office) -> Deci
 
 
 def _event(referral, actor, action, at_day: date, frm="", to="", detail=None):
-    from datetime import datetime, time
+    from datetime import datetime, time, timedelta
 
     from django.utils import timezone
 
-    at = timezone.make_aware(datetime.combine(at_day, time(10, 0)))
+    # Never in the future (seeded before 10:00, today's events happened "just now").
+    at = min(
+        timezone.make_aware(datetime.combine(at_day, time(10, 0))),
+        timezone.now() - timedelta(minutes=1),
+    )
     return CaseEvent(
         referral=referral,
         actor=actor,

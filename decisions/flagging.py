@@ -18,15 +18,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from decisions.models import Deadline, DeadlineFlag, Notification
-from teams.models import Role, TaskRun
+from decisions.models import DeadlineFlag, Notification
+from teams.models import TaskRun
 
 log = logging.getLogger(__name__)
 
@@ -43,82 +44,95 @@ class Detected:
     notification_ids: list[int] = field(default_factory=list)
 
 
-def _recipients(municipality_ids: set[int]) -> list[Role]:
-    return list(
-        Role.objects.filter(
-            kind=Role.Kind.OFFICE, municipality_id__in=municipality_ids, user__is_active=True
-        )
-    )
-
-
 def open_flags():
     """Flags whose deadline is still unmet and running: what a digest or the worklist shows."""
     return DeadlineFlag.objects.filter(deadline__met_on__isnull=True, deadline__paused=False)
 
 
+# The deadlines due on a day: unmet, unpaused, warning date come. One range scan on the partial
+# index deadline_open_warn_on: its size is the open work, never the archive.
+_DUE = """
+    SELECT d.id, d.due_on, d.referral_id FROM decisions_deadline d
+    WHERE d.met_on IS NULL AND NOT d.paused AND d.warn_on <= %(today)s
+"""
+
+# One flag per due deadline at the level it has reached; a flag it already has is skipped.
+_FLAG = f"""
+    WITH due AS ({_DUE}),
+    created AS (
+        INSERT INTO decisions_deadlineflag (deadline_id, level, flagged_on, created_at, comment)
+        SELECT id, CASE WHEN due_on < %(today)s THEN 'overdue' ELSE 'approaching' END,
+               %(today)s, now(), ''
+        FROM due
+        ON CONFLICT (deadline_id, level) DO NOTHING
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM created)
+"""  # noqa: S608 (only the constant _DUE is interpolated)
+
+# Who is told of which flag: each due deadline once, at its most urgent flag, to every active
+# office user of its municipality (and kind of unit, when the role names one). Read after the
+# flags are written (a new statement sees what a concurrent run committed).
+_PAIRS = f"""
+    CREATE TEMP TABLE flagging_pairs ON COMMIT DROP AS
+    WITH due AS ({_DUE})
+    SELECT DISTINCT o.user_id, best.id AS flag_id
+    FROM due
+    CROSS JOIN LATERAL (
+        SELECT f.id FROM decisions_deadlineflag f WHERE f.deadline_id = due.id
+        ORDER BY f.level = 'overdue' DESC, f.id LIMIT 1
+    ) best
+    -- One primary-key lookup per due deadline; OFFSET 0 keeps it that (joined plainly,
+    -- PostgreSQL hashed every case of the archive: 1 s at 1,000,000 cases, bench/plans).
+    CROSS JOIN LATERAL (
+        SELECT r.municipality_id, u.kind FROM referrals_referral r
+        JOIN teams_unit u ON u.id = r.unit_id
+        WHERE r.id = due.referral_id OFFSET 0
+    ) c
+    JOIN teams_role o ON o.kind = 'office' AND o.municipality_id = c.municipality_id
+                     AND o.unit_kind IN ('', c.kind)
+    JOIN teams_user p ON p.id = o.user_id AND p.is_active
+"""  # noqa: S608 (only the constant _DUE is interpolated)
+
+_DIGESTS = """
+    INSERT INTO decisions_notification (recipient_id, day, kind, status, subject, body_text,
+                                        body_html, attempts, last_error, created_at)
+    SELECT DISTINCT user_id, %(today)s, %(kind)s, 'pending', '', '', '', 0, '', now()
+    FROM flagging_pairs
+    ON CONFLICT (recipient_id, day, kind) DO NOTHING;
+    INSERT INTO decisions_notification_flags (notification_id, deadlineflag_id)
+    SELECT n.id, p.flag_id
+    FROM flagging_pairs p
+    JOIN decisions_notification n ON n.recipient_id = p.user_id AND n.day = %(today)s
+                                 AND n.kind = %(kind)s
+    ON CONFLICT (notification_id, deadlineflag_id) DO NOTHING;
+"""
+
+_PENDING = """
+    SELECT n.id FROM decisions_notification n
+    WHERE n.day = %(today)s AND n.kind = %(kind)s AND n.status = 'pending'
+      AND n.recipient_id IN (SELECT user_id FROM flagging_pairs)
+    ORDER BY n.id
+"""
+
+
 @transaction.atomic
 def detect(today: date) -> Detected:
-    # One range scan on the partial index deadline_open_warn_on: cost follows the due work.
-    due = list(
-        Deadline.objects.unmet()
-        .filter(warn_on__lte=today)
-        .values_list("pk", "due_on", "referral__municipality_id", "referral__unit__kind")
-    )
-    result = Detected(deadlines=len(due))
-    if not due:
-        _record_run(today, result)
-        return result
-    flags = [
-        DeadlineFlag(
-            deadline_id=pk,
-            flagged_on=today,
-            level=DeadlineFlag.Level.OVERDUE if due_on < today else DeadlineFlag.Level.APPROACHING,
-        )
-        for pk, due_on, _m, _k in due
-    ]
-    before = DeadlineFlag.objects.filter(deadline_id__in=[f.deadline_id for f in flags]).count()
-    DeadlineFlag.objects.bulk_create(flags, ignore_conflicts=True)
-    flag_rows = list(
-        DeadlineFlag.objects.filter(deadline_id__in=[f.deadline_id for f in flags]).values_list(
-            "pk", "deadline_id", "level"
-        )
-    )
-    result.flags_created = len(flag_rows) - before
-    # The digest shows each deadline once, at its most urgent level.
-    best: dict[int, tuple[int, str]] = {}
-    for pk, deadline_id, level in flag_rows:
-        if deadline_id not in best or level == DeadlineFlag.Level.OVERDUE:
-            best[deadline_id] = (pk, level)
-    scope = {pk: (m, k) for pk, _d, m, k in due}
-    roles = _recipients({m for m, _k in scope.values()})
-    by_user: dict[int, set[int]] = {}
-    for role in roles:
-        for deadline_id, (municipality_id, unit_kind) in scope.items():
-            if municipality_id == role.municipality_id and role.unit_kind in ("", unit_kind):
-                by_user.setdefault(role.user_id, set()).add(best[deadline_id][0])
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=u, day=today, kind=DIGEST) for u in by_user],
-        ignore_conflicts=True,
-    )
-    notes = dict(
-        Notification.objects.filter(recipient_id__in=by_user, day=today, kind=DIGEST).values_list(
-            "recipient_id", "pk"
-        )
-    )
-    through = Notification.flags.through
-    through.objects.bulk_create(
-        [
-            through(notification_id=notes[u], deadlineflag_id=f)
-            for u, ids in by_user.items()
-            for f in ids
-        ],
-        ignore_conflicts=True,
-    )
-    result.notification_ids = sorted(
-        Notification.objects.filter(
-            pk__in=notes.values(), status=Notification.Status.PENDING
-        ).values_list("pk", flat=True)
-    )
+    """Flag what is due and queue the day's digests, in SQL: a few set-based statements whatever
+    the number of deadlines due (bench/: 0.5 % of 3.5 million deadlines due). With nothing due
+    it is one index range scan that finds nothing."""
+    params = {"today": today, "kind": DIGEST}
+    with connection.cursor() as cursor:
+        cursor.execute(_FLAG, params)
+        due, created = cursor.fetchone()
+        result = Detected(deadlines=due, flags_created=created)
+        if due:
+            cursor.execute("DROP TABLE IF EXISTS flagging_pairs")
+            cursor.execute(_PAIRS, params)
+            cursor.execute(_DIGESTS, params)
+            cursor.execute(_PENDING, params)
+            result.notification_ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute("DROP TABLE flagging_pairs")
     _record_run(today, result)
     return result
 
@@ -195,7 +209,7 @@ def deliver(notification_id: int) -> bool:
             subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email]
         )
         message.attach_alternative(html, "text/html")
-        message.send()
+        _send_accepted(message)
     except Exception as exc:
         status = (
             Notification.Status.FAILED
@@ -223,11 +237,32 @@ def deliver(notification_id: int) -> bool:
     return True
 
 
+def _send_accepted(message) -> None:
+    """Send one message; return once the mail server has accepted it.
+
+    The connection is closed separately: a failure after the server's 250 (QUIT timing out,
+    the server hanging up) must not put the row back to pending, or the digest would be sent
+    again (the fault suite's SIGKILL test caught exactly that under load)."""
+    mailer = mail.get_connection()
+    mailer.open()
+    try:
+        mailer.send_messages([message])
+    finally:
+        try:
+            mailer.close()
+        except Exception as exc:  # the message was accepted; only the goodbye failed
+            log.warning("mail connection not closed cleanly: %s", type(exc).__name__)
+
+
 def sweep(now=None) -> int:
     """Put rows stuck in "sending" (their worker died) back to pending."""
     now = now or timezone.now()
+    # NOTIFICATION_STUCK_SECONDS (default STUCK_AFTER): longer than any one send may take.
+    stuck_after = (
+        timedelta(seconds=getattr(settings, "NOTIFICATION_STUCK_SECONDS", 0)) or STUCK_AFTER
+    )
     return Notification.objects.filter(
-        status=Notification.Status.SENDING, claimed_at__lt=now - STUCK_AFTER
+        status=Notification.Status.SENDING, claimed_at__lt=now - stuck_after
     ).update(status=Notification.Status.PENDING)
 
 

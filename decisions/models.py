@@ -2,6 +2,7 @@
 deadline policy, a Deadline row per case and kind, flags raised by the morning job, and the
 notification outbox."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -9,10 +10,41 @@ from django.utils.translation import gettext_lazy as _
 
 from referrals.models import Assessment, DeadlineKind, Referral  # kinds live with the case
 from teams.history import tracked
-from teams.models import Municipality
+from teams.models import Municipality, Unit
 
 
-@tracked()
+def _case_scope_fields() -> tuple[models.ForeignKey, models.ForeignKey]:
+    """municipality and unit of the row's case, copied onto the row by a trigger (never set by
+    hand): the director's dashboard filters deadlines and decisions by them without joining
+    the case, on indexes that hold only its municipality's rows (bench/: a municipality of
+    100,000 cases among 1,000,000). No foreign-key check: the case already guarantees them."""
+    common = {
+        "on_delete": models.DO_NOTHING,
+        "null": True,
+        "editable": False,
+        "related_name": "+",
+        "db_index": False,
+        "db_constraint": False,
+    }
+    return models.ForeignKey(Municipality, **common), models.ForeignKey(Unit, **common)
+
+
+def _copy_case_scope(table: str) -> pgtrigger.Trigger:
+    """BEFORE INSERT OR UPDATE: the case's municipality and unit onto the row."""
+    return pgtrigger.Trigger(
+        name=f"{table}_case_scope",
+        operation=pgtrigger.Insert | pgtrigger.Update,
+        when=pgtrigger.Before,
+        func="""
+            SELECT municipality_id, unit_id INTO NEW.municipality_id, NEW.unit_id
+            FROM referrals_referral WHERE id = NEW.referral_id;
+            RETURN NEW;
+        """,
+    )
+
+
+# municipality/unit: derived (copied from the case by a trigger), not history.
+@tracked(exclude=("municipality", "unit"))
 class Decision(models.Model):
     """An enkeltvedtak about special-pedagogical help (barnehageloven § 35)."""
 
@@ -57,6 +89,7 @@ class Decision(models.Model):
     annual_report_on = models.DateField(_("årsrapport mottatt"), null=True, blank=True)
     superseded = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    municipality, unit = _case_scope_fields()
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -71,6 +104,22 @@ class Decision(models.Model):
                 name="decision_one_current",
             ),
         ]
+        indexes = [
+            # dashboard.decision_flows and first_decisions: one municipality's decisions made in
+            # the period (WHERE municipality_id IN … AND unit_id IN … AND decided_on …).
+            models.Index(
+                fields=["municipality", "decided_on"],
+                name="decision_scope_decided_on",
+                include=["unit", "referral", "help_started_on", "superseded"],
+            ),
+            # dashboard.decision_flows: … or help started in the period (a BitmapOr of both).
+            models.Index(
+                fields=["municipality", "help_started_on"],
+                name="decision_scope_help_started",
+                condition=models.Q(help_started_on__isnull=False),
+            ),
+        ]
+        triggers = [_copy_case_scope("decision")]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.decided_on:%d.%m.%Y}"
@@ -104,6 +153,11 @@ class Appeal(models.Model):
         ordering = ["-received_on"]
         verbose_name = _("klage")
         verbose_name_plural = _("klager")
+        indexes = [
+            # dashboard.appeal_counts: the appeals received in the period (then their decisions
+            # by primary key), not every decision of the municipality.
+            models.Index(fields=["received_on"], name="appeal_received_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.received_on:%d.%m.%Y}"
@@ -177,6 +231,7 @@ class Deadline(models.Model):
     warning_days = models.PositiveSmallIntegerField(default=14)
     # due_on - warning_days, stored so the morning job's query is one range scan.
     warn_on = models.DateField()
+    municipality, unit = _case_scope_fields()
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -194,17 +249,35 @@ class Deadline(models.Model):
                 name="deadline_open_warn_on",
                 condition=models.Q(met_on__isnull=True, paused=False),
             ),
-            # dashboard.deadline_shares: the deadlines that fell due in the period, by kind
-            # (WHERE due_on BETWEEN start AND end AND (kind IN (...) OR kind = ...)), with the
-            # columns its aggregates and join read included. Without it PostgreSQL found them
-            # through deadline_unique_kind, every deadline of the archive of those kinds
-            # (bench/dashboard.py at 100,000 cases: that query 120 → 71 ms).
+            # dashboard.deadline_shares: one municipality's deadlines that fell due in the
+            # period (WHERE municipality_id IN … AND unit_id IN … AND due_on BETWEEN …), with
+            # what its aggregates read included: only that municipality's rows are read, not
+            # every municipality's of the period (bench/: 1,000,000 cases).
             models.Index(
-                fields=["due_on", "kind"],
-                name="deadline_due_on_kind",
-                include=["met_on", "paused", "referral"],
+                fields=["municipality", "due_on"],
+                name="deadline_scope_due_on",
+                include=["kind", "met_on", "paused", "unit", "referral"],
+            ),
+            # dashboard.flagged_counts: one municipality's unmet deadlines whose warning date
+            # has come (WHERE met_on IS NULL AND NOT paused AND municipality_id IN … AND
+            # warn_on <= today).
+            models.Index(
+                fields=["municipality", "warn_on"],
+                name="deadline_scope_open_warn_on",
+                condition=models.Q(met_on__isnull=True, paused=False),
+                include=["due_on", "unit", "referral"],
             ),
         ]
+        indexes += [
+            # the office's worklist: its units' unmet deadlines (WHERE met_on IS NULL AND NOT
+            # paused AND unit_id = ANY(the user's units)), then those with a flag.
+            models.Index(
+                fields=["unit", "due_on"],
+                name="deadline_open_unit",
+                condition=models.Q(met_on__isnull=True, paused=False),
+            ),
+        ]
+        triggers = [_copy_case_scope("deadline")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_on:%d.%m.%Y}"
@@ -217,12 +290,22 @@ class DeadlineFlag(models.Model):
         APPROACHING = "approaching", _("Nærmer seg")
         OVERDUE = "overdue", _("Overskredet")
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="flags")
+    # No index of its own: flag_unique_level (deadline, level) serves every lookup by deadline,
+    # and one index less is one less to write for each of the morning job's flags (bench/).
+    deadline = models.ForeignKey(
+        Deadline, on_delete=models.CASCADE, related_name="flags", db_index=False
+    )
     level = models.CharField(max_length=12, choices=Level.choices)
     flagged_on = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
+    # Never looked up by the acknowledging user: no index to write with every flag.
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(blank=True)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +28,10 @@ from referrals.scoping import (
     can_decide,
     get_referral_for_decision,
     get_referral_for_user,
+    visible_case_q,
     visible_referrals,
 )
+from referrals.selectors import KeysFirstPaginator
 from referrals.services import CaseError, TransitionError
 from teams.models import Role
 from teams.scoping import has_role
@@ -45,10 +47,14 @@ def worklist(request):
     """Every flagged, still unmet deadline of the office's cases: overdue first (earliest due)."""
     _office_only(request.user)
     today = timezone.localdate()
+    # EXISTS, not a join on flags with DISTINCT: no de-duplication of wide rows. The cases the
+    # user may see, tested on the deadline's own copy of its case's unit (visible_case_q,
+    # deadline_open_unit): only the office's units' unmet deadlines are read, not every
+    # municipality's each looked up in its case (bench/plans, 1,000,000 cases: 716 → 276 ms).
+    flagged = Exists(DeadlineFlag.objects.filter(deadline=OuterRef("pk")))
     rows = (
         Deadline.objects.unmet()
-        .filter(referral__in=visible_referrals(request.user).values("pk"), flags__isnull=False)
-        .distinct()
+        .filter(flagged, visible_case_q(request.user, advisor="referral__advisor"))
         .select_related("referral__child", "referral__unit", "referral__advisor")
         .prefetch_related(
             Prefetch("flags", queryset=DeadlineFlag.objects.select_related("acknowledged_by"))
@@ -59,7 +65,8 @@ def worklist(request):
     kind = request.GET.get("frist", "")
     if kind in kinds:
         rows = rows.filter(kind=kind)
-    page = Paginator(rows, 50).get_page(request.GET.get("side"))
+    # The page's keys first (sort and LIMIT over the deadlines alone), then 50 rows' joins.
+    page = KeysFirstPaginator(rows, 50).get_page(request.GET.get("side"))
     items = [
         {
             "deadline": d,

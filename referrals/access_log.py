@@ -56,6 +56,7 @@ class AccessLogEntry(models.Model):
         APPEAL = "appeal", _("Klage")
         EXPORT = "export", _("Eksport")
         ACCESS_LOG = "access_log", _("Tilgangslogg")
+        CONSULTATION = "consultation", _("Drøfting med navn")
 
     # The database's clock, not the application's: a row's time cannot be supplied wrongly.
     at = models.DateTimeField(_("tidspunkt"), db_default=Now())
@@ -194,13 +195,23 @@ DENIED_WATCH = {
     "decisions:help_start": (Obj.REFERRAL, "pk"),
     "decisions:appeal_new": (Obj.REFERRAL, "pk"),
     "decisions:appeal_update": (Obj.APPEAL, "pk"),
+    # named consultations (referrals/consultations_views.py)
+    "referrals:consultation_new": (Obj.CHILD, "pk"),
+    "referrals:consultation_consent_new": (Obj.CHILD, "pk"),
+    "referrals:consultation_detail": (Obj.CONSULTATION, "pk"),
+    "referrals:consultation_referral": (Obj.CONSULTATION, "pk"),
 }
 
 
 def _child_of(object_type: str, object_id: int | None) -> int | None:
     """The child a refused attempt aimed at, so it shows on that child's log (one unscoped
     query: the log is read by the municipality's admin only)."""
-    from referrals.models import Attachment, Guardian, Referral  # models.py imports this module
+    from referrals.models import (  # models.py imports this module
+        Attachment,
+        Guardian,
+        NamedConsultation,
+        Referral,
+    )
 
     if object_id is None:
         return None
@@ -210,6 +221,7 @@ def _child_of(object_type: str, object_id: int | None) -> int | None:
         Obj.REFERRAL: (Referral, "child_id"),
         Obj.GUARDIAN: (Guardian, "child_id"),
         Obj.ATTACHMENT: (Attachment, "referral__child_id"),
+        Obj.CONSULTATION: (NamedConsultation, "child_id"),
     }
     if object_type not in lookups:
         return None  # an appeal lives in decisions/, which referrals does not import

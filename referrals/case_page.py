@@ -35,6 +35,7 @@ TIMELINE_LIMIT = 50
 ACTION_LABELS = {
     "referral.created": _("Henvisningen er opprettet"),
     "referral.submitted": _("Henvisningen er registrert som mottatt"),
+    "referral.from_consultation": _("Henvisningen bygger på en drøfting i ressursteamet"),
     "referral.received": _("Samtykke og henvisning er mottatt – fristene løper"),
     "referral.consent_registered": _("Samtykke er registrert"),
     "consent.registered": _("Samtykke er registrert"),

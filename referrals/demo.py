@@ -333,7 +333,11 @@ class _Seeder:
     def at(self, day: date) -> datetime:
         """A time during office hours on ``day``."""
         moment = time(self.rng.randint(8, 15), self.rng.randint(0, 59))
-        return timezone.make_aware(datetime.combine(day, moment))
+        # Never in the future: seeded just after midnight, "today" has had no office hours yet.
+        return min(
+            timezone.make_aware(datetime.combine(day, moment)),
+            timezone.now() - timedelta(minutes=1),
+        )
 
     def bulk(self, model, objs: list, label: str) -> None:
         for start in range(0, len(objs), BATCH):

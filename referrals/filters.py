@@ -8,6 +8,8 @@ address bar.
 import django_filters
 from django import forms
 from django.http import QueryDict
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from referrals import selectors
@@ -43,6 +45,40 @@ AGE_CHOICES = [
 ]
 
 _SELECT = {"class": "form-select form-select-sm"}
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html, in Python."""
+    out = []
+    for name, value in attrs.items():
+        if value is True:
+            out.append(f" {conditional_escape(name)}")
+        elif value is not False:
+            out.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    return "".join(out)
+
+
+class FastSelect(forms.Select):
+    """forms.Select with the same HTML, written in Python: Django renders every <option>
+    through two templates (60 µs each), and an advisor of a large municipality filters among
+    200 units: 13 of the caseload page's 61 ms of CPU (bench/, 1,000,000 cases)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html('\n  <option value="{}"', str(option["value"]))
+                    + _attrs(option["attrs"])
+                    + format_html(">{}</option>\n", option["label"])
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
 
 
 def _with_defaults(data, defaults):
@@ -84,28 +120,28 @@ class CaseloadFilter(django_filters.FilterSet):
         label=_("Enhet"),
         field_name="unit_id",
         empty_label=_("Alle enheter"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
     prioritet = django_filters.ChoiceFilter(
         label=_("Prioritet"),
         field_name="priority",
         choices=Referral.Priority.choices,
         empty_label=_("Alle"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
     alder = django_filters.ChoiceFilter(
         label=_("Alder på saken"),
         choices=AGE_CHOICES,
         method="filter_age",
         empty_label=_("Alle"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
     sorter = django_filters.ChoiceFilter(
         label=_("Sorter etter"),
         choices=SORT_CHOICES,
         method="filter_noop",  # applied last, in filter_queryset
         empty_label=None,
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
 
     class Meta:
@@ -170,7 +206,7 @@ class UnitCaseloadFilter(django_filters.FilterSet):
         label=_("Enhet"),
         field_name="unit_id",
         empty_label=_("Alle dine enheter"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
 
     class Meta:

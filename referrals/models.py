@@ -6,6 +6,7 @@ State changes go through referrals/services.py only; views never set ``status``.
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -124,6 +125,19 @@ class DeadlineKind(models.TextChoices):
     ANNUAL_REPORT = "annual_report", _("Årsrapport")
 
 
+# Referral.OPEN_STATUSES as plain values, for the partial indexes in Referral.Meta (a class body
+# cannot see the model's own attributes); checked against it below the model.
+_OPEN_STATUS_VALUES = [
+    "draft",
+    "awaiting_consent",
+    "received",
+    "assessing",
+    "assessed",
+    "decided",
+    "appealed",
+]
+
+
 # next_deadline_*: derived data rewritten on every deadline recompute; not history.
 @tracked(exclude=("next_deadline_kind", "next_deadline_on", "next_deadline_warn_on"))
 class Referral(Versioned):
@@ -226,6 +240,45 @@ class Referral(Versioned):
             models.Index(fields=["municipality", "status"], name="referral_municipality_status"),
             # caseloads sorted by the next deadline
             models.Index(fields=["next_deadline_on"], name="referral_next_deadline"),
+            # The caseload's default list (selectors.referral_caseload_for_user + the "open"
+            # filter): WHERE (unit_id = ANY(the user's units) OR advisor_id = user) AND status
+            # IN (the open statuses), as a BitmapOr of these two: 10 % of the archive, and only
+            # the user's part of it is read (bench/: 1,000,000 cases).
+            models.Index(
+                fields=["unit"],
+                name="referral_open_unit",
+                condition=models.Q(status__in=_OPEN_STATUS_VALUES),
+            ),
+            models.Index(
+                fields=["advisor"],
+                name="referral_open_advisor",
+                condition=models.Q(status__in=_OPEN_STATUS_VALUES),
+            ),
+            # dashboard.referral_flows: one municipality's cases received, or assessed, in the
+            # period (a BitmapOr of the two).
+            models.Index(fields=["municipality", "received_on"], name="referral_scope_received_on"),
+            models.Index(
+                fields=["municipality", "assessed_on"],
+                name="referral_scope_assessed_on",
+                condition=models.Q(assessed_on__isnull=False),
+            ),
+        ]
+        triggers = [
+            # Deadlines and decisions carry a copy of their case's municipality and unit
+            # (decisions.models, for the dashboard); a case moved to another unit moves them.
+            pgtrigger.Trigger(
+                name="referral_scope_to_clock",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                condition=pgtrigger.AnyChange("unit", "municipality"),
+                func="""
+                    UPDATE decisions_deadline SET municipality_id = NEW.municipality_id,
+                        unit_id = NEW.unit_id WHERE referral_id = NEW.id;
+                    UPDATE decisions_decision SET municipality_id = NEW.municipality_id,
+                        unit_id = NEW.unit_id WHERE referral_id = NEW.id;
+                    RETURN NULL;
+                """,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -246,6 +299,10 @@ class Referral(Versioned):
     @cached_property
     def open_pause(self):
         return next((p for p in self.pauses.all() if p.ended_on is None), None)
+
+
+if [str(s) for s in Referral.OPEN_STATUSES] != _OPEN_STATUS_VALUES:
+    raise ImportError("_OPEN_STATUS_VALUES must list Referral.OPEN_STATUSES in order")
 
 
 @tracked()
@@ -430,3 +487,7 @@ class Attachment(models.Model):
 
 
 from referrals.access_log import AccessLogEntry  # noqa: E402,F401  (the model lives in its own module)
+from referrals.consultations_models import (  # noqa: E402,F401  (named consultations, own module)
+    ConsultationConsent,
+    NamedConsultation,
+)

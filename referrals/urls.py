@@ -46,3 +46,30 @@ urlpatterns += [
 urlpatterns += [
     path("saker/<int:pk>/historikk/", history.case_history, name="case_history"),
 ]
+
+# named consultations (drøftinger med navn) in the ressursteam
+from referrals import consultations_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "ressursteam/mote/<int:pk>/drofting-med-navn/",
+        consultations_views.meeting_named,
+        name="meeting_named",
+    ),
+    path(
+        "barn/<int:pk>/drofting/samtykke/",
+        consultations_views.consultation_consent_new,
+        name="consultation_consent_new",
+    ),
+    path(
+        "barn/<int:pk>/drofting/ny/",
+        consultations_views.consultation_new,
+        name="consultation_new",
+    ),
+    path("drofting/<int:pk>/", consultations_views.consultation_detail, name="consultation_detail"),
+    path(
+        "drofting/<int:pk>/henvisning/",
+        consultations_views.consultation_referral,
+        name="consultation_referral",
+    ),
+]

@@ -77,3 +77,37 @@ class RoleAdmin(admin.ModelAdmin):
 class TaskRunAdmin(admin.ModelAdmin):
     list_display = ["name", "finished_at", "hostname", "detail"]
     list_filter = ["name"]
+
+
+# --- ressursteam and the services overview (teams.ressursteam_models) -------------------------
+
+from teams.ressursteam_models import Service, SystemWork, TeamMember  # noqa: E402
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    """The tjenesteoversikt is kept by the municipality's admin here; every logged-in user
+    reads it at /tjenester/."""
+
+    list_display = ["name", "municipality", "age_group"]
+    list_filter = ["municipality", "age_group"]
+    search_fields = ["name", "offers", "contact"]
+    list_select_related = ["municipality"]
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "service", "unit", "user", "active"]
+    list_filter = ["service", "active", "unit__municipality"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit", "user"]
+    autocomplete_fields = ["user"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(SystemWork)
+class SystemWorkAdmin(admin.ModelAdmin):
+    list_display = ["worked_on", "unit", "advisor", "topic", "hours"]
+    list_filter = ["topic", "unit__municipality"]
+    list_select_related = ["unit", "advisor"]
+    raw_id_fields = ["unit", "advisor"]

@@ -298,3 +298,16 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}"
+
+
+# The ressursteam, consultations, system work and the services overview live in their own
+# module; imported here so Django registers them with the app.
+from teams.ressursteam_models import (  # noqa: E402,F401
+    AnonymousConsultation,
+    BtiLevel,
+    FollowUp,
+    Meeting,
+    Service,
+    SystemWork,
+    TeamMember,
+)

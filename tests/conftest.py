@@ -95,3 +95,24 @@ def world(db) -> World:
 def _fast_password_hashing(settings):
     """Hashing passwords with PBKDF2 costs ~1 s per user on this machine; tests don't need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    import time
+
+    config._rimelig_started = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The fault suite's figures (tests/faults/, written to var/faults/*.json) in the output."""
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "var" / "faults"
+    started = getattr(config, "_rimelig_started", 0)
+    files = sorted(p for p in folder.glob("*.json") if p.stat().st_mtime >= started)
+    if files:
+        terminalreporter.section("fault suite figures (var/faults/)")
+        for path in files:
+            figures = json.loads(path.read_text())
+            terminalreporter.write_line(f"{path.stem}: {json.dumps(figures, sort_keys=True)}")

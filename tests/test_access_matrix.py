@@ -50,6 +50,9 @@ DECIDE = {
     "outsider": 404,
 }
 EVERYONE = dict.fromkeys(PERSONAS[1:], OK)
+# The ressursteam of unit A: its advisor and its styrer; no one else learns it exists.
+TEAM = {**dict.fromkeys(PERSONAS[1:], {404}), "advisor": OK, "styrer_a": OK}
+ADVISORS_ONLY = {**dict.fromkeys(PERSONAS[1:], {404}), "advisor": OK, "outsider": OK}
 DASHBOARD = {**dict.fromkeys(PERSONAS[1:], {403}), "director": OK, "office": OK}
 
 MATRIX = {
@@ -62,6 +65,10 @@ MATRIX = {
     "oidc_authentication_init": ("get", {}, dict.fromkeys(PERSONAS, {404})),
     "oidc_authentication_callback": ("get", {}, dict.fromkeys(PERSONAS, {404})),
     "home": ("get", {}, EVERYONE),
+    # Health endpoints (ops/health.py): open to all, no personal data; readiness is 503 here
+    # (no Celery worker answers in the test), its details only for staff.
+    "health_live": ("get", {}, dict.fromkeys(PERSONAS, OK)),
+    "health_ready": ("get", {}, dict.fromkeys(PERSONAS, {200, 503})),
     "admin:index": ("get", {}, dict.fromkeys(PERSONAS, {302})),  # none of them is staff
     "referrals:caseload": ("get", {}, {**EVERYONE, "director": 403}),
     "referrals:unit_caseload": (
@@ -112,6 +119,31 @@ MATRIX = {
     # get 403 until there is a PPT-leadership role for the per-advisor figures.
     "decisions:dashboard": ("get", {}, DASHBOARD),
     "decisions:dashboard_export": ("get", {"table": "faser", "fmt": "csv"}, DASHBOARD),
+    # The ressursteam (teams/ressursteam_*.py): the advisor and the unit's styrer see and write
+    # their teams; the director sees counts only; everyone else 404.
+    "teams:team_list": ("get", {}, {**EVERYONE, "director": 404, "office": 404}),
+    "teams:team_counts": ("get", {}, {**dict.fromkeys(PERSONAS[1:], {404}), "director": OK}),
+    "teams:unit_team": ("get", {"pk": "unit"}, TEAM),
+    "teams:member_new": ("get", {"pk": "unit"}, TEAM),
+    "teams:meeting_new": ("get", {"pk": "unit"}, TEAM),
+    "teams:meeting_detail": ("get", {"pk": "meeting"}, TEAM),
+    "teams:meeting_edit": ("get", {"pk": "meeting"}, TEAM),
+    "teams:consultation_new": ("get", {"pk": "meeting"}, TEAM),
+    "teams:follow_up_new": ("get", {"pk": "meeting"}, TEAM),
+    "teams:follow_up_done": (
+        "post",
+        {"pk": "follow_up"},
+        {**TEAM, "advisor": {302}, "styrer_a": {302}},
+    ),
+    "teams:system_work_new": ("get", {}, ADVISORS_ONLY),
+    "teams:my_work": ("get", {}, ADVISORS_ONLY),
+    "teams:service_list": ("get", {}, EVERYONE),
+    # Named consultations (referrals/consultations_views.py): a child's record.
+    "referrals:meeting_named": ("get", {"pk": "meeting"}, TEAM),
+    "referrals:consultation_consent_new": ("get", {"pk": "child"}, WORK),
+    "referrals:consultation_new": ("get", {"pk": "child"}, WORK),
+    "referrals:consultation_detail": ("get", {"pk": "consultation"}, READ),
+    "referrals:consultation_referral": ("get", {"pk": "consultation"}, WORK),
 }
 
 
@@ -174,6 +206,24 @@ def objects(world, tmp_path, settings):
         deadline=deadline, level="approaching", flagged_on=date(2026, 11, 25)
     )
     note = Notification.objects.create(recipient=world.office, day=date(2026, 11, 25))
+    from referrals.consultations import (
+        consultation_consent_register,
+        consultation_named_create,
+    )
+    from teams.ressursteam_models import FollowUp, Meeting
+
+    meeting = Meeting.objects.create(
+        unit=world.unit_a, held_on=date(2026, 11, 10), created_by=world.advisor
+    )
+    follow_up = FollowUp.objects.create(
+        meeting=meeting, description="Kartlegge", responsible="Styrer", due_on=date(2026, 12, 1)
+    )
+    consultation_consent_register(
+        child_id=child.pk, guardian_id=guardian.pk, given_on=date(2026, 11, 1), actor=world.advisor
+    )
+    named = consultation_named_create(
+        child_id=child.pk, meeting=meeting, actor=world.advisor, question="Språk", bti_level=1
+    )
     return {
         "child": child.pk,
         "guardian": guardian.pk,
@@ -183,6 +233,10 @@ def objects(world, tmp_path, settings):
         "appeal": appeal.pk,
         "flag": flag.pk,
         "notification": note.pk,
+        "unit": world.unit_a.pk,
+        "meeting": meeting.pk,
+        "follow_up": follow_up.pk,
+        "consultation": named.pk,
     }
 
 

@@ -62,6 +62,10 @@ def case_detail(request, pk):
             "timeline_limit": case_page.TIMELINE_LIMIT,
             "actions": actions,
             "action_forms": forms,
+            # the ressursteam consultations the referral was started from (one query)
+            "consultations": list(
+                referral.consultations.select_related("meeting__unit").order_by("created_at")
+            ),
         },
     )
 

@@ -6,7 +6,6 @@ search box of /saker/ is POSTed: it takes identity numbers, which must never be 
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -82,7 +81,7 @@ def caseload(request):
     referrals = filterset.qs
     if search:
         referrals = selectors.referral_caseload_search(referrals, search)
-    page = Paginator(referrals, PAGE_SIZE).get_page(params.get("side"))
+    page = selectors.KeysFirstPaginator(referrals, PAGE_SIZE).get_page(params.get("side"))
     _rows(page, timezone.localdate())
     partial = _wants_partial(request)
     context = {
@@ -113,7 +112,7 @@ def unit_caseload(request):
         queryset=selectors.referral_latest_per_child_for_unit_head(request.user),
         units=units,
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = selectors.KeysFirstPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("side"))
     _rows(page, timezone.localdate())
     context = {
         "filterset": filterset,

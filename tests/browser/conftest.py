@@ -49,7 +49,8 @@ def browser():
         pytest.fail(f"No Chromium at {CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)")
     # Playwright's sync API keeps an asyncio loop in this thread, which Django takes for an
     # async context; the test code is plain synchronous code, so the check does not apply.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(
             executable_path=CHROMIUM,
@@ -59,6 +60,11 @@ def browser():
         )
         yield chromium
         chromium.close()
+    # Not for the rest of the session (a subprocess inheriting it would warn).
+    if before is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture(scope="session")

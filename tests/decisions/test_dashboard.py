@@ -317,11 +317,13 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, world, django_asse
         # session, user, roles, the roles' areas, the roles' units; the units the director
         # oversees (with area and municipality); then, in one transaction (a savepoint here,
         # BEGIN/COMMIT in production) with JIT off: phases (with the monthly undecided counts),
-        # flagged by phase, deadline shares, referrals per month and T0 -> assessment,
-        # decisions per month and decision -> help, first decisions (T0 -> decision and those
-        # decided after each month's end), withdrawals after each month's end, flagged per
-        # unit, flagged per area, appeals.
-        with django_assert_num_queries(19):
+        # flagged per phase and unit (summed per phase, unit and area in Python), deadline
+        # shares, referrals per month and T0 -> assessment, decisions per month and decision ->
+        # help, first decisions (T0 -> decision and those decided after each month's end),
+        # withdrawals after each month's end, appeals; and the system work figure
+        # (decisions/dashboard_systemwork.py): hours per area and month, cases worked per
+        # month, per area, in all.
+        with django_assert_num_queries(21):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
 
     load(1)
@@ -660,8 +662,9 @@ def test_the_leaders_page_runs_a_fixed_number_of_queries(
         client.force_login(leader)
         # The director's 19 (decisions/test_dashboard: session, user, roles, their areas and
         # units, the units overseen, then the aggregates in one transaction) and: the office's
-        # municipalities (the roles' prefetch), open and flagged cases per advisor.
-        with django_assert_num_queries(21):
+        # municipalities (the roles' prefetch), open and flagged cases per advisor; + 4 for
+        # the system work figure.
+        with django_assert_num_queries(23):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
 
     load(1)

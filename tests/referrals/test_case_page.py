@@ -280,9 +280,10 @@ def test_the_page_runs_the_same_queries_for_1_and_30_rows(client, world, django_
     # with child, units, municipality, advisor and assessment (scoped), 8 guardians,
     # 9 consents with guardian and registrar, 10 pauses with creator, 11 the access-log
     # INSERT, 12 the journal (at most 51 rows, with actor), 13 attachments with uploader,
-    # 14 the advisors serving the municipality (assign).
+    # 14 the advisors serving the municipality (assign), 15 the ressursteam consultations
+    # the case was started from.
     for referral in (small, big):
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             assert client.get(detail_url(referral)).status_code == 200
 
 
@@ -295,9 +296,9 @@ def test_the_styrer_page_runs_the_same_queries_for_1_and_30_rows(
     add_rows(world, big, 30)
     client.force_login(world.styrer_a)
     # As for the advisor, less 6 (a styrer's roles have no PPT office to prefetch
-    # municipalities of) and 14 (no assign form): 12 queries.
+    # municipalities of) and 14 (no assign form): 13 queries.
     for referral in (small, big):
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             assert client.get(detail_url(referral)).status_code == 200
 
 

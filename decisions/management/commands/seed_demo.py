@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from decisions import flagging
 from decisions.demo import seed_dashboard_story, seed_decisions
+from referrals.consultations_demo import seed_named_consultations
 from referrals.demo import seed_caseload
 from referrals.models import Referral
 from teams.demo import DEMO_PASSWORD, seed_organisation
+from teams.ressursteam_demo import seed_ressursteam
 
 LOGINS = [
     ("radgiver@demo.no", "PP-rådgiver (områdene Nord og Sør i Solvik)"),
@@ -86,6 +88,15 @@ class Command(BaseCommand):
                 f"  Oversikten: {story['overdue']} saker over fristen til Kastanjen barnehage, "
                 f"{story['east']} nye saker i område Øst"
             )
+        self.stdout.write("Ressursteam, drøftinger, systemarbeid og tjenesteoversikt …")
+        with transaction.atomic():
+            team = seed_ressursteam(org, today=today, seed=seed)
+            team["named"] = seed_named_consultations(org, today=today, seed=seed)
+        self.stdout.write(
+            f"  {team['meetings']} nye møter, {team['consultations']} anonyme og "
+            f"{team['named']} navngitte drøftinger, {team['system_work']} registreringer av "
+            f"systemarbeid, {team['services']} nye tjenester"
+        )
         # The morning's flags, so the office's worklist and inbox show today's picture.
         flagged = flagging.detect(today)
         self.stdout.write(f"  {flagged.deadlines} frister flagget i dag")

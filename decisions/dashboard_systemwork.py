@@ -1,0 +1,187 @@
+"""One more figure on the director's dashboard: PPT's system work against its individual
+cases, per month and per area (the PPT strategy's quality criterion: "god balanse i
+utøvelsen av system- og individrettete oppgaver").
+
+- System work: hours registered as teams.SystemWork for the chosen units (work for a
+  kindergarten or school as a whole: competence building, guidance of staff, organisation).
+- Individual cases: the honest measure that exists for every case without asking anyone to
+  log time: the number of distinct cases of the chosen units in which a person (not the clock)
+  recorded something in the case journal (referrals.CaseEvent) that month. A count of cases,
+  so small counts are suppressed like every count on the dashboard (decisions/suppression.py);
+  hours of staff work name no child and are shown as they are.
+
+Four queries, each grouped in PostgreSQL, whatever the number of cases: hours per area and
+month, cases per month, cases per area over the period, and cases over the period in all.
+Kept apart from decisions/dashboard.py; the view adds it with ``systemwork_section``.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from decisions import suppression
+from decisions.dashboard import Cell, Period, Row, Table
+from referrals.models import CaseEvent
+from teams.ressursteam_models import SystemWork
+
+BLUE, GREY = "#1d4f6e", "#6c757d"
+
+
+def _bounds(period: Period):
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(period.start, time.min, tzinfo=tz),
+        datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def _day(value):
+    return value.date() if isinstance(value, datetime) else value
+
+
+def systemwork_figures(*, units: list, period: Period) -> dict:
+    """{"months": [{"month", "hours", "cases"}], "areas": [{"id", "name", "hours", "cases"}],
+    "total": {"hours", "cases"}} for the units chosen on the dashboard."""
+    unit_ids = [u.pk for u in units]
+    municipality_ids = sorted({u.municipality_id for u in units})
+    area_names = {u.area_id: u.area.name for u in units}
+    work = SystemWork.objects.filter(
+        unit_id__in=unit_ids, worked_on__gte=period.start, worked_on__lte=period.end
+    )
+    hours = {
+        (row["unit__area_id"], _day(row["month"])): row["hours"]
+        for row in work.annotate(month=TruncMonth("worked_on"))
+        .values("unit__area_id", "month")
+        .annotate(hours=Sum("hours"))
+    }
+    start, end = _bounds(period)
+    events = CaseEvent.objects.filter(
+        Q(at__gte=start, at__lt=end, actor__isnull=False),
+        referral__municipality_id__in=municipality_ids,
+        referral__unit_id__in=unit_ids,
+    )
+    per_month = dict(
+        events.annotate(month=TruncMonth("at"))
+        .values("month")
+        .annotate(n=Count("referral_id", distinct=True))
+        .values_list("month", "n")
+    )
+    per_month = {_day(k): v for k, v in per_month.items()}
+    per_area = dict(
+        events.values("referral__unit__area_id")
+        .annotate(n=Count("referral_id", distinct=True))
+        .values_list("referral__unit__area_id", "n")
+    )
+    total_cases = events.aggregate(n=Count("referral_id", distinct=True))["n"]
+    months = [
+        {
+            "month": first,
+            "hours": float(sum(h for (a, m), h in hours.items() if m == first)),
+            "cases": per_month.get(first, 0),
+        }
+        for first, _s, _e in period.months()
+    ]
+    areas = [
+        {
+            "id": area_id,
+            "name": name,
+            "hours": float(sum(h for (a, _m), h in hours.items() if a == area_id)),
+            "cases": per_area.get(area_id, 0),
+        }
+        for area_id, name in sorted(area_names.items(), key=lambda item: item[1])
+    ]
+    return {
+        "months": months,
+        "areas": areas,
+        "total": {"hours": sum(a["hours"] for a in areas), "cases": total_cases},
+    }
+
+
+def _hours(value: float) -> Cell:
+    # "days" formats a number with at most one decimal (4,5): what hours need.
+    return Cell(value, kind="days")
+
+
+def systemwork_tables(fig: dict) -> tuple[Table, Table]:
+    columns = [str(_("Timer systemarbeid")), str(_("Enkeltsaker det er arbeidet med"))]
+    # Cases per month are not added up (a case worked on in two months counts in both).
+    hidden_months = suppression.primary({i: m["cases"] for i, m in enumerate(fig["months"])})
+    month_table = Table(
+        "systemarbeid",
+        str(_("Systemarbeid og enkeltsaker per måned")),
+        [str(_("Måned")), *columns],
+        [
+            Row(
+                formats.date_format(m["month"], "YEAR_MONTH_FORMAT"),
+                [_hours(m["hours"]), Cell(m["cases"], i in hidden_months)],
+            )
+            for i, m in enumerate(fig["months"])
+        ],
+        str(
+            _(
+                "Enkeltsaker: saker der noen har registrert noe i saken den måneden. "
+                "Systemarbeid: timer PPT har registrert for barnehagen eller skolen som helhet."
+            )
+        ),
+    )
+    # Each case belongs to one area: the areas' cases add up to the total.
+    values = {a["id"]: a["cases"] for a in fig["areas"]}
+    values["total"] = fig["total"]["cases"]
+    hidden = suppression.suppress(values, [([a["id"] for a in fig["areas"]], "total")])
+    rows = [
+        Row(a["name"], [_hours(a["hours"]), Cell(a["cases"], a["id"] in hidden)])
+        for a in fig["areas"]
+    ]
+    rows.append(
+        Row(
+            str(_("Sum")),
+            [_hours(fig["total"]["hours"]), Cell(fig["total"]["cases"], "total" in hidden)],
+            True,
+        )
+    )
+    area_table = Table(
+        "systemarbeid-omrader",
+        str(_("Systemarbeid og enkeltsaker per område i perioden")),
+        [str(_("Område")), *columns],
+        rows,
+    )
+    return month_table, area_table
+
+
+def systemwork_section(*, units: list, period: Period) -> dict:
+    """What the dashboard template includes: the two tables and the monthly chart."""
+    month_table, area_table = systemwork_tables(systemwork_figures(units=units, period=period))
+    rows = month_table.rows
+    chart = {
+        "id": "chart-systemarbeid",
+        "data_id": "chart-systemarbeid-data",
+        "table": month_table.slug,
+        "label": _(
+            "Diagram per måned: timer systemarbeid som søyler og antall enkeltsaker det er "
+            "arbeidet med som linje. Tallene står i tabellen ved siden av."
+        ),
+        "spec": {
+            "type": "bar",
+            "labels": [r.label for r in rows],
+            "datasets": [
+                {
+                    "label": _("Timer systemarbeid"),
+                    "data": [r.cells[0].chart for r in rows],
+                    "color": BLUE,
+                },
+                {
+                    "label": _("Enkeltsaker det er arbeidet med"),
+                    "data": [r.cells[1].chart for r in rows],
+                    "color": GREY,
+                    "type": "line",
+                },
+            ],
+        },
+    }
+    return {
+        "months": {"table": month_table, "chart": chart},
+        "areas": {"table": area_table},
+    }

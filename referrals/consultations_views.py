@@ -1,0 +1,246 @@
+"""Named consultations: choosing the child from a meeting, registering the guardians' consent
+to a named discussion, the consultation itself, its page, and starting a referral from it.
+
+Each view fetches through referrals.scoping (children, consultations) or
+teams.ressursteam_scoping (meetings) on its first line and logs every read of a child's record
+in the access log (referrals.access_log), like the other child pages.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from referrals import consultations, services
+from referrals.access_log import AccessLogEntry, _role_text, access_log_record, access_log_view
+from referrals.consultations_forms import (
+    ConsultationConsentForm,
+    NamedConsultationForm,
+    PickChildForm,
+)
+from referrals.forms.registration import ReferralForm
+from referrals.scoping import (
+    can_work_on_cases,
+    get_child_for_user,
+    get_consultation_for_user,
+    registration_units,
+    visible_children,
+    visible_consultations,
+)
+from referrals.services import CaseError
+from teams.ressursteam_scoping import get_meeting_for_user, visible_meetings
+from teams.security import client_ip
+
+FORM_METHODS = ["GET", "POST"]
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _add_error(form, exc: CaseError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _log_consultations(request, rows) -> None:
+    """One access-log row per named consultation shown in a list, in one INSERT."""
+    user = request.user
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                user=user,
+                role=_role_text(user),
+                action=AccessLogEntry.Action.VIEW,
+                object_type=AccessLogEntry.ObjectType.CONSULTATION,
+                object_id=row.pk,
+                child_id=row.child_id,
+                path=request.path[:500],
+                ip=client_ip(request),
+                status=200,
+            )
+            for row in rows
+        ]
+    )
+
+
+def _meeting_param(request):
+    value = request.GET.get("mote", "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def meeting_named(request, pk):
+    """A meeting's named consultations (each read is logged), and for the advisor the choice
+    of the child to discuss next."""
+    meeting = get_meeting_for_user(request.user, pk)
+    rows = list(
+        visible_consultations(request.user)
+        .filter(meeting=meeting)
+        .select_related("child", "referral")
+        .order_by("pk")
+    )
+    if rows:
+        _log_consultations(request, rows)
+    form = None
+    if can_work_on_cases(request.user):
+        children = visible_children(request.user).filter(unit_id=meeting.unit_id)
+        form = PickChildForm(_posted(request), children=children)
+        if request.method == "POST" and form.is_valid():
+            url = reverse("referrals:consultation_new", args=[form.cleaned_data["barn"].pk])
+            return redirect(f"{url}?mote={meeting.pk}")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "referrals/consultations/meeting_named.html",
+        {"meeting": meeting, "rows": rows, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def consultation_consent_new(request, pk):
+    """Samtykke til drøfting: a guardian agrees that the child is discussed by name."""
+    child = get_child_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        access_log_view(request, child)
+    guardians = list(child.guardians.all())
+    form = ConsultationConsentForm(
+        _posted(request),
+        guardians=child.guardians.all(),
+        initial={"given_on": timezone.localdate()},
+    )
+    meeting_id = _meeting_param(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultations.consultation_consent_register(
+                child_id=child.pk,
+                guardian_id=form.cleaned_data["guardian"].pk,
+                given_on=form.cleaned_data["given_on"],
+                actor=request.user,
+            )
+        except CaseError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Samtykket til drøfting er registrert."))
+            url = reverse("referrals:consultation_new", args=[child.pk])
+            return redirect(f"{url}?mote={meeting_id}" if meeting_id else url)
+    return render(
+        request,
+        "referrals/consultations/consent_form.html",
+        {"form": form, "child": child, "meeting_id": meeting_id, "has_guardians": bool(guardians)},
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def consultation_new(request, pk):
+    """A named consultation: refused without a standing consent to a named discussion."""
+    child = get_child_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        access_log_view(request, child)
+    meetings = visible_meetings(request.user).filter(unit__municipality_id=child.municipality_id)
+    if child.unit_id:
+        meetings = meetings.filter(unit_id=child.unit_id)
+    form = NamedConsultationForm(
+        _posted(request), meetings=meetings, initial={"meeting": _meeting_param(request)}
+    )
+    consent = consultations.standing_consent(child.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = consultations.consultation_named_create(
+                child_id=child.pk, actor=request.user, **form.cleaned_data
+            )
+        except CaseError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Drøftingen med navn er registrert."))
+            return redirect("referrals:consultation_detail", pk=consultation.pk)
+    return render(
+        request,
+        "referrals/consultations/consultation_form.html",
+        {
+            "form": form,
+            "child": child,
+            "consent": consent,
+            "meeting_id": _meeting_param(request),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def consultation_detail(request, pk):
+    consultation = get_consultation_for_user(request.user, pk)
+    access_log_record(
+        request,
+        action=AccessLogEntry.Action.VIEW,
+        object_type=AccessLogEntry.ObjectType.CONSULTATION,
+        object_id=consultation.pk,
+        child_id=consultation.child_id,
+    )
+    return render(
+        request,
+        "referrals/consultations/consultation_detail.html",
+        {
+            "c": consultation,
+            "child": consultation.child,
+            "can_write": can_work_on_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def consultation_referral(request, pk):
+    """Start a referral from a named consultation: the referral form, filled in with the
+    question and what has been tried (and the advice given), in the meeting's unit."""
+    consultation = get_consultation_for_user(request.user, pk, write=True)
+    child = consultation.child
+    if request.method == "GET":
+        access_log_view(request, child)
+    if consultation.referral_id:
+        messages.info(request, _("Det er allerede startet en henvisning fra denne drøftingen."))
+        return redirect("referrals:case_detail", pk=consultation.referral_id)
+    tried = consultation.tried
+    if consultation.advice:
+        tried = f"{tried}\n\n" + _("Råd fra ressursteamet %(date)s: %(advice)s") % {
+            "date": consultation.meeting.held_on.strftime("%d.%m.%Y"),
+            "advice": consultation.advice,
+        }
+    form = ReferralForm(
+        _posted(request),
+        initial={
+            "unit": consultation.meeting.unit_id,
+            "concern": consultation.question,
+            "tried": tried.strip(),
+        },
+        units=registration_units(request.user),
+        municipality_id=child.municipality_id,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                actor=request.user, child_id=child.pk, **form.values()
+            )
+            consultations.consultation_start_referral(
+                consultation_id=consultation.pk, referral_id=referral.pk, actor=request.user
+            )
+        except CaseError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(
+                request, _("Henvisningen er opprettet som utkast, med det som ble drøftet.")
+            )
+            return redirect("referrals:case_detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {"form": form, "child": child, "from_consultation": consultation},
+    )

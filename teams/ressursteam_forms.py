@@ -1,0 +1,220 @@
+"""Forms for the ressursteam, anonymous consultations, follow-up and system work.
+
+They only validate; the views hand ``cleaned_data`` to teams.ressursteam_services. Every text
+field of a meeting, an anonymous consultation and a follow-up goes through the anonymity
+check (teams.anonymity): no identity number, no full name from the unit's register.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from teams.anonymity import anonymity_errors
+from teams.models import Unit
+from teams.ressursteam_models import (
+    AnonymousConsultation,
+    FollowUp,
+    Meeting,
+    SystemWork,
+    TeamMember,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # the template owns <form>, the CSRF token and the buttons
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+class AnonymousTextMixin:
+    """Refuses, next to the field, text that would identify a child of ``unit_id``."""
+
+    anonymous_fields: tuple[str, ...] = ()
+
+    def check_anonymity(self, cleaned: dict, unit_id: int | None) -> None:
+        values = {name: cleaned.get(name) for name in self.anonymous_fields}
+        for name, message in anonymity_errors(values, unit_id=unit_id).items():
+            self.add_error(name, message)
+
+
+class MeetingForm(AnonymousTextMixin, forms.ModelForm):
+    anonymous_fields = ("agenda", "minutes")
+
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "agenda", "minutes"]
+        labels = {"held_on": _("Dato"), "agenda": _("Saksliste"), "minutes": _("Referat")}
+        help_texts = {
+            "minutes": _(
+                "Uten barns navn eller fødselsnummer: referatet er ikke en del av noen sak."
+            )
+        }
+        widgets = {
+            "held_on": DATE_WIDGET,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_anonymity(cleaned, self.unit.pk)
+        return cleaned
+
+
+class AnonymousConsultationForm(AnonymousTextMixin, forms.ModelForm):
+    anonymous_fields = ("question", "tried", "advice", "follow_up")
+
+    class Meta:
+        model = AnonymousConsultation
+        fields = ["question", "tried", "advice", "follow_up", "bti_level"]
+        labels = {
+            "question": _("Hva er spørsmålet eller bekymringen?"),
+            "tried": _("Hva er prøvd, og med hvilken effekt?"),
+            "advice": _("Råd som ble gitt"),
+            "follow_up": _("Avtalt oppfølging"),
+            "bti_level": _("BTI-nivå"),
+        }
+        help_texts = {
+            "question": _(
+                "Beskriv uten navn og fødselsnummer, for eksempel «jente, 3 år, lite språk»."
+            ),
+        }
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 3}),
+            "tried": forms.Textarea(attrs={"rows": 3}),
+            "advice": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+            "bti_level": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, unit_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_id = unit_id
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_anonymity(cleaned, self.unit_id)
+        return cleaned
+
+
+class FollowUpForm(AnonymousTextMixin, forms.ModelForm):
+    anonymous_fields = ("description", "responsible")
+
+    class Meta:
+        model = FollowUp
+        fields = ["description", "responsible", "due_on"]
+        labels = {
+            "description": _("Hva skal gjøres"),
+            "responsible": _("Ansvarlig"),
+            "due_on": _("Frist"),
+        }
+        widgets = {"due_on": DATE_WIDGET}
+
+    def __init__(self, *args, unit_id: int, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_id = unit_id
+        names = [m.name for m in members]
+        if names:
+            self.fields["responsible"].help_text = _("Teamet: %(names)s") % {
+                "names": ", ".join(names)
+            }
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_anonymity(cleaned, self.unit_id)
+        return cleaned
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMember
+        fields = ["name", "service", "service_other"]
+        labels = {
+            "name": _("Navn"),
+            "service": _("Tjeneste"),
+            "service_other": _("Annen tjeneste, hvilken"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("service") == TeamMember.Service.OTHER and not cleaned.get("service_other"):
+            self.add_error("service_other", _("Skriv hvilken tjeneste."))
+        return cleaned
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.name} ({obj.municipality.name})"
+
+
+class SystemWorkForm(forms.ModelForm):
+    class Meta:
+        model = SystemWork
+        fields = ["unit", "worked_on", "hours", "topic", "description"]
+        labels = {
+            "unit": _("Barnehage/skole"),
+            "worked_on": _("Dato"),
+            "hours": _("Timer"),
+            "topic": _("Tema"),
+            "description": _("Beskrivelse"),
+        }
+        help_texts = {"hours": _("I halve timer, for eksempel 1,5.")}
+        widgets = {
+            "worked_on": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": "24"}),
+        }
+        field_classes = {"unit": UnitChoiceField}
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.select_related("municipality").order_by(
+            "municipality__name", "name"
+        )
+        self.helper = _helper()
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours is not None and (hours * 2) % 1:
+            raise forms.ValidationError(_("Oppgi timer i hele eller halve timer."))
+        return hours
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = anonymity_errors(
+            {"description": cleaned.get("description")},
+            unit_id=cleaned["unit"].pk if cleaned.get("unit") else None,
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
+        return cleaned
+
+
+class ServiceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Søk"), required=False, max_length=100)
+    alder = forms.ChoiceField(
+        label=_("Aldersgruppe"),
+        required=False,
+        choices=[
+            ("", _("Alle aldersgrupper")),
+            ("preschool", _("0–6 år")),
+            ("school", _("Skolealder")),
+        ],
+    )
