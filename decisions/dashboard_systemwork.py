@@ -10,21 +10,21 @@ utøvelsen av system- og individrettete oppgaver").
   so small counts are suppressed like every count on the dashboard (decisions/suppression.py);
   hours of staff work name no child and are shown as they are.
 
-Four queries, each grouped in PostgreSQL, whatever the number of cases: hours per area and
-month, cases per month, cases per area over the period, and cases over the period in all.
+Two queries, each grouped in PostgreSQL, whatever the number of cases: hours per area and
+month, and the cases worked on per month, per area and in all (one GROUPING SETS query).
 Kept apart from decisions/dashboard.py; the view adds it with ``systemwork_section``.
 """
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from decisions import suppression
 from decisions.dashboard import Cell, Period, Row, Table
-from referrals.models import CaseEvent
 from teams.ressursteam_models import SystemWork
 
 BLUE, GREY = "#1d4f6e", "#6c757d"
@@ -40,6 +40,48 @@ def _bounds(period: Period):
 
 def _day(value):
     return value.date() if isinstance(value, datetime) else value
+
+
+# Cases in which a person (not the clock) wrote in the journal: per month, per area and in all,
+# in one pass over the period's journal (GROUPING SETS) instead of three COUNT(DISTINCT) scans.
+# Served by caseevent_referral_at through the cases of the chosen units.
+CASES_WORKED = """
+WITH worked AS (
+    SELECT DISTINCT e.referral_id,
+           date_trunc('month', e.at AT TIME ZONE %(tz)s)::date AS month,
+           u.area_id
+    FROM referrals_caseevent e
+    JOIN referrals_referral r ON r.id = e.referral_id
+    JOIN teams_unit u ON u.id = r.unit_id
+    WHERE e.at >= %(start)s AND e.at < %(end)s AND e.actor_id IS NOT NULL
+      AND r.municipality_id = ANY(%(municipalities)s) AND r.unit_id = ANY(%(units)s)
+)
+SELECT GROUPING(month, area_id) AS level, month, area_id, COUNT(DISTINCT referral_id)
+FROM worked
+GROUP BY GROUPING SETS ((month), (area_id), ())
+"""
+
+
+def _cases_worked(unit_ids, municipality_ids, start, end):
+    per_month, per_area, total = {}, {}, 0
+    params = {
+        "tz": timezone.get_current_timezone_name(),
+        "start": start,
+        "end": end,
+        "municipalities": municipality_ids,
+        "units": unit_ids,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(CASES_WORKED, params)
+        for level, month, area_id, n in cursor.fetchall():
+            # GROUPING(month, area_id): 1 = grouped by month, 2 = by area, 3 = all.
+            if level == 1:
+                per_month[month] = n
+            elif level == 2:
+                per_area[area_id] = n
+            else:
+                total = n
+    return per_month, per_area, total
 
 
 def systemwork_figures(*, units: list, period: Period) -> dict:
@@ -58,24 +100,7 @@ def systemwork_figures(*, units: list, period: Period) -> dict:
         .annotate(hours=Sum("hours"))
     }
     start, end = _bounds(period)
-    events = CaseEvent.objects.filter(
-        Q(at__gte=start, at__lt=end, actor__isnull=False),
-        referral__municipality_id__in=municipality_ids,
-        referral__unit_id__in=unit_ids,
-    )
-    per_month = dict(
-        events.annotate(month=TruncMonth("at"))
-        .values("month")
-        .annotate(n=Count("referral_id", distinct=True))
-        .values_list("month", "n")
-    )
-    per_month = {_day(k): v for k, v in per_month.items()}
-    per_area = dict(
-        events.values("referral__unit__area_id")
-        .annotate(n=Count("referral_id", distinct=True))
-        .values_list("referral__unit__area_id", "n")
-    )
-    total_cases = events.aggregate(n=Count("referral_id", distinct=True))["n"]
+    per_month, per_area, total_cases = _cases_worked(unit_ids, municipality_ids, start, end)
     months = [
         {
             "month": first,
