@@ -12,7 +12,8 @@ utøvelsen av system- og individrettete oppgaver").
 
 Two queries, each grouped in PostgreSQL, whatever the number of cases: hours per area and
 month, and the cases worked on per month, per area and in all (one GROUPING SETS query).
-Kept apart from decisions/dashboard.py; the view adds it with ``systemwork_section``.
+Kept apart from decisions/dashboard.py; the view adds its tables to the dashboard's (page and
+exports) and draws ``systemwork_chart``.
 """
 
 from datetime import datetime, time, timedelta
@@ -28,6 +29,8 @@ from decisions.dashboard import Cell, Period, Row, Table
 from teams.ressursteam_models import SystemWork
 
 BLUE, GREY = "#1d4f6e", "#6c757d"
+# The two tables' slugs: exported (CSV, Excel) like the rest of the dashboard's tables.
+SYSTEMWORK_SLUGS = ["systemarbeid", "systemarbeid-omrader"]
 
 
 def _bounds(period: Period):
@@ -176,11 +179,10 @@ def systemwork_tables(fig: dict) -> tuple[Table, Table]:
     return month_table, area_table
 
 
-def systemwork_section(*, units: list, period: Period) -> dict:
-    """What the dashboard template includes: the two tables and the monthly chart."""
-    month_table, area_table = systemwork_tables(systemwork_figures(units=units, period=period))
+def systemwork_chart(month_table: Table) -> dict:
+    """The monthly chart (dashboard.js draws it) from the suppressed month table."""
     rows = month_table.rows
-    chart = {
+    return {
         "id": "chart-systemarbeid",
         "data_id": "chart-systemarbeid-data",
         "table": month_table.slug,
@@ -205,8 +207,4 @@ def systemwork_section(*, units: list, period: Period) -> dict:
                 },
             ],
         },
-    }
-    return {
-        "months": {"table": month_table, "chart": chart},
-        "areas": {"table": area_table},
     }

@@ -23,7 +23,12 @@ from django.views.decorators.http import require_GET
 
 from decisions import dashboard as stats
 from decisions.dashboard import Period, Table
-from decisions.dashboard_systemwork import systemwork_section
+from decisions.dashboard_systemwork import (
+    SYSTEMWORK_SLUGS,
+    systemwork_chart,
+    systemwork_figures,
+    systemwork_tables,
+)
 from referrals.access_log import access_log_record
 from teams.models import Unit
 
@@ -177,7 +182,12 @@ def _load(request):
         today=today,
         advisor_municipalities=stats.advisor_municipality_ids(request.user),
     )
-    return form, figures, stats.dashboard_tables(figures)
+    tables = stats.dashboard_tables(figures)
+    # System work against individual cases (decisions/dashboard_systemwork.py): same filters,
+    # shown and exported with the rest.
+    for table in systemwork_tables(systemwork_figures(units=chosen, period=period)):
+        tables[table.slug] = table
+    return form, figures, tables
 
 
 @login_required
@@ -200,9 +210,10 @@ def dashboard(request):
         "export_all": _export_urls(ALL, query)["xlsx"],
         "municipalities": sorted({u.municipality.name for u in form.units}),
     }
-    # System work against individual cases (decisions/dashboard_systemwork.py), same filters.
-    period, chosen = form.chosen()
-    context["systemwork"] = systemwork_section(units=chosen, period=period)
+    context["systemwork"] = {
+        "months": {**sections["systemarbeid"], "chart": systemwork_chart(tables["systemarbeid"])},
+        "areas": sections["systemarbeid-omrader"],
+    }
     return render(request, "decisions/dashboard.html", context)
 
 
@@ -349,7 +360,7 @@ def export(request, table: str, fmt: str):
     """One table (or, as Excel, all of them) with the same suppression as the page."""
     _require_dashboard(request.user)
     if fmt not in ("csv", "xlsx") or (
-        table != ALL and table not in stats.table_slugs(request.user)
+        table != ALL and table not in [*stats.table_slugs(request.user), *SYSTEMWORK_SLUGS]
     ):
         raise Http404
     if table == ALL and fmt == "csv":

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from decisions import dashboard
 from decisions.dashboard import Period
+from decisions.dashboard_systemwork import SYSTEMWORK_SLUGS
 from decisions.models import Appeal, Deadline, Decision, ProvisionalReply
 from referrals.models import CaseEvent, Referral
 from tests.factories import ChildFactory, ReferralFactory
@@ -363,7 +364,7 @@ def test_the_excel_workbook_opens_with_every_table_and_the_same_suppression(dire
     response = _export(director_client, "alle", "xlsx", fra="2026-09-01", til="2026-11-25")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == dashboard.TABLE_SLUGS
+    assert book.sheetnames == [*dashboard.TABLE_SLUGS, *SYSTEMWORK_SLUGS]
     sheet = book["faser"]
     assert sheet["A1"].value == "Åpne saker etter fase nå"
     assert sheet["A2"].value == "Periode: 01.09.2026–25.11.2026"
@@ -628,7 +629,7 @@ def test_the_per_advisor_export_carries_the_suppression(client, world, leader, w
     assert rows[1] == ["Alice", "6", "<5", "<5", "<5"]
     assert rows[-1] == ["Alle", "9", "<5", "<5", "<5"]
     book = load_workbook(io.BytesIO(_export(client, "alle", "xlsx").content))
-    assert book.sheetnames == [*dashboard.TABLE_SLUGS, "radgivere"]
+    assert book.sheetnames == [*dashboard.TABLE_SLUGS, "radgivere", *SYSTEMWORK_SLUGS]
     values = [[c.value for c in row] for row in book["radgivere"].iter_rows()]
     assert next(r for r in values if r[0] == "Arne")[1:5] == ["<5", 0, 0, "<5"]
 

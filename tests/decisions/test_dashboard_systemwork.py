@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.dashboard import Period
-from decisions.dashboard_systemwork import systemwork_figures, systemwork_tables
+from decisions.dashboard_systemwork import SYSTEMWORK_SLUGS, systemwork_figures, systemwork_tables
 from referrals.models import CaseEvent
 from teams.ressursteam_models import SystemWork
 from tests.factories import ChildFactory, ReferralFactory
@@ -100,3 +100,13 @@ def test_the_director_sees_the_figure_with_an_accessible_chart(client, world, da
         None,
         0,
     ]
+
+
+def test_the_system_work_tables_are_exported_as_csv(client, world):
+    """Both system-work tables download as CSV like the rest of the dashboard's tables."""
+    client.force_login(world.director)
+    for slug in SYSTEMWORK_SLUGS:
+        response = client.get(f"/oversikt/eksport/{slug}.csv")
+        assert response.status_code == 200
+        text = response.content.decode("utf-8-sig")
+        assert "Timer systemarbeid" in text
