@@ -38,6 +38,17 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench.explain_flagging import TODAY, fill  # noqa: E402  (sets Django up)
 from teams.models import Municipality, Role, User  # noqa: E402
 
+# Deadlines and decisions carry their case's municipality and unit (kept by triggers, which
+# session_replication_role = replica turns off for RESHAPE and SPLIT): copied after each.
+COPY_CASE_SCOPE = """
+UPDATE decisions_deadline d SET municipality_id = r.municipality_id, unit_id = r.unit_id
+  FROM referrals_referral r WHERE r.id = d.referral_id
+    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
+UPDATE decisions_decision d SET municipality_id = r.municipality_id, unit_id = r.unit_id
+  FROM referrals_referral r WHERE r.id = d.referral_id
+    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
+"""
+
 RESHAPE = """
 INSERT INTO teams_area (municipality_id, name)
   SELECT m.id, n FROM teams_municipality m, unnest(ARRAY['Nord', 'Sør', 'Øst', 'Vest']) n
@@ -106,14 +117,6 @@ INSERT INTO referrals_caseevent (referral_id, actor_id, action, from_status, to_
   SELECT r.id, r.created_by_id, 'referral.withdrawn', 'received', 'withdrawn', '{}',
          (r.t0 + 20 + (r.id %% 60)::int)::timestamp AT TIME ZONE 'Europe/Oslo' + interval '10 hours'
   FROM referrals_referral r WHERE r.concern = 'Bekymring' AND r.status = 'withdrawn';
--- Deadlines and decisions carry their case's municipality and unit (kept by triggers, which
--- session_replication_role = replica turns off here).
-UPDATE decisions_deadline d SET municipality_id = r.municipality_id, unit_id = r.unit_id
-  FROM referrals_referral r WHERE r.id = d.referral_id
-    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
-UPDATE decisions_decision d SET municipality_id = r.municipality_id, unit_id = r.unit_id
-  FROM referrals_referral r WHERE r.id = d.referral_id
-    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
 """
 
 
@@ -127,6 +130,7 @@ def reshape() -> None:
         # Bulk rows of synthetic cases: no history triggers (session_replication_role).
         c.execute("SET session_replication_role = replica")
         c.execute(RESHAPE, {"today": TODAY})
+        c.execute(COPY_CASE_SCOPE)
         c.execute("SET session_replication_role = DEFAULT")
         c.execute("VACUUM ANALYZE")
         print(f"reshaped in {time.monotonic() - started:.1f} s", flush=True)
@@ -145,14 +149,6 @@ UPDATE referrals_referral r SET municipality_id = u.municipality_id
   FROM teams_unit u WHERE r.unit_id = u.id AND r.municipality_id <> u.municipality_id;
 UPDATE referrals_child c SET municipality_id = u.municipality_id
   FROM teams_unit u WHERE c.unit_id = u.id AND c.municipality_id <> u.municipality_id;
--- Deadlines and decisions carry their case's municipality and unit (kept by triggers, which
--- session_replication_role = replica turns off here).
-UPDATE decisions_deadline d SET municipality_id = r.municipality_id, unit_id = r.unit_id
-  FROM referrals_referral r WHERE r.id = d.referral_id
-    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
-UPDATE decisions_decision d SET municipality_id = r.municipality_id, unit_id = r.unit_id
-  FROM referrals_referral r WHERE r.id = d.referral_id
-    AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
 """
 
 
@@ -164,6 +160,7 @@ def split_small() -> None:
     with connection.cursor() as c:
         c.execute("SET session_replication_role = replica")
         c.execute(SPLIT)
+        c.execute(COPY_CASE_SCOPE)
         c.execute("SET session_replication_role = DEFAULT")
         c.execute("ANALYZE")
 

@@ -4,7 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from referrals.forms.registration import DATE_WIDGET, GuardianChoiceField, _helper
+from config.forms import DATE_WIDGET, form_helper
+from referrals.forms.registration import GuardianChoiceField
 from referrals.models import Guardian, NamedConsultation
 from teams.ressursteam_models import Meeting
 
@@ -41,7 +42,7 @@ class NamedConsultationForm(forms.ModelForm):
             "-held_on", "-pk"
         )
         self.fields["meeting"].empty_label = _("Velg møte")
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ConsultationConsentForm(forms.Form):
@@ -55,7 +56,7 @@ class ConsultationConsentForm(forms.Form):
     def __init__(self, *args, guardians, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = guardians
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class PickChildForm(forms.Form):
@@ -67,4 +68,4 @@ class PickChildForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["barn"].queryset = children.order_by("last_name", "first_name")
         self.fields["barn"].label_from_instance = lambda c: f"{c.last_name}, {c.first_name}"
-        self.helper = _helper()
+        self.helper = form_helper()

@@ -5,11 +5,10 @@ field of a meeting, an anonymous consultation and a follow-up goes through the a
 check (teams.anonymity): no identity number, no full name from the unit's register.
 """
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import DATE_WIDGET, form_helper
 from teams.anonymity import anonymity_errors
 from teams.models import Unit
 from teams.ressursteam_models import (
@@ -19,17 +18,6 @@ from teams.ressursteam_models import (
     SystemWork,
     TeamMember,
 )
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the template owns <form>, the CSRF token and the buttons
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 class AnonymousTextMixin:
@@ -64,7 +52,7 @@ class MeetingForm(AnonymousTextMixin, forms.ModelForm):
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -101,7 +89,7 @@ class AnonymousConsultationForm(AnonymousTextMixin, forms.ModelForm):
     def __init__(self, *args, unit_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit_id = unit_id
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -130,7 +118,7 @@ class FollowUpForm(AnonymousTextMixin, forms.ModelForm):
             self.fields["responsible"].help_text = _("Teamet: %(names)s") % {
                 "names": ", ".join(names)
             }
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -150,7 +138,7 @@ class TeamMemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -188,7 +176,7 @@ class SystemWorkForm(forms.ModelForm):
         self.fields["unit"].queryset = units.select_related("municipality").order_by(
             "municipality__name", "name"
         )
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]

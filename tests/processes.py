@@ -37,6 +37,15 @@ def wait_for(predicate, timeout: float, interval: float = 0.2) -> bool:
     return False
 
 
+def listening(port: int) -> bool:
+    """Something accepts connections on 127.0.0.1:port."""
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.5).close()
+        return True
+    except OSError:
+        return False
+
+
 def env(**overrides) -> dict:
     result = {**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"}
     result.update({k: str(v) for k, v in overrides.items()})
@@ -91,14 +100,7 @@ def start_redis(port: int) -> subprocess.Popen:
         stderr=subprocess.DEVNULL,
     )
 
-    def up():
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return True
-        except OSError:
-            return False
-
-    assert wait_for(up, 10), "redis-server did not start"
+    assert wait_for(lambda: listening(port), 10), "redis-server did not start"
     return process
 
 

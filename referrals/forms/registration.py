@@ -6,19 +6,17 @@ that depend on who is asking (units, advisors, guardians) are passed in by the v
 scoped through referrals/scoping.py.
 """
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout
+from crispy_forms.layout import HTML, Fieldset
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import DATE_WIDGET, form_helper
 from referrals.models import Child, Consent, Guardian, Referral
 from referrals.services import CaseError, parse_child_id_number
 from teams.models import Role, Unit, User
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -86,15 +84,6 @@ ID_NUMBER_WIDGET = forms.TextInput(
 )
 
 
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the template owns <form>, the CSRF token and the buttons
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
-
-
 # --- children and guardians ------------------------------------------------------------------
 
 
@@ -121,7 +110,7 @@ class ChildNewForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_queryset(units)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_id_number(self) -> str:
         return _clean_id_number(self.cleaned_data["id_number"])
@@ -176,7 +165,7 @@ class ChildForm(VersionedModelForm):
         )
         self.fields["sex"].choices = Child.Sex.choices  # no blank choice among radios
         self.fields["unit"].empty_label = _("Ingen barnehage eller skole nå")
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_id_number(self) -> str:
         return _clean_id_number(self.cleaned_data["id_number"])
@@ -232,7 +221,7 @@ class GuardianForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         # Django's own blank label is not translated to bokmål.
         self.fields["relation"].choices = [("", _("Velg relasjon")), *Guardian.Relation.choices]
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -320,7 +309,7 @@ class ReferralForm(VersionedModelForm):
         self.fields["advisor"].empty_label = _("Ikke tildelt ennå")
         self.fields["concern"].required = True
         version = ["version"] if "version" in self.fields else []
-        self.helper = _helper(
+        self.helper = form_helper(
             *version,
             Fieldset(
                 _("Henvisningen"),
@@ -367,7 +356,7 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, guardians, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = guardians
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ConsentWithdrawForm(forms.Form):
@@ -377,7 +366,7 @@ class ConsentWithdrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_withdrawn_on(self):
         # The service checks only that it is not before the consent was given.

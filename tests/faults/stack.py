@@ -22,6 +22,8 @@ from pathlib import Path
 import requests
 from aiosmtpd.controller import Controller
 
+from tests.processes import listening, wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 BASE = Path(os.environ.get("FAULTS_DIR", Path(tempfile.gettempdir()) / "rimelig-ops-faults"))
@@ -44,23 +46,6 @@ def pick_port(first: int, last: int) -> int:
         if _port_free(port):
             return port
     raise RuntimeError(f"no free port in {first}-{last}")
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), 0.5).close()
-        return True
-    except OSError:
-        return False
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
