@@ -107,10 +107,10 @@ def advisor_municipality_ids(user) -> set[int]:
     office serves, as PPT leader. Empty for everyone else (the director and the office see no
     per-advisor figures). From the roles already read for the request: no query."""
     return {
-        m.pk
+        municipality_id
         for role in user_roles(user)
         if role.kind == Role.Kind.PPT_LEADER
-        for m in role.ppt_office.municipalities.all()
+        for municipality_id in role.office_municipality_ids
     }
 
 

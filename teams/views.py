@@ -1,13 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from teams.scoping import user_roles, visible_municipalities, visible_units
+from teams.scoping import roles_with_details, visible_municipalities, visible_units
 
 
 @login_required
 def home(request):
     """The user's home page: their roles, and the municipalities and units they work with."""
-    roles = user_roles(request.user)
+    roles = roles_with_details(request.user)
     units = (
         visible_units(request.user)
         .select_related("municipality", "area")

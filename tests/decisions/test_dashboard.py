@@ -315,7 +315,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, world, django_asse
             deadline(case, "provisional_reply", d(10, 1) + timedelta(days=i))
             decide(world, make_case(world, world.unit_b, S.DECIDED, t0=d(8, 1)), d(10, 5))
         client.force_login(world.director)
-        # session, user, roles, the roles' areas, the roles' units; the units the director
+        # session, user, roles (with the ids of their areas and units); the units the director
         # oversees (with area and municipality); then, in one transaction (a savepoint here,
         # BEGIN/COMMIT in production) with JIT off: phases (with the monthly undecided counts),
         # flagged per phase and unit (summed per phase, unit and area in Python), deadline
@@ -324,7 +324,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, world, django_asse
         # withdrawals after each month's end, appeals; and the system work figure
         # (decisions/dashboard_systemwork.py): hours per area and month, cases worked per
         # month, per area and in all (one GROUPING SETS query).
-        with django_assert_num_queries(19):
+        with django_assert_num_queries(17):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
 
     load(1)
@@ -661,11 +661,10 @@ def test_the_leaders_page_runs_a_fixed_number_of_queries(
             assigned(case, advisors[i % 3])
             deadline(case, "provisional_reply", d(10, 1) + timedelta(days=i))
         client.force_login(leader)
-        # The director's 19 (decisions/test_dashboard: session, user, roles, their areas and
-        # units, the units overseen, then the aggregates in one transaction) and: the office's
-        # municipalities (the roles' prefetch), open and flagged cases per advisor; + 4 for
-        # the system work figure.
-        with django_assert_num_queries(21):
+        # The director's 17 (decisions/test_dashboard: session, user, roles, the units
+        # overseen, then the aggregates in one transaction, the system work figure) and: open
+        # and flagged cases per advisor.
+        with django_assert_num_queries(18):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
 
     load(1)

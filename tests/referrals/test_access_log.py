@@ -510,10 +510,9 @@ def test_the_childs_log_page_runs_the_same_queries_for_1_and_30_rows(
     for user in users:
         entry(user=user, child_id=case.child_id, role="advisor")
     client.force_login(world.admin)
-    # 1 session, 2 user, 3 roles, 4 their areas, 5 their units, 6 the child (scoped through
-    # the admin's municipalities), 7 the INSERT of this visit, 8 the paginator's count,
-    # 9 the page of rows with their users.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 roles, 4 the child (scoped through the admin's municipalities),
+    # 5 the INSERT of this visit, 6 the paginator's count, 7 the page of rows with their users.
+    with django_assert_num_queries(7):
         response = client.get(reverse("referrals:access_log_child", args=[case.child_id]))
     assert len(response.context["rows"]) == n + 1
 
@@ -525,9 +524,9 @@ def test_the_users_log_page_runs_the_same_queries_for_1_and_30_rows(
     for _ in range(n):
         entry(user=world.advisor, child_id=case.child_id, role="advisor")
     client.force_login(world.admin)
-    # 1 session, 2 user, 3 roles, 4 their areas, 5 their units, 6 the user (scoped), 7 the
-    # INSERT, 8 the paginator's count, 9 the page of rows.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 roles, 4 the user (scoped), 5 the INSERT, 6 the paginator's
+    # count, 7 the page of rows.
+    with django_assert_num_queries(7):
         response = client.get(reverse("referrals:access_log_user", args=[world.advisor.pk]))
     assert len(response.context["rows"]) == n
 

@@ -275,15 +275,15 @@ def test_the_page_runs_the_same_queries_for_1_and_30_rows(client, world, django_
     big = make_case(world, guardians=30, stage="received")
     add_rows(world, big, 30)
     client.force_login(world.advisor)
-    # 1 session, 2 user, 3 roles with ppt_office, 4 their areas, 5 their units, 6 the
-    # office's municipalities (teams.scoping.user_roles, once per request), 7 the referral
-    # with child, units, municipality, advisor and assessment (scoped), 8 guardians,
-    # 9 consents with guardian and registrar, 10 pauses with creator, 11 the access-log
-    # INSERT, 12 the journal (at most 51 rows, with actor), 13 attachments with uploader,
-    # 14 the advisors serving the municipality (assign), 15 the ressursteam consultations
+    # 1 session, 2 user, 3 roles with the ids of their areas, units and office's
+    # municipalities (teams.scoping.user_roles, once per request), 4 the referral
+    # with child, units, municipality, advisor and assessment (scoped), 5 guardians,
+    # 6 consents with guardian and registrar, 7 pauses with creator, 8 the access-log
+    # INSERT, 9 the journal (at most 51 rows, with actor), 10 attachments with uploader,
+    # 11 the advisors serving the municipality (assign), 12 the ressursteam consultations
     # the case was started from.
     for referral in (small, big):
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(12):
             assert client.get(detail_url(referral)).status_code == 200
 
 
@@ -295,10 +295,9 @@ def test_the_styrer_page_runs_the_same_queries_for_1_and_30_rows(
     big = make_case(world, guardians=30, stage="received")
     add_rows(world, big, 30)
     client.force_login(world.styrer_a)
-    # As for the advisor, less 6 (a styrer's roles have no PPT office to prefetch
-    # municipalities of) and 14 (no assign form): 13 queries.
+    # As for the advisor, less 11 (no assign form): 11 queries.
     for referral in (small, big):
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(11):
             assert client.get(detail_url(referral)).status_code == 200
 
 

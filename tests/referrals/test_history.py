@@ -172,13 +172,12 @@ def test_the_page_runs_the_same_queries_for_1_and_30_changes(
     add_changes(small, 1)
     add_changes(big, 30)
     client.force_login(world.advisor)
-    # 1 session, 2 user, 3 roles with ppt_office, 4 their areas, 5 their units, 6 the office's
-    # municipalities (teams.scoping, once per request), 7 the referral with child, units,
-    # municipality and advisor (scoped), 8 the open pause, 9 the access-log INSERT, 10 the
-    # case's events (five history tables), 11 the child's and guardians' events, 12 the users,
-    # 13 the units named in them.
+    # 1 session, 2 user, 3 roles (teams.scoping, once per request), 4 the referral with child,
+    # units, municipality and advisor (scoped), 5 the open pause, 6 the access-log INSERT, 7 the
+    # case's events (five history tables), 8 the child's and guardians' events, 9 the users,
+    # 10 the units named in them.
     for referral in (small, big):
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(10):
             response = client.get(history_url(referral))
         assert response.status_code == 200
     assert len(response.context["history"]) == 3 + 3 * 30
