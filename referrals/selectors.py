@@ -61,10 +61,27 @@ def referral_caseload_for_user(user) -> QuerySet[Referral]:
                 output_field=BooleanField(),
             ),
             received=Coalesce("t0", "received_on"),
+        )
+        # Only to filter and sort by: aliases are compiled into a query only where used
+        # (the ten-branch status rank was compiled into every page's two queries).
+        .alias(
             age_from=Coalesce("t0", "received_on", TruncDate("created_at")),
             status_rank=_STATUS_RANK,
             priority_rank=_PRIORITY_RANK,
         )
+    )
+
+
+def referral_caseload_rows(user) -> QuerySet[Referral]:
+    """What referral_caseload_for_user shows of a case, without its filters: the rows of a
+    page whose keys came from that list (KeysFirstPaginator's ``rows``)."""
+    return Referral.objects.with_list_data().annotate(
+        is_mine=Case(
+            When(advisor_id=user.pk, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        received=Coalesce("t0", "received_on"),
     )
 
 
@@ -125,20 +142,33 @@ def referral_latest_per_child_for_unit_head(user) -> QuerySet[Referral]:
 
 
 class KeysFirstPaginator(Paginator):
-    """A Paginator whose page is found in two steps inside one query: the page's primary keys
-    (WHERE, ORDER BY, LIMIT/OFFSET over the case alone, served by the partial indexes), then
-    those rows with their joins (``pk IN (that subquery)``, in the same order).
+    """A Paginator whose page is found in two steps: the page's primary keys (WHERE, ORDER BY,
+    LIMIT/OFFSET over the case alone, served by the partial indexes), then those rows with
+    their joins, by primary key, put back in the keys' order.
 
     With the joins of with_list_data() in the sorting query, PostgreSQL joined every visible
     open case to its child before sorting and cutting 25, and for a few hundred cases chose to
     read the whole child table (a hash join: 67 ms at 100,000 cases, bench/plans); now the
-    joins are 25 primary-key lookups. Same number of queries as Paginator (count, rows).
+    joins are 25 primary-key lookups. The rows are fetched by a plain list of keys rather
+    than ``pk IN (the keys' subquery)``: the subquery repeated every filter of the list in the
+    rows' query, and planning it took longer than running it (3 ms, bench/). One query more
+    than Paginator (count, keys, rows).
     """
+
+    def __init__(self, object_list, per_page, *, rows: QuerySet | None = None, **kwargs):
+        """``rows``: where the page's rows are read by key, with their joins and annotations;
+        unfiltered, since the keys come from ``object_list`` (which carries the scope and the
+        filters). By default ``object_list`` itself."""
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        keys = self.object_list.values("pk")[bottom:top]
-        rows = list(self.object_list.filter(pk__in=keys)) if top > bottom else []
-        return self._get_page(rows, number, self)
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if not keys:
+            return self._get_page([], number, self)
+        rows = self.rows if self.rows is not None else self.object_list
+        by_key = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
+        return self._get_page([by_key[k] for k in keys if k in by_key], number, self)

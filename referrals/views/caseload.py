@@ -81,7 +81,9 @@ def caseload(request):
     referrals = filterset.qs
     if search:
         referrals = selectors.referral_caseload_search(referrals, search)
-    page = selectors.KeysFirstPaginator(referrals, PAGE_SIZE).get_page(params.get("side"))
+    page = selectors.KeysFirstPaginator(
+        referrals, PAGE_SIZE, rows=selectors.referral_caseload_rows(request.user)
+    ).get_page(params.get("side"))
     _rows(page, timezone.localdate())
     partial = _wants_partial(request)
     context = {
