@@ -1,8 +1,12 @@
 """Form pieces shared by every app (teams cannot import referrals, so they live here)."""
 
+import html
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 # A native date picker; the value in ISO form, which <input type="date"> requires.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -15,3 +19,45 @@ def form_helper(*layout) -> FormHelper:
     if layout:
         helper.layout = Layout(*layout)
     return helper
+
+
+def attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html, in Python."""
+    out = []
+    for name, value in attrs.items():
+        if value is True:
+            out.append(f" {conditional_escape(name)}")
+        elif value is not False:
+            out.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    return "".join(out)
+
+
+class FastSelect(forms.Select):
+    """forms.Select with the same HTML, written in Python: Django renders every <option>
+    through two templates (60 µs each), and an advisor of a large municipality filters among
+    200 units: 13 of the caseload page's 61 ms of CPU (bench/, 1,000,000 cases), and the case
+    page's advisor select 145 advisors: 14 of its 43 ms. The options
+    come straight from the choices (no option dicts, no format_html per option): 500 units
+    cost 0.4 ms."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # Once: a ModelChoiceIterator queries on every pass (and list() would count first).
+        choices = [choice for choice in self.choices]
+        if self.allow_multiple_selected or any(
+            isinstance(label, (list, tuple)) for _value, label in choices
+        ):
+            return super().render(name, value, attrs, renderer)  # groups: Django's own
+        widget_attrs = forms.Widget.get_context(self, name, value, attrs)["widget"]["attrs"]
+        wanted = set(self.format_value(value))
+        parts = [f'<select name="{html.escape(name)}"', attrs_html(widget_attrs), ">"]
+        selected_one = False
+        for option_value, label in choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not selected_one and option_value in wanted
+            selected_one = selected_one or selected
+            parts.append(
+                f'\n  <option value="{html.escape(option_value)}"'
+                f"{' selected' if selected else ''}>{html.escape(str(label))}</option>\n"
+            )
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)

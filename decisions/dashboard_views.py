@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from config.forms import FastSelect
 from decisions import dashboard as stats
 from decisions.dashboard import Period, Table
 from decisions.dashboard_systemwork import (
@@ -57,20 +58,20 @@ class DashboardFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=FastSelect(attrs=SELECT),
     )
     type = forms.ChoiceField(
-        label=gettext_lazy("Enhetstype"), required=False, widget=forms.Select(attrs=SELECT)
+        label=gettext_lazy("Enhetstype"), required=False, widget=FastSelect(attrs=SELECT)
     )
     eierform = forms.ChoiceField(
-        label=gettext_lazy("Eierform"), required=False, widget=forms.Select(attrs=SELECT)
+        label=gettext_lazy("Eierform"), required=False, widget=FastSelect(attrs=SELECT)
     )
     enhet = forms.TypedChoiceField(
         label=gettext_lazy("Enhet"),
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=FastSelect(attrs=SELECT),
     )
 
     def __init__(self, data, *, units: list[Unit], today, **kwargs):

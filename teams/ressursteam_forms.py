@@ -8,7 +8,7 @@ check (teams.anonymity): no identity number, no full name from the unit's regist
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_WIDGET, form_helper
+from config.forms import DATE_WIDGET, FastSelect, form_helper
 from teams.anonymity import anonymity_errors
 from teams.models import Unit
 from teams.ressursteam_models import (
@@ -148,6 +148,8 @@ class TeamMemberForm(forms.ModelForm):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    widget = FastSelect  # hundreds of units in a large municipality
+
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.name} ({obj.municipality.name})"
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_WIDGET, form_helper
+from config.forms import DATE_WIDGET, FastSelect, form_helper
 from referrals.models import Child, Consent, Guardian, Referral
 from referrals.services import CaseError, parse_child_id_number
 from teams.models import Role, Unit, User
@@ -22,11 +22,15 @@ from teams.models import Role, Unit, User
 class UnitChoiceField(forms.ModelChoiceField):
     """A unit with its municipality: an inter-municipal PPT office serves several."""
 
+    widget = FastSelect  # hundreds of units in a large municipality
+
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.name} ({obj.municipality.name})"
 
 
 class AdvisorChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name or obj.email
 

@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from config.forms import attrs_html
 from referrals.case_page import STATUS_BADGES
-from referrals.filters import _attrs
 from referrals.models import DeadlineKind, Referral
 from referrals.templatetags.deadlines import day, deadline_badge_html
 
@@ -116,14 +116,14 @@ def _choice_inputs(bound_field, wrap: str) -> str:
     parts = []
     for _group, options, _index in context["widget"]["optgroups"]:
         for option in options:
-            tag = mark_safe(  # noqa: S308 (escaped by format_html and _attrs)
+            tag = mark_safe(  # noqa: S308 (escaped by format_html and attrs_html)
                 format_html(
                     '<input type="{}" name="{}" value="{}"',
                     option["type"],
                     option["name"],
                     str(option["value"]),
                 )
-                + _attrs(option["attrs"])
+                + attrs_html(option["attrs"])
                 + ">"
             )
             parts.append(format_html(wrap, tag, option["attrs"]["id"], option["label"]))

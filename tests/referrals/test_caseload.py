@@ -400,8 +400,9 @@ def test_caseload_query_count_does_not_grow_with_rows(
         case(world.unit_a, advisor=world.advisor if i % 2 else None, priority="high")
     client.force_login(world.advisor)
     # 1 session, 2 user, 3 roles (with the ids of their areas, units and office's
-    # municipalities), 4 unit choices, 5 count, 6 the page (child, unit, advisor joined)
-    with django_assert_num_queries(6):
+    # municipalities), 4 unit choices, 5 count, 6 the page's keys, 7 their rows (child, unit,
+    # advisor joined)
+    with django_assert_num_queries(7):
         response = client.get(CASELOAD, {"prioritet": "high"})
     assert len(refs(response)) == min(rows, 25)
 
@@ -413,8 +414,8 @@ def test_caseload_search_query_count_does_not_grow_with_rows(
     for _ in range(rows):
         case(world.unit_a, last_name="Sørby")
     client.force_login(world.advisor)
-    # the same six as the list: session, user, roles, unit choices, count, page
-    with django_assert_num_queries(6):
+    # the same seven as the list: session, user, roles, unit choices, count, keys, rows
+    with django_assert_num_queries(7):
         response = client.post(CASELOAD, {"q": "sørby"}, headers={"HX-Request": "true"})
     assert len(refs(response)) == min(rows, 25)
 
@@ -426,8 +427,8 @@ def test_unit_caseload_query_count_does_not_grow_with_rows(
     for _ in range(rows):
         case(world.unit_a, advisor=world.advisor)
     client.force_login(world.styrer_a)
-    # 1 session, 2 user, 3 roles, 4 headed units, 5 count, 6 the page (child, unit, advisor
-    # joined)
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 roles, 4 headed units, 5 count, 6 the page's keys, 7 their rows
+    # (child, unit, advisor joined)
+    with django_assert_num_queries(7):
         response = client.get(UNIT_CASELOAD)
     assert len(refs(response)) == min(rows, 25)
