@@ -5,10 +5,26 @@ builds children and cases on top of it. A user without roles (or not logged in, 
 deactivated) sees nothing. A person may hold several roles: the scope is their union.
 """
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from teams.models import Municipality, PPTOffice, Role, Unit
+from teams.models import Municipality, Role, Unit
+
+# Written out rather than built with ArraySubquery: the ORM took 2.2 ms to compile the five
+# subqueries and the SQL 0.4 ms to run, on every request (bench/).
+_ROLES_SQL = """
+SELECT r.*,
+  ARRAY(SELECT ra.area_id FROM teams_role_areas ra WHERE ra.role_id = r.id) AS area_ids,
+  ARRAY(SELECT a.municipality_id FROM teams_role_areas ra JOIN teams_area a ON a.id = ra.area_id
+        WHERE ra.role_id = r.id) AS area_municipality_ids,
+  ARRAY(SELECT ru.unit_id FROM teams_role_units ru WHERE ru.role_id = r.id) AS unit_ids,
+  ARRAY(SELECT u.municipality_id FROM teams_role_units ru JOIN teams_unit u ON u.id = ru.unit_id
+        WHERE ru.role_id = r.id) AS unit_municipality_ids,
+  ARRAY(SELECT om.municipality_id FROM teams_pptoffice_municipalities om
+        WHERE om.pptoffice_id = r.ppt_office_id) AS office_municipality_ids
+FROM teams_role r
+WHERE r.user_id = %s
+ORDER BY r.kind, r.id  -- Role.Meta.ordering for one user
+"""
 
 
 def user_roles(user) -> list[Role]:
@@ -23,20 +39,7 @@ def user_roles(user) -> list[Role]:
         return []
     cached = getattr(user, "_rimelig_roles", None)
     if cached is None:
-        areas = Role.areas.through.objects.filter(role_id=OuterRef("pk"))
-        units = Role.units.through.objects.filter(role_id=OuterRef("pk"))
-        offices = PPTOffice.municipalities.through.objects.filter(
-            pptoffice_id=OuterRef("ppt_office_id")
-        )
-        cached = list(
-            Role.objects.filter(user=user).annotate(
-                area_ids=ArraySubquery(areas.values("area_id")),
-                area_municipality_ids=ArraySubquery(areas.values("area__municipality_id")),
-                unit_ids=ArraySubquery(units.values("unit_id")),
-                unit_municipality_ids=ArraySubquery(units.values("unit__municipality_id")),
-                office_municipality_ids=ArraySubquery(offices.values("municipality_id")),
-            )
-        )
+        cached = list(Role.objects.raw(_ROLES_SQL, [user.pk]))
         user._rimelig_roles = cached
     return cached
 
