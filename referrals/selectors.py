@@ -7,7 +7,7 @@ Names follow ``<entity>_<verb>`` (STYLE.md): ``grep referral_`` lists what can b
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -151,8 +151,8 @@ class KeysFirstPaginator(Paginator):
     read the whole child table (a hash join: 67 ms at 100,000 cases, bench/plans); now the
     joins are 25 primary-key lookups. The rows are fetched by a plain list of keys rather
     than ``pk IN (the keys' subquery)``: the subquery repeated every filter of the list in the
-    rows' query, and planning it took longer than running it (3 ms, bench/). One query more
-    than Paginator (count, keys, rows).
+    rows' query, and planning it took longer than running it (3 ms, bench/). The count comes
+    with the keys (a window aggregate): two queries, as Paginator's count and rows.
     """
 
     def __init__(self, object_list, per_page, *, rows: QuerySet | None = None, **kwargs):
@@ -162,11 +162,38 @@ class KeysFirstPaginator(Paginator):
         super().__init__(object_list, per_page, **kwargs)
         self.rows = rows
 
+    def get_page(self, number):
+        """Paginator.get_page (a bad number: the first page; past the end: the last), with the
+        count read in the keys' query (``COUNT(*) OVER ()``) instead of a query of its own."""
+        try:
+            number = max(int(number), 1) if number not in (None, "") else 1
+        except (TypeError, ValueError):
+            number = 1
+        keys = self._keys(number)
+        if not keys and number > 1:  # past the end: the last page (counted on its own)
+            number = self.num_pages
+            keys = self._keys(number) if self.count else []
+        return self._page_of(keys, number)
+
     def page(self, number):
         number = self.validate_number(number)
+        return self._page_of(self._keys(number), number)
+
+    def _keys(self, number) -> list:
+        """The keys of page ``number``; sets ``count`` from the same query when it has rows."""
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = list(
+            self.object_list.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if rows:
+            self.__dict__["count"] = rows[0][1]
+        elif bottom == 0:
+            self.__dict__["count"] = 0
+        return [pk for pk, _total in rows]
+
+    def _page_of(self, keys: list, number: int):
         if not keys:
             return self._get_page([], number, self)
         rows = self.rows if self.rows is not None else self.object_list
