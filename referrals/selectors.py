@@ -75,13 +75,32 @@ def referral_caseload_for_user(user) -> QuerySet[Referral]:
 def referral_caseload_rows(user) -> QuerySet[Referral]:
     """What referral_caseload_for_user shows of a case, without its filters: the rows of a
     page whose keys came from that list (KeysFirstPaginator's ``rows``)."""
-    return Referral.objects.with_list_data().annotate(
-        is_mine=Case(
-            When(advisor_id=user.pk, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        received=Coalesce("t0", "received_on"),
+    return (
+        Referral.objects.with_list_data()
+        # What a row shows (referrals/templatetags/caseload.py), not the case's forty columns.
+        .only(
+            "status",
+            "priority",
+            "t0",
+            "received_on",
+            "next_deadline_kind",
+            "next_deadline_on",
+            "next_deadline_warn_on",
+            "child__first_name",
+            "child__last_name",
+            "child__id_number",
+            "child__birth_date",
+            "unit__name",
+            "advisor__full_name",
+        )
+        .annotate(
+            is_mine=Case(
+                When(advisor_id=user.pk, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            received=Coalesce("t0", "received_on"),
+        )
     )
 
 
