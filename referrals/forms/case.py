@@ -76,6 +76,7 @@ def advisors_serving(municipality_id: int):
         )
         .distinct()
         .order_by("full_name", "pk")
+        .only("email", "full_name")  # what the choice shows, not the account's columns
     )
 
 
