@@ -7,6 +7,8 @@ same HTML costs a tenth of that. The table's frame (caption, header, pagination)
 templates/referrals/_caseload_rows.html; tests/referrals/test_caseload.py reads the rows.
 """
 
+from html import escape as esc
+
 from django import template
 from django.urls import reverse
 from django.utils import timezone
@@ -47,32 +49,31 @@ _ROW = (
 @register.simple_tag
 def caseload_rows(page, is_advisor: bool = False) -> str:
     """The <tr>s of one page of cases: those of referrals.views.caseload._rows (with
-    ``badge_class`` and ``days_since_received``), the child, unit and advisor joined."""
+    ``days_since_received``), the child, unit and advisor joined.
+
+    Every value is escaped here with the standard library's html.escape (what Django's escape
+    does, without its checks for lazy strings on each of 400 values: half the rows' time)."""
     url = reverse("referrals:case_detail", args=[_PK]).replace(str(_PK), "{}")
-    statuses = {value: str(label) for value, label in Referral.Status.choices}
-    priorities = {value: str(label) for value, label in Referral.Priority.choices}
+    statuses = {value: esc(str(label)) for value, label in Referral.Status.choices}
+    priorities = {value: esc(str(label)) for value, label in Referral.Priority.choices}
+    for value, css in _PRIORITY_BADGES.items():
+        priorities[value] = f'<span class="badge {css}">{priorities[value]}</span>'
     kinds = {value: str(label) for value, label in DeadlineKind.choices}
-    you, unassigned = gettext("Deg"), gettext("Ikke tildelt")
-    id_hidden = gettext("Fødselsnummer, skjult:")
+    you = esc(gettext("Deg"))
+    unassigned = f'<span class="text-body-secondary">{esc(gettext("Ikke tildelt"))}</span>'
+    id_hidden = esc(gettext("Fødselsnummer, skjult:"))
     today = timezone.localdate()
     rows = []
     for r in page:
-        child = r.child
-        priority = priorities.get(r.priority, r.priority)
-        if r.priority in _PRIORITY_BADGES:
-            priority = format_html(
-                '<span class="badge {}">{}</span>', _PRIORITY_BADGES[r.priority], priority
+        child, advisor = r.child, r.advisor
+        if advisor is None:
+            advisor_html = unassigned
+        elif is_advisor and getattr(r, "is_mine", False):
+            advisor_html = (
+                f'<span class="fw-semibold" title="{esc(advisor.full_name)}">{you}</span>'
             )
-        advisor = r.advisor
-        if is_advisor and getattr(r, "is_mine", False):
-            advisor_html = format_html(
-                '<span class="fw-semibold" title="{}">{}</span>', advisor.full_name, you
-            )
-        elif advisor is not None:
-            advisor_html = advisor.full_name
         else:
-            advisor_html = format_html('<span class="text-body-secondary">{}</span>', unassigned)
-        received = getattr(r, "received", None)
+            advisor_html = esc(advisor.full_name)
         days = getattr(r, "days_since_received", None)
         if r.is_open:
             deadline = deadline_badge_html(
@@ -84,25 +85,24 @@ def caseload_rows(page, is_advisor: bool = False) -> str:
         else:
             deadline = "–"
         rows.append(
-            format_html(
-                _ROW,
-                url=url.format(r.pk),
-                reference=r.reference,
-                name=child.full_name,
+            _ROW.format(
+                url=esc(url.format(r.pk)),
+                reference=esc(r.reference),
+                name=esc(child.full_name),
                 id_hidden=id_hidden,
-                masked=child.masked_id_number,
+                masked=esc(child.masked_id_number),
                 born=day(child.birth_date),
-                unit=r.unit.name,
+                unit=esc(r.unit.name),
                 status_class=STATUS_BADGES.get(r.status, "text-bg-secondary"),
-                status=statuses.get(r.status, r.status),
-                priority=priority,
+                status=statuses.get(r.status) or esc(r.status),
+                priority=priorities.get(r.priority) or esc(r.priority),
                 advisor=advisor_html,
-                received=day(received) or "–",
+                received=day(getattr(r, "received", None)) or "–",
                 days=days if days is not None else "–",
                 deadline=deadline,
             )
         )
-    return mark_safe("".join(rows))  # noqa: S308 (every row escaped by format_html)
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
 
 
 def _choice_inputs(bound_field, wrap: str) -> str:
