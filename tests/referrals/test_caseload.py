@@ -458,3 +458,21 @@ def test_keys_first_paginates_an_empty_list(world):
 
     page = KeysFirstPaginator(Referral.objects.none(), 25).get_page("3")
     assert (page.number, list(page.object_list), page.paginator.count) == (1, [], 0)
+
+
+def test_names_in_the_rows_are_escaped(client, world):
+    """The rows are written in Python (referrals/templatetags/caseload.py): every value is
+    escaped there, a name with markup shows as text."""
+    world.advisor.full_name = 'Kari "<i>" Rådgiver'
+    world.advisor.save()
+    case(world.unit_a, first_name="<script>alert(1)</script>", last_name="O'Brien & Co")
+    case(world.unit_a, first_name="Ola", advisor=world.advisor)
+    world.unit_a.name = "Barnehage <b>"
+    world.unit_a.save()
+    client.force_login(world.advisor)
+    html = client.get(CASELOAD).text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "O&#x27;Brien &amp; Co" in html
+    assert "Barnehage &lt;b&gt;" in html
+    assert 'title="Kari &quot;&lt;i&gt;&quot; Rådgiver"' in html
