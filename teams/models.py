@@ -271,12 +271,14 @@ class Role(models.Model):
 class TaskRun(models.Model):
     """The last runs of background jobs: proof that a worker ran them (health checks read it)."""
 
-    name = models.CharField(max_length=100)
-    finished_at = models.DateTimeField(default=timezone.now)
-    hostname = models.CharField(max_length=200, blank=True)
-    detail = models.CharField(max_length=500, blank=True)
+    name = models.CharField(_("jobb"), max_length=100)
+    finished_at = models.DateTimeField(_("ferdig"), default=timezone.now)
+    hostname = models.CharField(_("maskin"), max_length=200, blank=True)
+    detail = models.CharField(_("resultat"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("kjøring av bakgrunnsjobb")
+        verbose_name_plural = _("kjøringer av bakgrunnsjobber")
         indexes = [
             # health check: latest run of a given job
             models.Index(fields=["name", "-finished_at"], name="taskrun_name_latest"),
