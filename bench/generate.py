@@ -27,10 +27,11 @@ moves of decisions/deadlines.py (the dates' distribution is what matters here).
 
 Bulk rows of synthetic cases are written with session_replication_role = replica: no history
 triggers (nothing happened to these cases in the application) and no foreign-key triggers (the
-ids are consistent by construction); so the columns that triggers keep (the case's municipality
-and unit on deadlines and decisions) are written here. A marker table, bench_marker, records the scale: a second
-run on the same database with the same N does nothing (--force regenerates into an emptied
-database).
+ids are consistent by construction); so what triggers keep is written here: the case's
+municipality and unit on deadlines, decisions, appeals and journal events, and the dashboard's
+case facts (decisions.CaseFact, one set-based refresh_all_case_facts() after the load). A marker
+table, bench_marker, records the scale: a second run on the same database with the same N does
+nothing (--force regenerates into an emptied database).
 """
 
 import argparse
@@ -55,6 +56,7 @@ PASSWORD = "rimelig-demo"  # noqa: S105 (the demo personas' published password)
 # Tables the generator fills, emptied by --force (children before parents is not needed:
 # TRUNCATE … CASCADE).
 TABLES = [
+    "decisions_casefact",
     "decisions_deadlineflag",
     "decisions_notification_flags",
     "decisions_notification",
@@ -362,9 +364,9 @@ INSERT INTO decisions_provisionalreply (referral_id, sent_on, reason, expected_d
   SELECT id, reply_on, 'Utredningen tar tid.', reply_on + 45, creator_id,
          reply_on::timestamp AT TIME ZONE 'Europe/Oslo'
   FROM bench_case WHERE reply_on IS NOT NULL;
-INSERT INTO decisions_appeal (decision_id, received_on, sent_on, outcome, outcome_on, note,
-                              registered_by_id)
-  SELECT id, decided_on + 10,
+INSERT INTO decisions_appeal (decision_id, municipality_id, unit_id, received_on, sent_on,
+                              outcome, outcome_on, note, registered_by_id)
+  SELECT id, municipality_id, unit_id, decided_on + 10,
          CASE WHEN status <> 'appealed' AND x < 0.6 THEN decided_on + 30 END,
          CASE WHEN status = 'appealed' THEN 'pending' WHEN x < 0.4 THEN 'reversed'
               WHEN x < 0.5 THEN 'sent' WHEN x < 0.8 THEN 'upheld' WHEN x < 0.9 THEN 'changed'
@@ -415,9 +417,10 @@ INSERT INTO decisions_deadlineflag (deadline_id, level, flagged_on, created_at, 
     (
         "journal",
         """
-INSERT INTO referrals_caseevent (referral_id, actor_id, action, from_status, to_status, detail, at)
-  SELECT c.id, COALESCE(c.advisor_id, c.creator_id), e.action, e.frm, e.too, '{}',
-         e.day::timestamp AT TIME ZONE 'Europe/Oslo' + interval '10 hours'
+INSERT INTO referrals_caseevent (referral_id, municipality_id, unit_id, actor_id, action,
+                                 from_status, to_status, detail, at)
+  SELECT c.id, c.municipality_id, c.unit_id, COALESCE(c.advisor_id, c.creator_id), e.action,
+         e.frm, e.too, '{}', e.day::timestamp AT TIME ZONE 'Europe/Oslo' + interval '10 hours'
   FROM bench_case c
   CROSS JOIN LATERAL (VALUES
       ('referral.created', '', 'draft',
@@ -430,6 +433,12 @@ INSERT INTO referrals_caseevent (referral_id, actor_id, action, from_status, to_
       ('referral.withdrawn', 'received', 'withdrawn', c.withdrawn_on)) e(action, frm, too, day)
   WHERE e.day IS NOT NULL;
 """,
+    ),
+    (
+        "case facts",
+        # decisions 0009: the dashboard's row per case, from everything above (the triggers
+        # that keep it are off here).
+        "SELECT refresh_all_case_facts();",
     ),
 ]
 
@@ -458,6 +467,7 @@ BULK_TABLES = [
     "decisions_deadlineflag",
     "decisions_provisionalreply",
     "decisions_appeal",
+    "decisions_casefact",
 ]
 
 

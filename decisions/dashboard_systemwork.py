@@ -45,45 +45,57 @@ def _day(value):
     return value.date() if isinstance(value, datetime) else value
 
 
-# Cases in which a person (not the clock) wrote in the journal: per month, per area and in all,
-# in one pass over the period's journal (GROUPING SETS) instead of three COUNT(DISTINCT) scans.
-# Served by caseevent_referral_at through the cases of the chosen units.
+# Cases in which a person (not the clock) wrote in the journal, per unit and per month of the
+# period, in one pass over the period's journal. The events carry their case's municipality and
+# unit (referrals.CaseEvent, kept by triggers): an index-only scan of caseevent_scope_at reads
+# the chosen municipality's events of the period, not every municipality's joined to their
+# cases (bench/ at 1,000,000 cases: 560,000 events a year, 0.5 s). Each case is one row of
+# ``worked`` with the months it was worked in as bits of a bigint (bucket i + 1 of %(bounds)s,
+# the months' first moments, is month i; MAX_MONTHS is 24); a case belongs to one unit (its events carry its current one), so
+# the units' counts add up to the areas' and the total, and the units' counts of a month to the
+# month's: summed in Python, without COUNT(DISTINCT) over every event.
 CASES_WORKED = """
-WITH worked AS (
-    SELECT DISTINCT e.referral_id,
-           date_trunc('month', e.at AT TIME ZONE %(tz)s)::date AS month,
-           u.area_id
+SELECT unit_id, count(*), {per_month}
+FROM (
+    SELECT e.unit_id,
+           bit_or(1::bigint << width_bucket(e.at, %(bounds)s::timestamptz[])) AS months
     FROM referrals_caseevent e
-    JOIN referrals_referral r ON r.id = e.referral_id
-    JOIN teams_unit u ON u.id = r.unit_id
-    WHERE e.at >= %(start)s AND e.at < %(end)s AND e.actor_id IS NOT NULL
-      AND r.municipality_id = ANY(%(municipalities)s) AND r.unit_id = ANY(%(units)s)
-)
-SELECT GROUPING(month, area_id) AS level, month, area_id, COUNT(DISTINCT referral_id)
-FROM worked
-GROUP BY GROUPING SETS ((month), (area_id), ())
+    WHERE e.municipality_id = ANY(%(municipalities)s::bigint[])
+      AND e.unit_id = ANY(%(units)s::bigint[])
+      AND e.at >= %(start)s AND e.at < %(end)s AND e.actor_id IS NOT NULL
+    GROUP BY e.referral_id, e.unit_id
+) worked
+GROUP BY unit_id
 """
 
 
-def _cases_worked(unit_ids, municipality_ids, start, end):
-    per_month, per_area, total = {}, {}, 0
+def _cases_worked(units: list, period: Period) -> tuple[list[int], dict, int]:
+    """(cases per month of the period, cases per area id, cases in all)."""
+    months = period.months()
+    tz = timezone.get_current_timezone()
+    start, end = _bounds(period)
+    bounds = [datetime.combine(since, time.min, tzinfo=tz) for _first, since, _last in months]
+    # A month's bit: 1 << (i + 1) for month i (integers only in the SQL text).
+    per_month_sql = ", ".join(
+        f"count(*) FILTER (WHERE months & {1 << (i + 1)} <> 0)" for i in range(len(months))
+    )
     params = {
-        "tz": timezone.get_current_timezone_name(),
+        "bounds": [*bounds, end],
         "start": start,
         "end": end,
-        "municipalities": municipality_ids,
-        "units": unit_ids,
+        "municipalities": sorted({u.municipality_id for u in units}),
+        "units": [u.pk for u in units],
     }
+    area_of = {u.pk: u.area_id for u in units}
+    per_month, per_area, total = [0] * len(months), {}, 0
     with connection.cursor() as cursor:
-        cursor.execute(CASES_WORKED, params)
-        for level, month, area_id, n in cursor.fetchall():
-            # GROUPING(month, area_id): 1 = grouped by month, 2 = by area, 3 = all.
-            if level == 1:
-                per_month[month] = n
-            elif level == 2:
-                per_area[area_id] = n
-            else:
-                total = n
+        cursor.execute(CASES_WORKED.format(per_month=per_month_sql), params)
+        for unit_id, cases, *in_month in cursor.fetchall():
+            total += cases
+            area = area_of[unit_id]
+            per_area[area] = per_area.get(area, 0) + cases
+            for i, n in enumerate(in_month):
+                per_month[i] += n
     return per_month, per_area, total
 
 
@@ -91,7 +103,6 @@ def systemwork_figures(*, units: list, period: Period) -> dict:
     """{"months": [{"month", "hours", "cases"}], "areas": [{"id", "name", "hours", "cases"}],
     "total": {"hours", "cases"}} for the units chosen on the dashboard."""
     unit_ids = [u.pk for u in units]
-    municipality_ids = sorted({u.municipality_id for u in units})
     area_names = {u.area_id: u.area.name for u in units}
     work = SystemWork.objects.filter(
         unit_id__in=unit_ids, worked_on__gte=period.start, worked_on__lte=period.end
@@ -102,15 +113,14 @@ def systemwork_figures(*, units: list, period: Period) -> dict:
         .values("unit__area_id", "month")
         .annotate(hours=Sum("hours"))
     }
-    start, end = _bounds(period)
-    per_month, per_area, total_cases = _cases_worked(unit_ids, municipality_ids, start, end)
+    per_month, per_area, total_cases = _cases_worked(units, period)
     months = [
         {
             "month": first,
             "hours": float(sum(h for (a, m), h in hours.items() if m == first)),
-            "cases": per_month.get(first, 0),
+            "cases": per_month[i],
         }
-        for first, _s, _e in period.months()
+        for i, (first, _s, _e) in enumerate(period.months())
     ]
     areas = [
         {

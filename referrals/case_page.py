@@ -98,9 +98,7 @@ REPORT_FIELDS = [
 
 def case_queryset(user):
     """Visible cases with what the header needs (one query)."""
-    return visible_referrals(user).select_related(
-        "child", "child__unit", "unit", "advisor"
-    )
+    return visible_referrals(user).select_related("child", "child__unit", "unit", "advisor")
 
 
 def case_detail_queryset(user):

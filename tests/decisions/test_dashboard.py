@@ -317,14 +317,13 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, world, django_asse
         client.force_login(world.director)
         # session, user, roles (with the ids of their areas and units); the units the director
         # oversees (with area and municipality); then, in one transaction (a savepoint here,
-        # BEGIN/COMMIT in production) with JIT off: phases (with the monthly undecided counts),
-        # flagged per phase and unit (summed per phase, unit and area in Python), deadline
-        # shares, referrals per month and T0 -> assessment, decisions per month and decision ->
-        # help, first decisions (T0 -> decision and those decided after each month's end),
-        # withdrawals after each month's end, appeals; and the system work figure
+        # BEGIN/COMMIT in production) with JIT off, from the case facts: open cases per phase
+        # and unit with the flagged ones (summed per phase, unit and area in Python), the
+        # period's shares and waiting times, received and open per month (one GROUPING SETS
+        # query); decisions per month, appeals; and the system work figure
         # (decisions/dashboard_systemwork.py): hours per area and month, cases worked per
         # month, per area and in all (one GROUPING SETS query).
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(14):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
 
     load(1)
@@ -661,10 +660,10 @@ def test_the_leaders_page_runs_a_fixed_number_of_queries(
             assigned(case, advisors[i % 3])
             deadline(case, "provisional_reply", d(10, 1) + timedelta(days=i))
         client.force_login(leader)
-        # The director's 17 (decisions/test_dashboard: session, user, roles, the units
+        # The director's 14 (decisions/test_dashboard: session, user, roles, the units
         # overseen, then the aggregates in one transaction, the system work figure) and: open
         # and flagged cases per advisor.
-        with django_assert_num_queries(18):
+        with django_assert_num_queries(15):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
 
     load(1)
