@@ -38,8 +38,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench.explain_flagging import TODAY, fill  # noqa: E402  (sets Django up)
 from teams.models import Municipality, Role, User  # noqa: E402
 
-# Deadlines and decisions carry their case's municipality and unit (kept by triggers, which
-# session_replication_role = replica turns off for RESHAPE and SPLIT): copied after each.
+# Deadlines, decisions, appeals and journal events carry their case's municipality and unit, and
+# decisions.CaseFact sums each case up (kept by triggers, which session_replication_role =
+# replica turns off for RESHAPE and SPLIT): copied and rebuilt after each.
 COPY_CASE_SCOPE = """
 UPDATE decisions_deadline d SET municipality_id = r.municipality_id, unit_id = r.unit_id
   FROM referrals_referral r WHERE r.id = d.referral_id
@@ -47,6 +48,13 @@ UPDATE decisions_deadline d SET municipality_id = r.municipality_id, unit_id = r
 UPDATE decisions_decision d SET municipality_id = r.municipality_id, unit_id = r.unit_id
   FROM referrals_referral r WHERE r.id = d.referral_id
     AND (d.municipality_id, d.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
+UPDATE decisions_appeal a SET municipality_id = d.municipality_id, unit_id = d.unit_id
+  FROM decisions_decision d WHERE d.id = a.decision_id
+    AND (a.municipality_id, a.unit_id) IS DISTINCT FROM (d.municipality_id, d.unit_id);
+UPDATE referrals_caseevent e SET municipality_id = r.municipality_id, unit_id = r.unit_id
+  FROM referrals_referral r WHERE r.id = e.referral_id
+    AND (e.municipality_id, e.unit_id) IS DISTINCT FROM (r.municipality_id, r.unit_id);
+SELECT refresh_all_case_facts();
 """
 
 RESHAPE = """
