@@ -114,13 +114,6 @@ class Decision(models.Model):
                 name="decision_scope_decided_on",
                 include=["unit", "referral", "help_started_on", "superseded"],
             ),
-            # Read by nothing since the dashboard reads decisions.CaseFact (decisions 0009);
-            # kept until its removal is decided.
-            models.Index(
-                fields=["municipality", "help_started_on"],
-                name="decision_scope_help_started",
-                condition=models.Q(help_started_on__isnull=False),
-            ),
         ]
         triggers = [
             _copy_case_scope("decision"),
@@ -291,20 +284,6 @@ class Deadline(models.Model):
                 fields=["warn_on"],
                 name="deadline_open_warn_on",
                 condition=models.Q(met_on__isnull=True, paused=False),
-            ),
-            # This and deadline_scope_open_warn_on served the dashboard's deadline figures,
-            # which read decisions.CaseFact since decisions 0009: read by nothing now, kept
-            # until their removal is decided.
-            models.Index(
-                fields=["municipality", "due_on"],
-                name="deadline_scope_due_on",
-                include=["kind", "met_on", "paused", "unit", "referral"],
-            ),
-            models.Index(
-                fields=["municipality", "warn_on"],
-                name="deadline_scope_open_warn_on",
-                condition=models.Q(met_on__isnull=True, paused=False),
-                include=["due_on", "unit", "referral"],
             ),
         ]
         indexes += [

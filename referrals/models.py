@@ -254,14 +254,6 @@ class Referral(Versioned):
                 name="referral_open_advisor",
                 condition=models.Q(status__in=_OPEN_STATUS_VALUES),
             ),
-            # dashboard.referral_flows: one municipality's cases received, or assessed, in the
-            # period (a BitmapOr of the two).
-            models.Index(fields=["municipality", "received_on"], name="referral_scope_received_on"),
-            models.Index(
-                fields=["municipality", "assessed_on"],
-                name="referral_scope_assessed_on",
-                condition=models.Q(assessed_on__isnull=False),
-            ),
         ]
         triggers = [
             # Deadlines and decisions carry a copy of their case's municipality and unit
