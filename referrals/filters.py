@@ -118,7 +118,10 @@ class CaseloadFilter(django_filters.FilterSet):
         super().__init__(data, *args, request=request, **kwargs)
         user = request.user
         self.is_advisor = can_work_on_cases(user)
-        self.filters["enhet"].extra["choices"] = selectors.unit_choices_for_caseload(user)
+        units = selectors.unit_choices_for_caseload(user)
+        # As a callable: the form deep-copies its fields, and with them a list of choices (an
+        # advisor's 200 units: 600 objects copied on every request); a function is not copied.
+        self.filters["enhet"].extra["choices"] = lambda: units
         if not self.is_advisor:
             # Only advisors are assigned cases: for the others "mine" would always be empty.
             del self.filters["vis"]
@@ -180,4 +183,4 @@ class UnitCaseloadFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, units, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["enhet"].extra["choices"] = units
+        self.filters["enhet"].extra["choices"] = lambda: units  # not deep-copied (above)
