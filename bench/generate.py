@@ -218,7 +218,7 @@ INSERT INTO teams_role_units (role_id, unit_id)
         """
 INSERT INTO referrals_child (id, version, updated_at, municipality_id, unit_id, first_name,
     last_name, id_number, birth_date, sex, mother_tongue, needs_interpreter, created_at)
-  SELECT c.g, 1, now(), mu.m, mu.ids[1 + (c.g::bigint * 7919) %% mu.n],
+  SELECT c.g, 1, now(), mu.m, mu.ids[1 + (c.g::bigint / 10 * 7919 + c.g) %% mu.n],
          (%(first_names)s::text[])[1 + c.g %% 20], (%(last_names)s::text[])[1 + (c.g / 20) %% 30],
          -- synthetic identity numbers (month + 80), unique per municipality
          to_char(c.birth, 'DD') || (extract(month FROM c.birth)::int + 80)::text
