@@ -55,18 +55,20 @@ def worklist(request):
     rows = (
         Deadline.objects.unmet()
         .filter(flagged, visible_case_q(request.user, advisor="referral__advisor"))
-        .select_related("referral__child", "referral__unit", "referral__advisor")
-        .prefetch_related(
-            Prefetch("flags", queryset=DeadlineFlag.objects.select_related("acknowledged_by"))
-        )
         .order_by("due_on", "pk")
     )
     kinds = dict(Deadline._meta.get_field("kind").choices)
     kind = request.GET.get("frist", "")
     if kind in kinds:
         rows = rows.filter(kind=kind)
-    # The page's keys first (sort and LIMIT over the deadlines alone), then 50 rows' joins.
-    page = KeysFirstPaginator(rows, 50).get_page(request.GET.get("side"))
+    # The page's keys first (sort and LIMIT over the deadlines alone), then 50 rows' joins by
+    # key, without repeating the filters the keys came through.
+    shown = Deadline.objects.select_related(
+        "referral__child", "referral__unit", "referral__advisor"
+    ).prefetch_related(
+        Prefetch("flags", queryset=DeadlineFlag.objects.select_related("acknowledged_by"))
+    )
+    page = KeysFirstPaginator(rows, 50, rows=shown).get_page(request.GET.get("side"))
     items = [
         {
             "deadline": d,

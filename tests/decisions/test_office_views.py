@@ -57,6 +57,31 @@ def test_acknowledging_a_flag_keeps_the_comment_on_the_worklist(client, world):
     assert flag.acknowledged_by == world.office
 
 
+def test_the_worklist_rows_escape_and_carry_a_working_form(client, world):
+    """The rows are written in Python (decisions/templatetags/worklist.py): a comment with markup
+    is text, and each unacknowledged flag's form carries the page's CSRF token and posts."""
+    received_case(world, received_on=date(2026, 9, 1))
+    received_case(world)
+    flagging.detect(TODAY)
+    first, second = DeadlineFlag.objects.order_by("pk")[:2]
+    client.force_login(world.office)
+    client.post(
+        reverse("decisions:flag_acknowledge", args=[first.pk]), {"comment": "<b>Ring</b> & skriv"}
+    )
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    csrf_client.force_login(world.office)
+    html = csrf_client.get(reverse("decisions:worklist")).text
+    assert "&lt;b&gt;Ring&lt;/b&gt; &amp; skriv" in html and "<b>Ring</b>" not in html
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = csrf_client.post(
+        reverse("decisions:flag_acknowledge", args=[second.pk]),
+        {"comment": "Tar det", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.comment == "Tar det"
+
+
 def test_the_decision_form_demands_a_reason_for_a_deviation_next_to_the_field(client, world):
     case = assessed_case(world)
     client.force_login(world.office)
