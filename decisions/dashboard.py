@@ -607,6 +607,10 @@ class Cell:
             return f"{formats.number_format(self.value, 0)} %"
         if self.kind == "days":
             return formats.number_format(self.value, 0 if self.value == int(self.value) else 1)
+        if type(self.value) is int:
+            # number_format(value, 0, force_grouping=True) for a whole count, without its
+            # machinery: a table per unit of a large municipality has 1,500 cells.
+            return f"{self.value:,}".replace(",", str(formats.get_format("THOUSAND_SEPARATOR")))
         return formats.number_format(self.value, 0, use_l10n=True, force_grouping=True)
 
     @property

@@ -1,31 +1,17 @@
 """The dashboard tables' rows, written in Python.
 
 A table per unit of a large municipality has 500 rows: in Django's template engine the nine
-tables cost 62 ms of the director's page at 1,000,000 cases (bench/README.md), their counts'
-number formatting most of it. The frame (caption, header, notes, downloads) stays in
-templates/decisions/_dash_table.html.
+tables cost 62 ms of the director's page at 1,000,000 cases (bench/README.md). The frame
+(caption, header, notes, downloads) stays in templates/decisions/_dash_table.html.
 """
 
 from html import escape as esc
 
 from django import template
-from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 register = template.Library()
-
-
-def count_text(value: int, separator: str) -> str:
-    """A whole count with its thousands grouped, as Cell.text writes it (number_format with
-    force_grouping), without number_format's machinery for each of 1,500 cells."""
-    return f"{value:,}".replace(",", separator)
-
-
-def _cell_text(cell, separator: str) -> str:
-    if not cell.hidden and cell.kind == "count" and type(cell.value) is int:
-        return count_text(cell.value, separator)
-    return cell.text
 
 
 @register.simple_tag
@@ -37,7 +23,6 @@ def dash_table_rows(table) -> str:
             f'<tr><td colspan="{len(table.columns)}" class="text-body-secondary">'
             f"{esc(gettext('Ingen saker.'))}</td></tr>"
         )
-    separator = str(formats.get_format("THOUSAND_SEPARATOR"))
     hidden_title = esc(
         gettext("Mellom 1 og 4, eller skjult for at et annet tall ikke skal kunne regnes ut")
     )
@@ -50,7 +35,7 @@ def dash_table_rows(table) -> str:
         )
         for cell in row.cells:
             css = "text-start" if cell.kind == "text" else "text-end text-nowrap"
-            text = esc(_cell_text(cell, separator))
+            text = esc(cell.text)
             if cell.hidden:
                 text = f'<span title="{hidden_title}">{text}</span>'
             out.append(f'<td class="{css}">{text}</td>')

@@ -58,3 +58,14 @@ def test_an_empty_table_says_so():
     with translation.override("nb"):
         html = dash_table_rows(Table("t", "T", ["Enhet", "Antall", "Andel"], []))
     assert html == '<tr><td colspan="3" class="text-body-secondary">Ingen saker.</td></tr>'
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_a_count_reads_as_number_format_writes_it(language):
+    """Cell.text groups a whole count itself (decisions.dashboard): as Django would."""
+    from django.utils import formats
+
+    with translation.override(language):
+        for value in VALUES:
+            expected = formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+            assert Cell(value).text == expected
