@@ -42,6 +42,21 @@ CASELOAD_SORTS = {
 CASELOAD_DEFAULT_SORT = "received"
 
 
+def _row_annotations(user) -> dict:
+    """What a caseload row shows beyond the case's own columns: whether it is the user's, and
+    the day shown (T0 once the clock runs, else the day PPT received it)."""
+    return {
+        # CASE, not "advisor_id = x": that is NULL for unassigned cases, and NULLs sort first
+        # in a descending order.
+        "is_mine": Case(
+            When(advisor_id=user.pk, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        "received": Coalesce("t0", "received_on"),
+    }
+
+
 def referral_caseload_for_user(user) -> QuerySet[Referral]:
     """Every case the user may see, with what a caseload row shows, in one query.
 
@@ -52,16 +67,7 @@ def referral_caseload_for_user(user) -> QuerySet[Referral]:
     return (
         visible_referrals(user)
         .with_list_data()
-        .annotate(
-            # CASE, not "advisor_id = x": that is NULL for unassigned cases, and NULLs sort
-            # first in a descending order.
-            is_mine=Case(
-                When(advisor_id=user.pk, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            received=Coalesce("t0", "received_on"),
-        )
+        .annotate(**_row_annotations(user))
         # Only to filter and sort by: aliases are compiled into a query only where used
         # (the ten-branch status rank was compiled into every page's two queries).
         .alias(
@@ -93,14 +99,7 @@ def referral_caseload_rows(user) -> QuerySet[Referral]:
             "unit__name",
             "advisor__full_name",
         )
-        .annotate(
-            is_mine=Case(
-                When(advisor_id=user.pk, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            received=Coalesce("t0", "received_on"),
-        )
+        .annotate(**_row_annotations(user))
     )
 
 

@@ -9,22 +9,17 @@ badge, a form to acknowledge the flag and the case's next actions, were 25 of th
 from html import escape as esc
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from referrals.models import Referral
+from referrals.templatetags.caseload import url_pattern
 from referrals.templatetags.deadlines import day, deadline_badge_html
 
 register = template.Library()
 
 S = Referral.Status
-_PK = 2_147_483_647  # a placeholder id: one reverse() per page and URL, not one per row
-
-
-def _url(name: str) -> str:
-    return reverse(name, args=[_PK]).replace(str(_PK), "{}")
 
 
 @register.simple_tag(takes_context=True)
@@ -32,11 +27,11 @@ def worklist_rows(context, items) -> str:
     """The <tr>s of the worklist: case and child, unit, advisor, the deadline and its badge,
     the flag's acknowledgement (or the form to give it), and the case's next actions."""
     urls = {
-        "case": _url("referrals:case_detail"),
-        "ack": _url("decisions:flag_acknowledge"),
-        "reply": _url("decisions:provisional_reply_new"),
-        "decision": _url("decisions:decision_new"),
-        "help": _url("decisions:help_start"),
+        "case": url_pattern("referrals:case_detail"),
+        "ack": url_pattern("decisions:flag_acknowledge"),
+        "reply": url_pattern("decisions:provisional_reply_new"),
+        "decision": url_pattern("decisions:decision_new"),
+        "help": url_pattern("decisions:help_start"),
     }
     # One token for every form of the page ({% csrf_token %} masks a new one each time; any
     # masked form of the request's secret is accepted).

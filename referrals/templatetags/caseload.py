@@ -29,6 +29,13 @@ _PRIORITY_BADGES = {
 }
 _PK = 2_147_483_647  # a placeholder id: one reverse() for the page, not one per row
 
+
+def url_pattern(name: str) -> str:
+    """The URL of ``name`` for any one primary key, as a str.format pattern: the rows of a
+    page call reverse() once per URL name instead of once per row."""
+    return reverse(name, args=[_PK]).replace(str(_PK), "{}")
+
+
 _ROW = (
     '    <tr>\n      <td class="text-nowrap"><a href="{url}">{reference}</a></td>\n'
     '      <th scope="row" class="fw-normal">\n'
@@ -53,7 +60,7 @@ def caseload_rows(page, is_advisor: bool = False) -> str:
 
     Every value is escaped here with the standard library's html.escape (what Django's escape
     does, without its checks for lazy strings on each of 400 values: half the rows' time)."""
-    url = reverse("referrals:case_detail", args=[_PK]).replace(str(_PK), "{}")
+    url = url_pattern("referrals:case_detail")
     statuses = {value: esc(str(label)) for value, label in Referral.Status.choices}
     priorities = {value: esc(str(label)) for value, label in Referral.Priority.choices}
     for value, css in _PRIORITY_BADGES.items():
