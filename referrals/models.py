@@ -256,8 +256,9 @@ class Referral(Versioned):
             ),
         ]
         triggers = [
-            # Deadlines and decisions carry a copy of their case's municipality and unit
-            # (decisions.models, for the dashboard); a case moved to another unit moves them.
+            # Deadlines, decisions and journal events carry a copy of their case's municipality
+            # and unit (for the dashboard); a case moved to another unit moves them. (Appeals
+            # follow their decision: decisions.models.)
             pgtrigger.Trigger(
                 name="referral_scope_to_clock",
                 operation=pgtrigger.Update,
@@ -267,6 +268,8 @@ class Referral(Versioned):
                     UPDATE decisions_deadline SET municipality_id = NEW.municipality_id,
                         unit_id = NEW.unit_id WHERE referral_id = NEW.id;
                     UPDATE decisions_decision SET municipality_id = NEW.municipality_id,
+                        unit_id = NEW.unit_id WHERE referral_id = NEW.id;
+                    UPDATE referrals_caseevent SET municipality_id = NEW.municipality_id,
                         unit_id = NEW.unit_id WHERE referral_id = NEW.id;
                     RETURN NULL;
                 """,
