@@ -56,7 +56,8 @@ def _with_defaults(data, defaults):
 
 
 class CaseloadFilter(django_filters.FilterSet):
-    """Filters and sort order of /saker/. Needs ``request`` (whose user scopes the choices)."""
+    """Filters and sort order of /saker/. Needs ``request`` and ``scope`` (the user's
+    case_scope: the units offered, and the open cases)."""
 
     vis = django_filters.ChoiceFilter(
         label=_("Vis"),
@@ -113,12 +114,12 @@ class CaseloadFilter(django_filters.FilterSet):
         model = Referral
         fields = []
 
-    def __init__(self, data=None, *args, request, **kwargs):
+    def __init__(self, data=None, *args, request, scope, **kwargs):
         data = _with_defaults(data if data is not None else QueryDict(), CASELOAD_DEFAULTS)
         super().__init__(data, *args, request=request, **kwargs)
-        user = request.user
-        self.is_advisor = can_work_on_cases(user)
-        units = selectors.unit_choices_for_caseload(user)
+        self.scope = scope
+        self.is_advisor = can_work_on_cases(request.user)
+        units = scope.unit_choices
         # As a callable: the form deep-copies its fields, and with them a list of choices (an
         # advisor's 200 units: 600 objects copied on every request); a function is not copied.
         self.filters["enhet"].extra["choices"] = lambda: units
@@ -137,7 +138,7 @@ class CaseloadFilter(django_filters.FilterSet):
             return queryset
         if value == STATE_CLOSED:
             return queryset.exclude(status__in=Referral.OPEN_STATUSES)
-        return queryset.filter(status__in=Referral.OPEN_STATUSES)
+        return self.scope.open_only(queryset)
 
     def filter_age(self, queryset, name, value):
         return selectors.referral_caseload_older_than(queryset, int(value))

@@ -11,9 +11,12 @@ other apps reach a Referral or a Child.
 Invisible is 404 (no existence leak); visible but not allowed to act is 403.
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Lookup, Q, QuerySet
+from django.db.models import BigIntegerField, F, Func, Lookup, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from referrals.models import Child, Guardian, Referral
@@ -54,6 +57,70 @@ def visible_case_q(user, *, unit: str = "unit_id", advisor: str = "advisor") -> 
     if has_role(user, Role.Kind.ADVISOR):
         q |= Q(**{advisor: user})
     return q
+
+
+class _IdsAndSubquery(Func):
+    """``(ARRAY[ids]::bigint[] || ARRAY(subquery))``: a list of ids and a subquery's, as one
+    array."""
+
+    output_field = ArrayField(BigIntegerField())
+
+    def as_sql(self, compiler, connection, **extra):
+        ids, ids_params = compiler.compile(self.source_expressions[0])
+        sub, sub_params = compiler.compile(self.source_expressions[1])
+        return f"({ids}::bigint[] || {sub})", (*ids_params, *sub_params)
+
+
+@dataclass
+class CaseScope:
+    """visible_referrals(user) with the user's case units read once, as ids: the caseload's
+    scope and its unit filter's choices from one query (case_scope).
+
+    The ids go to PostgreSQL as a literal array: it hashes a constant array (an advisor's 200
+    units), where it tests ``unit_id = ANY(ARRAY(SELECT …))`` element by element, and it sees
+    how many units there are when it plans.
+    """
+
+    user: object
+    unit_choices: list[tuple[int, str]]
+    unit_ids: list[int] = field(init=False)
+
+    def __post_init__(self):
+        self.unit_ids = [pk for pk, _name in self.unit_choices]
+
+    def _ids(self):
+        return Value(self.unit_ids, output_field=ArrayField(BigIntegerField()))
+
+    def referrals(self) -> QuerySet[Referral]:
+        if not has_role(self.user, *CASE_ROLES):
+            return Referral.objects.none()
+        q = Q(EqualsAny(F("unit_id"), self._ids()))
+        if has_role(self.user, Role.Kind.ADVISOR):
+            q |= Q(advisor=self.user)
+        return Referral.objects.filter(q)
+
+    def open_only(self, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+        """``queryset`` (from referrals()) narrowed to open cases.
+
+        For an advisor it also says, redundantly, that the unit is one of theirs or one of
+        their own open cases': one index condition instead of an OR, so that PostgreSQL reads
+        the list's keys, count and sort columns from referral_open_unit alone (an index-only
+        scan) instead of a BitmapOr and a visit to every case's row (bench/: 4.5 → 2.3 ms at
+        1,000,000 cases)."""
+        queryset = queryset.filter(status__in=Referral.OPEN_STATUSES)
+        if has_role(self.user, Role.Kind.ADVISOR):
+            own_units = Referral.objects.filter(
+                advisor_id=self.user.pk, status__in=Referral.OPEN_STATUSES
+            ).order_by().values("unit_id")
+            queryset = queryset.filter(
+                EqualsAny(F("unit_id"), _IdsAndSubquery(self._ids(), ArraySubquery(own_units)))
+            )
+        return queryset
+
+
+def case_scope(user) -> CaseScope:
+    """The user's case units (pk, name by name) in one query, and the cases they see."""
+    return CaseScope(user, list(_case_units(user).order_by("name").values_list("pk", "name")))
 
 
 def visible_referrals(user) -> QuerySet[Referral]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from referrals.idnumber import compact
 from referrals.models import Referral
-from referrals.scoping import CASE_ROLES, visible_referrals
+from referrals.scoping import CaseScope, visible_referrals
 from teams.models import Role
 from teams.scoping import visible_units
 
@@ -57,15 +57,18 @@ def _row_annotations(user) -> dict:
     }
 
 
-def referral_caseload_for_user(user) -> QuerySet[Referral]:
+def referral_caseload_for_user(user, scope: CaseScope | None = None) -> QuerySet[Referral]:
     """Every case the user may see, with what a caseload row shows, in one query.
+
+    ``scope``: the user's case_scope, when the caller has read it (the caseload, which also
+    offers the units as a filter); without it, visible_referrals.
 
     ``received`` is the date shown (T0 once the clock runs, else the day PPT received it);
     ``age_from`` adds the creation day for drafts, so the age filter and the sort also place
     cases that were never submitted.
     """
     return (
-        visible_referrals(user)
+        (scope.referrals() if scope is not None else visible_referrals(user))
         .with_list_data()
         .annotate(**_row_annotations(user))
         # Only to filter and sort by: aliases are compiled into a query only where used
@@ -127,11 +130,6 @@ def referral_caseload_search(queryset: QuerySet[Referral], text: str) -> QuerySe
             Q(child__first_name__icontains=word) | Q(child__last_name__icontains=word)
         )
     return queryset
-
-
-def unit_choices_for_caseload(user) -> list[tuple[int, str]]:
-    """(pk, name) of the units the user's case roles reach: the caseload's unit filter."""
-    return list(visible_units(user, roles=CASE_ROLES).order_by("name").values_list("pk", "name"))
 
 
 def unit_choices_for_unit_head(user) -> list[tuple[int, str]]:

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from referrals import case_page, selectors
 from referrals.filters import CaseloadFilter, UnitCaseloadFilter
 from referrals.models import Referral
-from referrals.scoping import CASE_ROLES, can_work_on_cases
+from referrals.scoping import CASE_ROLES, can_work_on_cases, case_scope
 from teams.models import Role
 from teams.scoping import has_role
 
@@ -73,10 +73,12 @@ def caseload(request):
     _require_role(request.user, *CASE_ROLES)
     params = request.POST if request.method == "POST" else request.GET
     search = request.POST.get("q", "").strip()[:SEARCH_MAX_LENGTH]  # never read from GET
+    scope = case_scope(request.user)
     filterset = CaseloadFilter(
         _filter_data(request),
-        queryset=selectors.referral_caseload_for_user(request.user),
+        queryset=selectors.referral_caseload_for_user(request.user, scope),
         request=request,
+        scope=scope,
     )
     referrals = filterset.qs
     if search:
