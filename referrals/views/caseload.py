@@ -4,6 +4,8 @@ Both read through referrals/selectors.py, which starts from visible_referrals(us
 search box of /saker/ is POSTed: it takes identity numbers, which must never be in a URL.
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
@@ -60,6 +62,16 @@ def _rows(page, today) -> None:
         referral.days_since_received = (today - received).days if received else None
 
 
+def _filters_key(filterset, scope) -> str:
+    """What the filter form's HTML depends on, besides the language: the values of its
+    filters, the units offered, whether "Vis" is there. The form is cached on this (the
+    template's {% cache %}): 1 ms of rendering an advisor's 200 units on every request."""
+    data = [(name, filterset.data.getlist(name)) for name in filterset.filters]
+    return hashlib.sha256(
+        repr((data, scope.unit_choices, filterset.is_advisor)).encode()
+    ).hexdigest()
+
+
 def _wants_partial(request) -> bool:
     # A history restore after a cache miss needs the whole page.
     return bool(request.htmx) and not request.htmx.history_restore_request
@@ -90,6 +102,7 @@ def caseload(request):
     partial = _wants_partial(request)
     context = {
         "filterset": filterset,
+        "filters_key": _filters_key(filterset, scope),
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "search": search,

@@ -160,6 +160,28 @@ def test_filter_by_unit_offers_only_visible_units(client, world):
     assert refs(client.get(CASELOAD, {"enhet": world.unit_a.pk})) == [in_a.reference]
 
 
+def test_cached_filter_form_follows_the_user_the_filters_the_units_and_the_language(
+    client, world
+):
+    """The filter form is cached in the process ({% cache %}): the same filters for another
+    advisor, other values, a renamed unit and English each get their own form."""
+    client.force_login(world.advisor)  # the whole office
+    assert "Barnehage A" in client.get(CASELOAD).text
+    client.force_login(world.advisor_south)
+    south = client.get(CASELOAD).text
+    assert "Barnehage B" in south and "Barnehage A" not in south
+    client.force_login(world.advisor)
+    chosen = client.get(CASELOAD, {"enhet": world.unit_a.pk}).text
+    assert f'<option value="{world.unit_a.pk}" selected>' in chosen
+    assert f'<option value="{world.unit_a.pk}" selected>' not in client.get(CASELOAD).text
+    world.unit_a.name = "Barnehage A (ny)"
+    world.unit_a.save()
+    assert "Barnehage A (ny)" in client.get(CASELOAD).text
+    client.cookies["django_language"] = "en"
+    english = client.get(CASELOAD).text
+    assert "All units" in english and "Alle enheter" not in english
+
+
 def test_unit_of_another_area_is_not_a_valid_filter(client, world):
     case(world.unit_b)
     client.force_login(world.advisor_south)
