@@ -103,13 +103,16 @@ def case_queryset(user):
 
 def case_detail_queryset(user):
     """Visible cases with everything the case page shows except the journal: the referral
-    with its child, unit, advisor and assessment in one query, then one query each for
-    guardians, consents (with guardian and registrar) and pauses. (Attachments come from
-    referrals.attachments.attachment_section, one query.)"""
+    with its child, unit and advisor in one query, then one query each for the assessment
+    (with its author), guardians, consents (with guardian and registrar) and pauses.
+    (Attachments come from referrals.attachments.attachment_section, one query.)
+
+    The assessment and its author are not joined into the first query: PostgreSQL took
+    1.1 ms to plan its eight tables and 0.2 ms to run it (bench/, 1,000,000 cases)."""
     return (
         case_queryset(user)
-        .select_related("assessment", "assessment__author")
         .prefetch_related(
+            Prefetch("assessment", queryset=Assessment.objects.select_related("author")),
             "child__guardians",
             Prefetch(
                 "consents",

@@ -109,9 +109,11 @@ class CaseScope:
         1,000,000 cases)."""
         queryset = queryset.filter(status__in=Referral.OPEN_STATUSES)
         if has_role(self.user, Role.Kind.ADVISOR):
-            own_units = Referral.objects.filter(
-                advisor_id=self.user.pk, status__in=Referral.OPEN_STATUSES
-            ).order_by().values("unit_id")
+            own_units = (
+                Referral.objects.filter(advisor_id=self.user.pk, status__in=Referral.OPEN_STATUSES)
+                .order_by()
+                .values("unit_id")
+            )
             queryset = queryset.filter(
                 EqualsAny(F("unit_id"), _IdsAndSubquery(self._ids(), ArraySubquery(own_units)))
             )

@@ -277,13 +277,13 @@ def test_the_page_runs_the_same_queries_for_1_and_30_rows(client, world, django_
     client.force_login(world.advisor)
     # 1 session, 2 user, 3 roles with the ids of their areas, units and office's
     # municipalities (teams.scoping.user_roles, once per request), 4 the referral
-    # with child, units, municipality, advisor and assessment (scoped), 5 guardians,
-    # 6 consents with guardian and registrar, 7 pauses with creator, 8 the access-log
-    # INSERT, 9 the journal (at most 51 rows, with actor), 10 attachments with uploader,
-    # 11 the advisors serving the municipality (assign), 12 the ressursteam consultations
+    # with child, units and advisor (scoped), 5 the assessment with its author, 6 guardians,
+    # 7 consents with guardian and registrar, 8 pauses with creator, 9 the access-log
+    # INSERT, 10 the journal (at most 51 rows, with actor), 11 attachments with uploader,
+    # 12 the advisors serving the municipality (assign), 13 the ressursteam consultations
     # the case was started from.
     for referral in (small, big):
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             assert client.get(detail_url(referral)).status_code == 200
 
 
@@ -295,9 +295,9 @@ def test_the_styrer_page_runs_the_same_queries_for_1_and_30_rows(
     big = make_case(world, guardians=30, stage="received")
     add_rows(world, big, 30)
     client.force_login(world.styrer_a)
-    # As for the advisor, less 11 (no assign form): 11 queries.
+    # As for the advisor, less 12 (no assign form): 12 queries.
     for referral in (small, big):
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             assert client.get(detail_url(referral)).status_code == 200
 
 
