@@ -160,9 +160,7 @@ def test_filter_by_unit_offers_only_visible_units(client, world):
     assert refs(client.get(CASELOAD, {"enhet": world.unit_a.pk})) == [in_a.reference]
 
 
-def test_cached_filter_form_follows_the_user_the_filters_the_units_and_the_language(
-    client, world
-):
+def test_cached_filter_form_follows_the_user_the_filters_the_units_and_the_language(client, world):
     """The filter form is cached in the process ({% cache %}): the same filters for another
     advisor, other values, a renamed unit and English each get their own form."""
     client.force_login(world.advisor)  # the whole office
