@@ -66,6 +66,25 @@ def consultation_consent_register(
 
 
 @transaction.atomic
+def consultation_consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> None:
+    """A guardian withdraws the consent to a named discussion: from that day the child is not
+    discussed by name on it (another guardian's standing consent still counts). Consultations
+    already held stay, with the consent they were held under. The change is in the history
+    (teams.history) with the user who made it."""
+    child_id = ConsultationConsent.objects.values_list("child_id", flat=True).get(pk=consent_id)
+    Child.objects.select_for_update().get(pk=child_id)  # one change to a child's consents at a time
+    consent = ConsultationConsent.objects.select_for_update().get(pk=consent_id)
+    if consent.withdrawn_on is not None:
+        raise CaseError(_("Samtykket er allerede trukket."))
+    if withdrawn_on > timezone.localdate():
+        raise CaseError(_("Datoen kan ikke være i fremtiden."), field="withdrawn_on")
+    if withdrawn_on < consent.given_on:
+        raise CaseError(_("Samtykket kan ikke trekkes før det ble gitt."), field="withdrawn_on")
+    consent.withdrawn_on = withdrawn_on
+    consent.save(update_fields=["withdrawn_on"])
+
+
+@transaction.atomic
 def consultation_named_create(*, child_id: int, meeting, actor, **values) -> NamedConsultation:
     """Refused without a standing consent; the meeting must be at a unit in the child's
     municipality."""

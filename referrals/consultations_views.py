@@ -9,7 +9,7 @@ in the access log (referrals.access_log), like the other child pages.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from referrals.consultations_forms import (
     NamedConsultationForm,
     PickChildForm,
 )
-from referrals.forms.registration import ReferralForm
+from referrals.forms.registration import ConsentWithdrawForm, ReferralForm
 from referrals.scoping import (
     can_work_on_cases,
     get_child_for_user,
@@ -134,6 +134,40 @@ def consultation_consent_new(request, pk):
         request,
         "referrals/consultations/consent_form.html",
         {"form": form, "child": child, "meeting_id": meeting_id, "has_guardians": bool(guardians)},
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def consultation_consent_withdraw(request, pk, consent_pk):
+    """A guardian withdraws the consent to a named discussion (from the child's page)."""
+    child = get_child_for_user(request.user, pk, write=True)
+    consent = get_object_or_404(
+        child.consultation_consents.select_related("guardian"), pk=consent_pk
+    )
+    if request.method == "GET":
+        access_log_view(request, child)
+    form = ConsentWithdrawForm(_posted(request))
+    if consent.withdrawn_on is not None and request.method == "GET":
+        messages.info(request, _("Samtykket er allerede trukket."))
+        return redirect("referrals:child_detail", pk=child.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultations.consultation_consent_withdraw(
+                consent_id=consent.pk,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                actor=request.user,
+            )
+        except CaseError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Samtykket til drøfting er trukket."))
+            return redirect("referrals:child_detail", pk=child.pk)
+    return render(
+        request,
+        "referrals/consultations/consent_withdraw.html",
+        {"form": form, "child": child, "consent": consent},
+        status=422 if request.method == "POST" else 200,
     )
 
 

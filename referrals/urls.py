@@ -62,6 +62,11 @@ urlpatterns += [
         name="consultation_consent_new",
     ),
     path(
+        "barn/<int:pk>/drofting/samtykke/<int:consent_pk>/trekk/",
+        consultations_views.consultation_consent_withdraw,
+        name="consultation_consent_withdraw",
+    ),
+    path(
         "barn/<int:pk>/drofting/ny/",
         consultations_views.consultation_new,
         name="consultation_new",

@@ -141,6 +141,11 @@ MATRIX = {
     # Named consultations (referrals/consultations_views.py): a child's record.
     "referrals:meeting_named": ("get", {"pk": "meeting"}, TEAM),
     "referrals:consultation_consent_new": ("get", {"pk": "child"}, WORK),
+    "referrals:consultation_consent_withdraw": (
+        "get",
+        {"pk": "child", "consent_pk": "consultation_consent"},
+        WORK,
+    ),
     "referrals:consultation_new": ("get", {"pk": "child"}, WORK),
     "referrals:consultation_detail": ("get", {"pk": "consultation"}, READ),
     "referrals:consultation_referral": ("get", {"pk": "consultation"}, WORK),
@@ -218,7 +223,7 @@ def objects(world, tmp_path, settings):
     follow_up = FollowUp.objects.create(
         meeting=meeting, description="Kartlegge", responsible="Styrer", due_on=date(2026, 12, 1)
     )
-    consultation_consent_register(
+    consultation_consent = consultation_consent_register(
         child_id=child.pk, guardian_id=guardian.pk, given_on=date(2026, 11, 1), actor=world.advisor
     )
     named = consultation_named_create(
@@ -237,6 +242,7 @@ def objects(world, tmp_path, settings):
         "meeting": meeting.pk,
         "follow_up": follow_up.pk,
         "consultation": named.pk,
+        "consultation_consent": consultation_consent.pk,
     }
 
 

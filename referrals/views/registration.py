@@ -205,6 +205,10 @@ def child_detail(request, pk):
             "age": _age(child.birth_date),
             "guardians": list(child.guardians.all()),
             "referrals": list(referrals),
+            # consents to a named discussion in the ressursteam (one query)
+            "consultation_consents": list(
+                child.consultation_consents.select_related("guardian").order_by("given_on", "pk")
+            ),
             "can_write": can_work_on_cases(request.user),
         },
     )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from referrals.access_log import AccessLogEntry
 from referrals.consultations import (
     consultation_consent_register,
+    consultation_consent_withdraw,
     consultation_named_create,
 )
 from referrals.models import CaseEvent, ConsultationConsent, NamedConsultation, Referral
@@ -198,3 +199,106 @@ def test_only_the_advisor_writes_named_consultations(client, world, meeting, chi
         )
         assert response.status_code == status, persona
     assert AccessLogEntry.objects.filter(action="denied", child_id=child.pk).count() == 4
+
+
+# --- withdrawing the consent to a named discussion -------------------------------------------
+
+
+def withdraw_url(child, given):
+    return reverse("referrals:consultation_consent_withdraw", args=[child.pk, given.pk])
+
+
+def test_a_guardian_withdraws_the_consent_from_the_childs_page(client, world, meeting, child):
+    given = consent(world, child)
+    client.force_login(world.advisor)
+    page = client.get(reverse("referrals:child_detail", args=[child.pk])).content.decode()
+    assert "Nina Nordmann, gitt 01.11.2026" in page and withdraw_url(child, given) in page
+    form = client.get(withdraw_url(child, given))
+    assert form.status_code == 200
+    assert "Nina Nordmann ga 01.11.2026 samtykke" in form.content.decode()
+    assert AccessLogEntry.objects.filter(child_id=child.pk, path=withdraw_url(child, given))
+    response = client.post(withdraw_url(child, given), {"withdrawn_on": "20.11.2026"})
+    assert response["Location"] == reverse("referrals:child_detail", args=[child.pk])
+    given.refresh_from_db()
+    assert given.withdrawn_on == date(2026, 11, 20)
+    page = client.get(response["Location"]).content.decode()
+    assert "Samtykket til drøfting er trukket." in page
+    assert "Trukket 20.11.2026" in page and withdraw_url(child, given) not in page
+    # From then on the child is not discussed by name on it.
+    response = client.post(reverse("referrals:consultation_new", args=[child.pk]), data(meeting))
+    assert response.status_code == 422
+    assert not NamedConsultation.objects.exists()
+
+
+def test_a_consultation_held_before_the_withdrawal_stays(world, meeting, child):
+    given = consent(world, child)
+    held = consultation_named_create(
+        child_id=child.pk, meeting=meeting, actor=world.advisor, question="Språk"
+    )
+    consultation_consent_withdraw(
+        consent_id=given.pk, withdrawn_on=date(2026, 11, 20), actor=world.advisor
+    )
+    assert NamedConsultation.objects.get() == held
+    assert held.consent_id == given.pk
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("31.10.2026", "Samtykket kan ikke trekkes før det ble gitt."),
+        ("01.01.2099", "Datoen kan ikke være i fremtiden."),
+        ("", "Feltet er påkrevet."),
+        ("32.13.2026", "Oppgi en gyldig dato."),
+    ],
+)
+def test_a_bad_withdrawal_date_is_refused_next_to_the_field(client, world, child, value, message):
+    given = consent(world, child)
+    client.force_login(world.advisor)
+    response = client.post(withdraw_url(child, given), {"withdrawn_on": value})
+    assert response.status_code == 422
+    assert message in response.context["form"].errors["withdrawn_on"][0]
+    given.refresh_from_db()
+    assert given.withdrawn_on is None
+
+
+def test_withdrawing_twice_says_so_and_changes_nothing(client, world, child):
+    given = consent(world, child)
+    client.force_login(world.advisor)
+    client.post(withdraw_url(child, given), {"withdrawn_on": "20.11.2026"})
+    again = client.post(withdraw_url(child, given), {"withdrawn_on": "21.11.2026"})
+    assert again.status_code == 422
+    assert "Samtykket er allerede trukket." in again.context["form"].non_field_errors()[0]
+    given.refresh_from_db()
+    assert given.withdrawn_on == date(2026, 11, 20)
+    assert client.get(withdraw_url(child, given))["Location"] == reverse(
+        "referrals:child_detail", args=[child.pk]
+    )
+
+
+def test_another_childs_consent_is_not_found_through_this_child(client, world, child):
+    other = ChildFactory(unit=world.unit_a)
+    GuardianFactory(child=other)
+    given = consent(world, other)
+    client.force_login(world.advisor)
+    assert client.get(withdraw_url(child, given)).status_code == 404
+    assert (
+        client.post(withdraw_url(child, given), {"withdrawn_on": "20.11.2026"}).status_code == 404
+    )
+    given.refresh_from_db()
+    assert given.withdrawn_on is None
+
+
+def test_another_guardians_standing_consent_still_counts(world, meeting, child):
+    first = consent(world, child)
+    second_guardian = GuardianFactory(child=child, name="Per Nordmann")
+    consultation_consent_register(
+        child_id=child.pk, guardian_id=second_guardian.pk, given_on=date(2026, 11, 2),
+        actor=world.advisor,
+    )  # fmt: skip
+    consultation_consent_withdraw(
+        consent_id=first.pk, withdrawn_on=date(2026, 11, 20), actor=world.advisor
+    )
+    held = consultation_named_create(
+        child_id=child.pk, meeting=meeting, actor=world.advisor, question="Språk"
+    )
+    assert held.consent.guardian == second_guardian

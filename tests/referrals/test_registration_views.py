@@ -13,7 +13,7 @@ from stdnum.no import fodselsnummer as stdnum_fnr
 
 from referrals import services
 from referrals.idnumber import generate_synthetic
-from referrals.models import CaseEvent, Child, Consent, Guardian, Referral
+from referrals.models import CaseEvent, Child, Consent, ConsultationConsent, Guardian, Referral
 from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -245,12 +245,19 @@ def test_child_page_query_count_does_not_grow_with_rows(
     client, world, rows, django_assert_num_queries
 ):
     child = ChildFactory(unit=world.unit_a)
-    GuardianFactory.create_batch(rows, child=child)
+    guardians = GuardianFactory.create_batch(rows, child=child)
+    ConsultationConsent.objects.bulk_create(
+        ConsultationConsent(
+            child=child, guardian=g, given_on=date(2026, 11, 1), registered_by=world.advisor
+        )
+        for g in guardians
+    )
     ReferralFactory.create_batch(rows, child=child, created_by=world.advisor, advisor=world.advisor)
     client.force_login(world.advisor)
     # session, user; roles (one query); the child through visible_children; the access-log
-    # INSERT; its unit; guardians; referrals with unit and advisor
-    with django_assert_num_queries(8):
+    # INSERT; its unit; guardians; referrals with unit and advisor; consents to a named
+    # discussion with their guardians
+    with django_assert_num_queries(9):
         response = client.get(reverse("referrals:child_detail", args=[child.pk]))
     assert response.status_code == 200
 
