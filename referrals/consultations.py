@@ -23,7 +23,7 @@ from referrals.models import (
     NamedConsultation,
     Referral,
 )
-from referrals.services import CaseError, case_event_record
+from referrals.services import CaseError, case_event_record, consent_withdrawal_check
 
 NO_CONSENT = gettext_lazy(
     "Barnet kan ikke drøftes med navn uten et registrert samtykke fra foresatte. Registrer "
@@ -74,12 +74,7 @@ def consultation_consent_withdraw(*, consent_id: int, withdrawn_on: date, actor)
     child_id = ConsultationConsent.objects.values_list("child_id", flat=True).get(pk=consent_id)
     Child.objects.select_for_update().get(pk=child_id)  # one change to a child's consents at a time
     consent = ConsultationConsent.objects.select_for_update().get(pk=consent_id)
-    if consent.withdrawn_on is not None:
-        raise CaseError(_("Samtykket er allerede trukket."))
-    if withdrawn_on > timezone.localdate():
-        raise CaseError(_("Datoen kan ikke være i fremtiden."), field="withdrawn_on")
-    if withdrawn_on < consent.given_on:
-        raise CaseError(_("Samtykket kan ikke trekkes før det ble gitt."), field="withdrawn_on")
+    consent_withdrawal_check(consent, withdrawn_on)
     consent.withdrawn_on = withdrawn_on
     consent.save(update_fields=["withdrawn_on"])
 

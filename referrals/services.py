@@ -443,19 +443,25 @@ def consent_register(
     return consent
 
 
+def consent_withdrawal_check(consent, withdrawn_on: date) -> None:
+    """What every withdrawal of a consent (a referral's Consent, or a ConsultationConsent)
+    must pass: not withdrawn already, not in the future, not before it was given."""
+    if consent.withdrawn_on is not None:
+        raise TransitionError(_("Samtykket er allerede trukket."))
+    if withdrawn_on > timezone.localdate():
+        raise CaseError(_("Datoen kan ikke være i fremtiden."), field="withdrawn_on")
+    if withdrawn_on < consent.given_on:
+        raise CaseError(_("Samtykket kan ikke trekkes før det ble gitt."), field="withdrawn_on")
+
+
 @transaction.atomic
 def consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> Consent:
     """Withdrawing consent stops the case when what is left no longer allows the work."""
     consent = Consent.objects.select_related("guardian").get(pk=consent_id)
     referral = _lock_referral(consent.referral_id)
     consent = Consent.objects.select_for_update().get(pk=consent_id)
-    if consent.withdrawn_on is not None:
-        raise TransitionError(_("Samtykket er allerede trukket."))
+    consent_withdrawal_check(consent, withdrawn_on)
     had_consent = assessment_consent_given(referral)
-    if withdrawn_on > timezone.localdate():
-        raise CaseError(_("Datoen kan ikke være i fremtiden."), field="withdrawn_on")
-    if withdrawn_on < consent.given_on:
-        raise CaseError(_("Samtykket kan ikke trekkes før det ble gitt."), field="withdrawn_on")
     consent.withdrawn_on = withdrawn_on
     consent.save(update_fields=["withdrawn_on"])
     case_event_record(
