@@ -108,6 +108,9 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Optimistic locking: an edit names the version it started from (meeting_update), so two
+    # members writing the minutes at once never overwrite each other unseen.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-held_on", "-pk"]

@@ -48,15 +48,34 @@ def meeting_create(*, unit, actor, held_on: date, agenda: str = "", minutes: str
     )
 
 
+class MeetingChanged(TeamError):
+    """Someone saved the meeting after the form was opened: nothing is saved; ``current`` is
+    the meeting as it is now."""
+
+    def __init__(self, current: Meeting):
+        super().__init__(
+            _(
+                "Møtet ble endret av noen andre mens du redigerte. Ingenting er lagret. Se det "
+                "som er lagret nå, og lagre på nytt hvis du fortsatt vil gjøre din endring."
+            )
+        )
+        self.current = current
+
+
 @transaction.atomic
-def meeting_update(*, meeting_id: int, actor, held_on: date, agenda: str, minutes: str) -> Meeting:
+def meeting_update(
+    *, meeting_id: int, version: int, actor, held_on: date, agenda: str, minutes: str
+) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    if meeting.version != version:
+        raise MeetingChanged(meeting)
     _require_anonymous({"agenda": agenda, "minutes": minutes}, unit_id=meeting.unit_id)
     clash = Meeting.objects.filter(unit_id=meeting.unit_id, held_on=held_on).exclude(pk=meeting.pk)
     if clash.exists():
         raise TeamError(_("Teamet har allerede et møte denne dagen."), field="held_on")
     meeting.held_on, meeting.agenda, meeting.minutes = held_on, agenda, minutes
-    meeting.save(update_fields=["held_on", "agenda", "minutes"])
+    meeting.version += 1
+    meeting.save(update_fields=["held_on", "agenda", "minutes", "version"])
     return meeting
 
 

@@ -188,11 +188,18 @@ def meeting_edit(request, pk):
             held_on=meeting.held_on,
             agenda=meeting.agenda,
             minutes=meeting.minutes,
+            version=meeting.version,
         ),
     )
+    changed, stale_message = None, ""
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(meeting_id=meeting.pk, actor=request.user, **form.cleaned_data)
+        except services.MeetingChanged as exc:
+            # Nothing saved: show what is saved now beside what the user wrote.
+            form.set_version(exc.current.version)
+            changed = _meeting_differences(exc.current, form.cleaned_data)
+            stale_message = exc.message
         except TeamError as exc:
             _error(form, exc)
         else:
@@ -201,8 +208,28 @@ def meeting_edit(request, pk):
     return render(
         request,
         "teams/ressursteam/meeting_form.html",
-        {"form": form, "unit": meeting.unit, "meeting": meeting},
+        {
+            "form": form,
+            "unit": meeting.unit,
+            "meeting": meeting,
+            "changed": changed,
+            "stale_message": stale_message,
+        },
+        status=409 if changed is not None else 422 if request.method == "POST" else 200,
     )
+
+
+def _meeting_differences(current: Meeting, yours: dict) -> list[tuple[str, str, str]]:
+    """(label, saved now, what you wrote) for each field that differs."""
+    rows = []
+    for name in ("held_on", "agenda", "minutes"):
+        saved, wrote = getattr(current, name), yours.get(name)
+        if saved != wrote:
+            if name == "held_on":
+                saved, wrote = saved.strftime("%d.%m.%Y"), wrote.strftime("%d.%m.%Y")
+            label = MeetingForm.base_fields[name].label
+            rows.append((str(label), saved, wrote))
+    return rows
 
 
 @login_required

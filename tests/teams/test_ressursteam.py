@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -111,7 +112,7 @@ def test_minutes_and_follow_up_are_checked_too(client, world, meeting, ola):
     client.force_login(world.advisor)
     response = client.post(
         reverse("teams:meeting_edit", args=[meeting.pk]),
-        {"held_on": "2026-11-10", "agenda": "", "minutes": "Drøftet Ola Nordmann"},
+        {"held_on": "2026-11-10", "agenda": "", "minutes": "Drøftet Ola Nordmann", "version": 1},
     )
     assert "minutes" in response.context["form"].errors
     response = client.post(
@@ -120,6 +121,47 @@ def test_minutes_and_follow_up_are_checked_too(client, world, meeting, ola):
     )
     assert "description" in response.context["form"].errors
     assert not FollowUp.objects.exists()
+
+
+def test_two_members_writing_the_minutes_never_overwrite_each_other(client, world, meeting):
+    url = reverse("teams:meeting_edit", args=[meeting.pk])
+    client.force_login(world.advisor)
+    assert 'name="version" value="1"' in client.get(url).text  # the advisor opens the form
+    styrer = Client()
+    styrer.force_login(world.styrer_a)
+    saved = styrer.post(
+        url, {"held_on": "2026-11-10", "agenda": "", "minutes": "Styrerens referat", "version": 1}
+    )
+    assert saved.status_code == 302
+    # The advisor's save started from version 1: refused, nothing saved, both texts shown.
+    mine = {"held_on": "2026-11-10", "agenda": "", "minutes": "Rådgiverens referat"}
+    response = client.post(url, {**mine, "version": 1})
+    assert response.status_code == 409
+    text = response.text
+    assert "Møtet ble endret av noen andre mens du redigerte. Ingenting er lagret." in text
+    assert "Styrerens referat" in text and "Rådgiverens referat" in text
+    assert 'name="version" value="2"' in text
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.version) == ("Styrerens referat", 2)
+    # Having seen it, the advisor saves again on purpose.
+    assert client.post(url, {**mine, "version": 2}).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.version) == ("Rådgiverens referat", 3)
+
+
+def test_the_service_refuses_a_stale_meeting_edit(world, meeting):
+    services.meeting_update(
+        meeting_id=meeting.pk, version=1, actor=world.advisor,
+        held_on=meeting.held_on, agenda="", minutes="Første",
+    )  # fmt: skip
+    with pytest.raises(services.MeetingChanged) as exc:
+        services.meeting_update(
+            meeting_id=meeting.pk, version=1, actor=world.styrer_a,
+            held_on=meeting.held_on, agenda="", minutes="Andre",
+        )  # fmt: skip
+    assert exc.value.current.minutes == "Første"
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.version) == ("Første", 2)
 
 
 def test_the_id_number_pattern():
