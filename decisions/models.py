@@ -10,39 +10,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import Assessment, DeadlineKind, Referral  # kinds live with the case
+from referrals.models import (  # kinds live with the case
+    Assessment,
+    DeadlineKind,
+    Referral,
+    case_scope_fields,
+    copy_case_scope,
+)
 from teams.history import tracked
 from teams.models import Municipality, Unit
-
-
-def _case_scope_fields() -> tuple[models.ForeignKey, models.ForeignKey]:
-    """municipality and unit of the row's case, copied onto the row by a trigger (never set by
-    hand): the director's dashboard filters deadlines and decisions by them without joining
-    the case, on indexes that hold only its municipality's rows (bench/: a municipality of
-    100,000 cases among 1,000,000). No foreign-key check: the case already guarantees them."""
-    common = {
-        "on_delete": models.DO_NOTHING,
-        "null": True,
-        "editable": False,
-        "related_name": "+",
-        "db_index": False,
-        "db_constraint": False,
-    }
-    return models.ForeignKey(Municipality, **common), models.ForeignKey(Unit, **common)
-
-
-def _copy_case_scope(table: str) -> pgtrigger.Trigger:
-    """BEFORE INSERT OR UPDATE: the case's municipality and unit onto the row."""
-    return pgtrigger.Trigger(
-        name=f"{table}_case_scope",
-        operation=pgtrigger.Insert | pgtrigger.Update,
-        when=pgtrigger.Before,
-        func="""
-            SELECT municipality_id, unit_id INTO NEW.municipality_id, NEW.unit_id
-            FROM referrals_referral WHERE id = NEW.referral_id;
-            RETURN NEW;
-        """,
-    )
 
 
 # municipality/unit: derived (copied from the case by a trigger), not history.
@@ -91,7 +67,7 @@ class Decision(models.Model):
     annual_report_on = models.DateField(_("årsrapport mottatt"), null=True, blank=True)
     superseded = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
-    municipality, unit = _case_scope_fields()
+    municipality, unit = case_scope_fields()
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -116,7 +92,7 @@ class Decision(models.Model):
             ),
         ]
         triggers = [
-            _copy_case_scope("decision"),
+            copy_case_scope("decision"),
             # Appeals carry their decision's copy of the case scope: a case moved to another
             # unit (referral_scope_to_clock moves its decisions) moves its appeals too.
             pgtrigger.Trigger(
@@ -162,7 +138,7 @@ class Appeal(models.Model):
     # The case's municipality and unit, copied from the decision by a trigger (as the decision
     # copies them from the case): dashboard.appeal_counts reads one municipality's appeals of
     # the period without joining each to its decision.
-    municipality, unit = _case_scope_fields()
+    municipality, unit = case_scope_fields()
 
     class Meta:
         ordering = ["-received_on"]
@@ -182,18 +158,7 @@ class Appeal(models.Model):
                 include=["unit", "outcome"],
             ),
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="appeal_case_scope",
-                operation=pgtrigger.Insert | pgtrigger.Update,
-                when=pgtrigger.Before,
-                func="""
-                    SELECT municipality_id, unit_id INTO NEW.municipality_id, NEW.unit_id
-                    FROM decisions_decision WHERE id = NEW.decision_id;
-                    RETURN NEW;
-                """,
-            ),
-        ]
+        triggers = [copy_case_scope("appeal", source="decisions_decision", key="decision_id")]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.received_on:%d.%m.%Y}"
@@ -267,7 +232,7 @@ class Deadline(models.Model):
     warning_days = models.PositiveSmallIntegerField(default=14)
     # due_on - warning_days, stored so the morning job's query is one range scan.
     warn_on = models.DateField()
-    municipality, unit = _case_scope_fields()
+    municipality, unit = case_scope_fields()
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -295,7 +260,7 @@ class Deadline(models.Model):
                 condition=models.Q(met_on__isnull=True, paused=False),
             ),
         ]
-        triggers = [_copy_case_scope("deadline")]
+        triggers = [copy_case_scope("deadline")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_on:%d.%m.%Y}"

@@ -20,6 +20,39 @@ from teams.history import tracked
 from teams.models import Municipality, Unit
 
 
+def case_scope_fields() -> tuple[models.ForeignKey, models.ForeignKey]:
+    """municipality and unit of the row's case, copied onto the row by a trigger (never set by
+    hand): the director's dashboard filters deadlines, decisions, appeals and journal events by them without joining
+    the case, on indexes that hold only its municipality's rows (bench/: a municipality of
+    100,000 cases among 1,000,000). No foreign-key check: the case already guarantees them."""
+    common = {
+        "on_delete": models.DO_NOTHING,
+        "null": True,
+        "editable": False,
+        "related_name": "+",
+        "db_index": False,
+        "db_constraint": False,
+    }
+    return models.ForeignKey(Municipality, **common), models.ForeignKey(Unit, **common)
+
+
+def copy_case_scope(
+    table: str, *, source: str = "referrals_referral", key: str = "referral_id"
+) -> pgtrigger.Trigger:
+    """BEFORE INSERT OR UPDATE: the case's municipality and unit onto the row, from the case
+    (or from ``source``, the row ``key`` points at, which carries them already)."""
+    return pgtrigger.Trigger(
+        name=f"{table}_case_scope",
+        operation=pgtrigger.Insert | pgtrigger.Update,
+        when=pgtrigger.Before,
+        func=f"""
+            SELECT municipality_id, unit_id INTO NEW.municipality_id, NEW.unit_id
+            FROM {source} WHERE id = NEW.{key};
+            RETURN NEW;
+        """,  # noqa: S608 (table and column names from the code, not from input)
+    )
+
+
 class Versioned(models.Model):
     """Optimistic locking: every edit names the version it started from (services check it)."""
 
@@ -449,24 +482,7 @@ class CaseEvent(models.Model):
     # municipality's events of the period from an index, without joining every event of the
     # period to its case (bench/: 560,000 a year at 1,000,000 cases). No foreign-key check:
     # the case already guarantees them.
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.DO_NOTHING,
-        null=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    unit = models.ForeignKey(
-        Unit,
-        on_delete=models.DO_NOTHING,
-        null=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    municipality, unit = case_scope_fields()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -481,18 +497,7 @@ class CaseEvent(models.Model):
                 include=["unit", "referral", "actor"],
             ),
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="caseevent_case_scope",
-                operation=pgtrigger.Insert | pgtrigger.Update,
-                when=pgtrigger.Before,
-                func="""
-                    SELECT municipality_id, unit_id INTO NEW.municipality_id, NEW.unit_id
-                    FROM referrals_referral WHERE id = NEW.referral_id;
-                    RETURN NEW;
-                """,
-            ),
-        ]
+        triggers = [copy_case_scope("caseevent")]
 
     def __str__(self) -> str:
         return self.action
