@@ -44,35 +44,24 @@ CASELOAD_SORTS = {
 CASELOAD_DEFAULT_SORT = "received"
 
 
-def _row_annotations(user) -> dict:
-    """What a caseload row shows beyond the case's own columns: whether it is the user's, and
-    the day shown (T0 once the clock runs, else the day PPT received it)."""
-    return {
+def referral_caseload_for_user(user, scope: CaseScope | None = None) -> QuerySet[Referral]:
+    """Every case the user may see, to filter, sort and page: the caseload's keys
+    (KeysFirstPaginator; the rows themselves come from referral_caseload_rows).
+
+    ``scope``: the user's case_scope, when the caller has read it (the caseload, which also
+    offers the units as a filter); without it, visible_referrals. ``is_mine`` puts an
+    advisor's own cases first; ``age_from`` (an alias, added by the sort or filter that uses
+    it) is T0, else the day PPT received the case, else the day it was created, so the age
+    filter and the sort also place cases that were never submitted.
+    """
+    return (scope.referrals() if scope is not None else visible_referrals(user)).annotate(
         # CASE, not "advisor_id = x": that is NULL for unassigned cases, and NULLs sort first
         # in a descending order.
-        "is_mine": Case(
+        is_mine=Case(
             When(advisor_id=user.pk, then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
-        ),
-        "received": Coalesce("t0", "received_on"),
-    }
-
-
-def referral_caseload_for_user(user, scope: CaseScope | None = None) -> QuerySet[Referral]:
-    """Every case the user may see, with what a caseload row shows, in one query.
-
-    ``scope``: the user's case_scope, when the caller has read it (the caseload, which also
-    offers the units as a filter); without it, visible_referrals.
-
-    ``received`` is the date shown (T0 once the clock runs, else the day PPT received it);
-    ``age_from`` adds the creation day for drafts, so the age filter and the sort also place
-    cases that were never submitted.
-    """
-    return (
-        (scope.referrals() if scope is not None else visible_referrals(user))
-        .with_list_data()
-        .annotate(**_row_annotations(user))
+        )
     )
 
 

@@ -102,7 +102,8 @@ def caseload(request):
     partial = _wants_partial(request)
     context = {
         "filterset": filterset,
-        "filters_key": _filters_key(filterset, scope),
+        # the filter form is outside the part an htmx request swaps
+        "filters_key": None if partial else _filters_key(filterset, scope),
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "search": search,
