@@ -69,3 +69,26 @@ class FastSelect(forms.Select):
                 parts.append(option(option_value, label))
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A plain edit screen that names the version it started from (optimistic locking: the
+    service refuses an edit started from an older version). ``values()`` is what the view
+    passes to the service; the form never saves. Used by referrals' and teams' forms."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]  # a new object has no version to compare
+        else:
+            self.fields["version"].initial = self.instance.version
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    def set_version(self, version: int) -> None:
+        """After a stale edit: keep the user's input, but let a deliberate re-submit through."""
+        self.data = self.data.copy()
+        self.data["version"] = str(version)

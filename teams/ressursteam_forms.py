@@ -8,7 +8,7 @@ check (teams.anonymity): no identity number, no full name from the unit's regist
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_WIDGET, FastSelect, form_helper
+from config.forms import DATE_WIDGET, FastSelect, VersionedModelForm, form_helper
 from teams.anonymity import anonymity_errors
 from teams.models import Unit
 from teams.ressursteam_models import (
@@ -31,12 +31,11 @@ class AnonymousTextMixin:
             self.add_error(name, message)
 
 
-class MeetingForm(AnonymousTextMixin, forms.ModelForm):
+class MeetingForm(AnonymousTextMixin, VersionedModelForm):
     """A meeting's date, agenda and minutes; when editing, also the version the form was
     opened at (teams.ressursteam_services.meeting_update checks it)."""
 
     anonymous_fields = ("agenda", "minutes")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting
@@ -57,22 +56,11 @@ class MeetingForm(AnonymousTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.unit = unit
         self.helper = form_helper()
-        if self.instance.pk:
-            self.fields["version"].required = True
-            self.initial.setdefault("version", self.instance.version)
-        else:
-            del self.fields["version"]
 
     def clean(self):
         cleaned = super().clean()
         self.check_anonymity(cleaned, self.unit.pk)
         return cleaned
-
-    def set_version(self, version: int) -> None:
-        """After someone else's save: keep what the user wrote, but let a deliberate second
-        save through."""
-        self.data = self.data.copy()
-        self.data["version"] = str(version)
 
 
 class AnonymousConsultationForm(AnonymousTextMixin, forms.ModelForm):

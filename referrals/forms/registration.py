@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_WIDGET, FastSelect, form_helper
+from config.forms import DATE_WIDGET, FastSelect, VersionedModelForm, form_helper
 from referrals.models import Child, Consent, Guardian, Referral
 from referrals.services import CaseError, parse_child_id_number
 from teams.models import Role, Unit, User
@@ -118,28 +118,6 @@ class ChildNewForm(forms.Form):
 
     def clean_id_number(self) -> str:
         return _clean_id_number(self.cleaned_data["id_number"])
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A plain edit screen that names the version it started from. ``values()`` is what the
-    view passes to the service; the form never saves."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            del self.fields["version"]  # a new object has no version to compare
-        else:
-            self.fields["version"].initial = self.instance.version
-
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
-
-    def set_version(self, version: int) -> None:
-        """After a stale edit: keep the user's input, but let a deliberate re-submit through."""
-        self.data = self.data.copy()
-        self.data["version"] = str(version)
 
 
 class ChildForm(VersionedModelForm):
