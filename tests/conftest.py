@@ -3,8 +3,11 @@ serving it, units A (area north) and B (area south), and one person per role; pl
 of another municipality who must see nothing of the first."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from teams.models import Role, Unit
 from tests.factories import (
@@ -17,6 +20,14 @@ from tests.factories import (
 )
 
 PASSWORD = "riktig-passord-123"
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def frozen_today(day: date):
+    """The wall clock set to noon of `day` in Europe/Oslo (ticking), so a page built from "today"
+    shows the same dates whatever day the suite runs. Use as a context manager or fixture body:
+    ``with frozen_today(TODAY): ...``."""
+    return time_machine.travel(datetime.combine(day, time(12), tzinfo=OSLO), tick=True)
 
 
 @dataclass

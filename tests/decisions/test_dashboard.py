@@ -18,6 +18,7 @@ from decisions.dashboard import Period
 from decisions.dashboard_systemwork import SYSTEMWORK_SLUGS
 from decisions.models import Appeal, Deadline, Decision, ProvisionalReply
 from referrals.models import CaseEvent, Referral
+from tests.conftest import frozen_today
 from tests.factories import ChildFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,13 @@ pytestmark = pytest.mark.django_db
 S = Referral.Status
 TODAY = date(2026, 11, 25)
 PERIOD = Period(date(2026, 9, 1), TODAY)  # September, October, November (to the 25th)
+
+
+@pytest.fixture(autouse=True)
+def _today_is_fixed():
+    """Pages here are built from today's date and compared with dates written in the tests."""
+    with frozen_today(TODAY):
+        yield
 
 
 def make_case(world, unit, status, *, t0=None, received=None, assessed=None, child=None):

@@ -7,12 +7,20 @@ from django.urls import reverse
 
 from decisions import flagging
 from decisions.models import DeadlineFlag, Notification
+from tests.conftest import frozen_today
 from tests.decisions.conftest import received_case
 from tests.decisions.test_decision_services import assessed_case
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _today_is_fixed():
+    """Pages here are built from today's date and compared with dates written in the tests."""
+    with frozen_today(TODAY):
+        yield
 
 
 def test_the_worklist_shows_flagged_cases_overdue_first(client, world):
