@@ -80,7 +80,10 @@ def rows():
 
 
 def entry(**overrides):
+    # `at` from the test's clock, not the database's default now(): under RIMELIG_TODAY (a
+    # frozen clock) PostgreSQL's now() is still the real day.
     values = {"action": "view", "object_type": "child", "path": "/barn/1/", "status": 200}
+    values["at"] = timezone.now()
     return AccessLogEntry.objects.create(**{**values, **overrides})
 
 

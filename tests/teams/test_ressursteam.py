@@ -20,6 +20,7 @@ from teams.ressursteam_models import (
     TeamMember,
 )
 from teams.ressursteam_services import TeamError
+from tests.conftest import frozen_today
 from tests.factories import ChildFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -244,6 +245,11 @@ def test_each_persona_sees_their_own_teams(client, world, meeting):
 
 
 def test_the_director_sees_counts_without_texts(client, world, meeting):
+    with frozen_today(date(2026, 11, 25)):  # the counts cover the last twelve months
+        _director_sees_counts_without_texts(client, world, meeting)
+
+
+def _director_sees_counts_without_texts(client, world, meeting):
     AnonymousConsultation.objects.create(
         meeting=meeting, question="Hemmelig tekst", bti_level=2, created_by=world.advisor
     )
