@@ -77,3 +77,39 @@ class NoStoreForSignedInMiddleware:
         if signed_in or request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class PolicyOnErrorPagesMiddleware:
+    """The Content Security Policy on Django's DEBUG pages too (the traceback, the technical
+    404), which opt out of it with ``csp_override({})`` because they carry an inline
+    ``<style>`` and ``<script>``. Under ``make run`` those pages show whatever a request sent,
+    so they get the policy every page has: the opt-out is dropped, and the page's own
+    ``<style>`` and ``<script>`` (the first of each, in its head, before any data) get the
+    request's nonce so the page keeps its layout. Its ``onclick`` toggles stay blocked.
+
+    Just below the CSP middleware in MIDDLEWARE: that middleware writes the header after this
+    one has run. Only error answers: a view's own choice for a normal page stays its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code >= 400 and getattr(response, "_csp_config", None) == {}:
+            del response._csp_config
+            if getattr(response, "_csp_ro_config", None) == {}:
+                del response._csp_ro_config
+            self._nonce_inline_tags(request, response)
+        return response
+
+    @staticmethod
+    def _nonce_inline_tags(request, response) -> None:
+        nonce = getattr(request, "_csp_nonce", None)
+        html = response.get("Content-Type", "").startswith("text/html")
+        if nonce is None or not html or response.streaming:
+            return
+        content = response.content
+        for tag in (b"<style>", b"<script>"):
+            content = content.replace(tag, tag[:-1] + b' nonce="%s">' % str(nonce).encode(), 1)
+        response.content = content

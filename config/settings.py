@@ -76,6 +76,10 @@ MIDDLEWARE = [
     "ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # The policy on Django's DEBUG error pages too; X-Frame-Options on every answer, those
+    # that middleware below may short-circuit included (config/middleware.py).
+    "config.middleware.PolicyOnErrorPagesMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.NorwegianFirstLocaleMiddleware",
@@ -85,7 +89,6 @@ MIDDLEWARE = [
     # Logs each refused (403/404) attempt on a child's or case's page once.
     "referrals.access_log.AccessLogDeniedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After auth, messages and htmx: it logs out, says why, and answers htmx with a redirect.
     "config.middleware.SessionTimeoutMiddleware",
