@@ -1,9 +1,11 @@
-"""Rimelig's own middleware: the language, and the limits on a signed-in session."""
+"""Rimelig's own middleware: the language, the limits on a signed-in session, the methods a
+page takes, and the security policy on error pages."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import resolve_url
 from django.utils import translation
@@ -113,3 +115,24 @@ class PolicyOnErrorPagesMiddleware:
         for tag in (b"<style>", b"<script>"):
             content = content.replace(tag, tag[:-1] + b' nonce="%s">' % str(nonce).encode(), 1)
         response.content = content
+
+
+class AllowedMethodsMiddleware:
+    """GET, HEAD and POST only: every other method (OPTIONS, TRACE, PUT, DELETE, WebDAV's)
+    gets an empty 405 with an Allow header here, before a session, a user or a view is
+    touched. Function views without a method decorator would otherwise answer OPTIONS or
+    DELETE with the whole page. Nothing in Rimelig takes another method (no CORS, no API);
+    the liveness probe (GET/HEAD) is answered above this one, in RequestIdMiddleware.
+
+    Below the security, CSP and X-Frame-Options middleware, so the 405 carries their headers.
+    """
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)

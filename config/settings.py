@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # that middleware below may short-circuit included (config/middleware.py).
     "config.middleware.PolicyOnErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # GET, HEAD and POST only; OPTIONS, TRACE and the rest get an empty 405.
+    "config.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.NorwegianFirstLocaleMiddleware",
