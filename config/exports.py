@@ -26,7 +26,9 @@ def spreadsheet_value(value):
     if not isinstance(value, str):
         return value
     text = _CONTROL.sub("", value)
-    if text.startswith(FORMULA_STARTERS):
+    # Behind leading spaces too: a CSV import that trims spaces (LibreOffice's option) would
+    # otherwise bring the "=" to the front.
+    if text.startswith(FORMULA_STARTERS) or text.lstrip().startswith(FORMULA_STARTERS):
         return "'" + text
     return text
 

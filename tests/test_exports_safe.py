@@ -138,6 +138,9 @@ def test_numbers_stay_numbers_and_only_text_is_escaped():
     for starter in FORMULA_STARTERS:
         assert spreadsheet_value(f"{starter}1+1") == f"'{starter}1+1"
     assert spreadsheet_value("\x00\x1f=1") == "'=1"
+    assert spreadsheet_value(" =1+1") == "' =1+1"
+    assert spreadsheet_value("\u3000\n＝1") == "'\u3000\n＝1"
+    assert spreadsheet_value(" Nord") == " Nord"
     table = Table(
         "t",
         "=title",

@@ -113,3 +113,12 @@ def test_a_bad_request_gets_rimeligs_own_page_in_norwegian():
     response = Client(raise_request_exception=False).get("/test-feil/400/")
     assert response.status_code == 400
     assert "Ugyldig forespørsel" in response.text and 'lang="nb"' in response.text
+
+
+def test_the_debug_404_keeps_its_layout_and_escapes_the_path(settings):
+    settings.DEBUG = True
+    response = Client().get("/finnes-ikke/<b>/")
+    assert response.status_code == 404
+    nonce = NONCE.search(response["Content-Security-Policy"]).group(0)[7:-1]
+    assert f'<style nonce="{nonce}">' in response.text
+    assert "<b>" not in response.text
