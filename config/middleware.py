@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -82,28 +83,38 @@ class NoStoreForSignedInMiddleware:
 
 
 class PolicyOnErrorPagesMiddleware:
-    """The Content Security Policy on Django's DEBUG pages too (the traceback, the technical
-    404), which opt out of it with ``csp_override({})`` because they carry an inline
-    ``<style>`` and ``<script>``. Under ``make run`` those pages show whatever a request sent,
-    so they get the policy every page has: the opt-out is dropped, and the page's own
-    ``<style>`` and ``<script>`` (the first of each, in its head, before any data) get the
-    request's nonce so the page keeps its layout. Its ``onclick`` toggles stay blocked.
+    """Every error answer carries the Content Security Policy and the security headers.
 
-    Just below the CSP middleware in MIDDLEWARE: that middleware writes the header after this
-    one has run. Only error answers: a view's own choice for a normal page stays its own.
+    Django's DEBUG pages (the traceback, the technical 404) opt out of the CSP with
+    ``csp_override({})`` because they carry an inline ``<style>`` and ``<script>``. Under
+    ``make run`` those pages show whatever a request sent, so they get the policy every page
+    has: the opt-out is dropped, and the page's own ``<style>`` and ``<script>`` (the first of
+    each, in its head, before any data) get the request's nonce so the page keeps its layout.
+    Its ``onclick`` toggles stay blocked.
+
+    SecurityMiddleware raises for an unknown Host when it redirects to HTTPS, so that 400 is
+    made above it and would miss its headers: they are added here to any error answer (its
+    process_response only adds what is missing).
+
+    Just below the CSP middleware and above SecurityMiddleware in MIDDLEWARE: the CSP
+    middleware writes its header after this one has run. Only error answers: a view's own
+    choice for a normal page stays its own.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.security = SecurityMiddleware(get_response)
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code >= 400 and getattr(response, "_csp_config", None) == {}:
+        if response.status_code < 400:
+            return response
+        if getattr(response, "_csp_config", None) == {}:
             del response._csp_config
             if getattr(response, "_csp_ro_config", None) == {}:
                 del response._csp_ro_config
             self._nonce_inline_tags(request, response)
-        return response
+        return self.security.process_response(request, response)
 
     @staticmethod
     def _nonce_inline_tags(request, response) -> None:

@@ -74,12 +74,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a request id for every log line and the X-Request-ID header (ops/middleware.py).
     "ops.middleware.RequestIdMiddleware",
-    "django.middleware.security.SecurityMiddleware",
+    # Above SecurityMiddleware, so that an error it raises (an unknown Host) gets the policy:
+    # the CSP, and (config/middleware.py) the security headers on every error answer, DEBUG
+    # pages included; X-Frame-Options on every answer, short-circuited ones included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # The policy on Django's DEBUG error pages too; X-Frame-Options on every answer, those
-    # that middleware below may short-circuit included (config/middleware.py).
     "config.middleware.PolicyOnErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     # GET, HEAD and POST only; OPTIONS, TRACE and the rest get an empty 405.
     "config.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

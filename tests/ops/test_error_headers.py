@@ -122,3 +122,15 @@ def test_the_debug_404_keeps_its_layout_and_escapes_the_path(settings):
     nonce = NONCE.search(response["Content-Security-Policy"]).group(0)[7:-1]
     assert f'<style nonce="{nonce}">' in response.text
     assert "<b>" not in response.text
+
+
+def test_a_request_for_an_unknown_host_gets_the_headers_too(settings):
+    """With the HTTPS redirect on, SecurityMiddleware reads the Host first and raises for an
+    unknown one: the 400 is made above it, and must still carry every header."""
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    page = Client().get("/logg-inn/", secure=True)
+    response = Client(raise_request_exception=False).get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert _policy(response) == _policy(page)
+    assert _headers(response) == _headers(page)
