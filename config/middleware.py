@@ -1,10 +1,13 @@
-"""Rimelig's own middleware: the language, and the limits on a signed-in session."""
+"""Rimelig's own middleware: the language, the limits on a signed-in session, the methods a
+page takes, and the security policy on error pages."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -77,3 +80,70 @@ class NoStoreForSignedInMiddleware:
         if signed_in or request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class PolicyOnErrorPagesMiddleware:
+    """Every error answer carries the Content Security Policy and the security headers.
+
+    Django's DEBUG pages (the traceback, the technical 404) opt out of the CSP with
+    ``csp_override({})`` because they carry an inline ``<style>`` and ``<script>``. Under
+    ``make run`` those pages show whatever a request sent, so they get the policy every page
+    has: the opt-out is dropped, and the page's own ``<style>`` and ``<script>`` (the first of
+    each, in its head, before any data) get the request's nonce so the page keeps its layout.
+    Its ``onclick`` toggles stay blocked.
+
+    SecurityMiddleware raises for an unknown Host when it redirects to HTTPS, so that 400 is
+    made above it and would miss its headers: they are added here to any error answer (its
+    process_response only adds what is missing).
+
+    Just below the CSP middleware and above SecurityMiddleware in MIDDLEWARE: the CSP
+    middleware writes its header after this one has run. Only error answers: a view's own
+    choice for a normal page stays its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.security = SecurityMiddleware(get_response)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400:
+            return response
+        if getattr(response, "_csp_config", None) == {}:
+            del response._csp_config
+            if getattr(response, "_csp_ro_config", None) == {}:
+                del response._csp_ro_config
+            self._nonce_inline_tags(request, response)
+        return self.security.process_response(request, response)
+
+    @staticmethod
+    def _nonce_inline_tags(request, response) -> None:
+        nonce = getattr(request, "_csp_nonce", None)
+        html = response.get("Content-Type", "").startswith("text/html")
+        if nonce is None or not html or response.streaming:
+            return
+        content = response.content
+        for tag in (b"<style>", b"<script>"):
+            content = content.replace(tag, tag[:-1] + b' nonce="%s">' % str(nonce).encode(), 1)
+        response.content = content
+
+
+class AllowedMethodsMiddleware:
+    """GET, HEAD and POST only: every other method (OPTIONS, TRACE, PUT, DELETE, WebDAV's)
+    gets an empty 405 with an Allow header here, before a session, a user or a view is
+    touched. Function views without a method decorator would otherwise answer OPTIONS or
+    DELETE with the whole page. Nothing in Rimelig takes another method (no CORS, no API);
+    the liveness probe (GET/HEAD) is answered above this one, in RequestIdMiddleware.
+
+    Below the security, CSP and X-Frame-Options middleware, so the 405 carries their headers.
+    """
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)

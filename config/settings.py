@@ -74,8 +74,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a request id for every log line and the X-Request-ID header (ops/middleware.py).
     "ops.middleware.RequestIdMiddleware",
-    "django.middleware.security.SecurityMiddleware",
+    # Above SecurityMiddleware, so that an error it raises (an unknown Host) gets the policy:
+    # the CSP, and (config/middleware.py) the security headers on every error answer, DEBUG
+    # pages included; X-Frame-Options on every answer, short-circuited ones included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.PolicyOnErrorPagesMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    # GET, HEAD and POST only; OPTIONS, TRACE and the rest get an empty 405.
+    "config.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.NorwegianFirstLocaleMiddleware",
@@ -85,7 +92,6 @@ MIDDLEWARE = [
     # Logs each refused (403/404) attempt on a child's or case's page once.
     "referrals.access_log.AccessLogDeniedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After auth, messages and htmx: it logs out, says why, and answers htmx with a redirect.
     "config.middleware.SessionTimeoutMiddleware",

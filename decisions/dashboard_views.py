@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from config.exports import spreadsheet_row, spreadsheet_value, workbook_without_formulas
 from config.forms import FastSelect
 from decisions import dashboard as stats
 from decisions.dashboard import Period, Table
@@ -402,7 +403,7 @@ def _csv_value(cell) -> str:
     value = cell.export
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")  # Norwegian Excel reads a decimal comma
-    return str(value)
+    return str(spreadsheet_value(value))  # a number as it is; text that cannot be a formula
 
 
 def _csv(table: Table) -> str:
@@ -410,13 +411,14 @@ def _csv(table: Table) -> str:
     without the import wizard."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow(spreadsheet_row(table.columns))
     for row in table.rows:
-        writer.writerow([row.label, *(_csv_value(c) for c in row.cells)])
+        writer.writerow([spreadsheet_value(row.label), *(_csv_value(c) for c in row.cells)])
     return "\ufeff" + out.getvalue()
 
 
 def _xlsx(tables: list[Table], heading: list[str]) -> bytes:
+    """Every row through spreadsheet_row (config/exports.py): no name can become a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -424,30 +426,31 @@ def _xlsx(tables: list[Table], heading: list[str]) -> bytes:
     book.remove(book.active)
     for table in tables:
         sheet = book.create_sheet(table.slug)
-        sheet.append([table.title])
+        sheet.append(spreadsheet_row([table.title]))
         sheet["A1"].font = Font(bold=True, size=13)
         for line in heading:
-            sheet.append([line])
+            sheet.append(spreadsheet_row([line]))
         sheet.append([])
-        sheet.append(table.columns)
+        sheet.append(spreadsheet_row(table.columns))
         header_row = sheet.max_row
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            sheet.append([row.label, *(c.export for c in row.cells)])
+            sheet.append(spreadsheet_row([row.label, *(c.export for c in row.cells)]))
             for cell in sheet[sheet.max_row][1:]:
                 cell.alignment = Alignment(horizontal="right")  # "<5" lines up with numbers
                 cell.font = Font(bold=row.total)
         sheet.append([])
         if table.note:
-            sheet.append([table.note])
+            sheet.append(spreadsheet_row([table.note]))
         if table.has_hidden:
-            sheet.append([str(NOTE)])
+            sheet.append(spreadsheet_row([NOTE]))
         sheet.column_dimensions["A"].width = 48
         for letter in "BCDE":
             sheet.column_dimensions[letter].width = 18
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    workbook_without_formulas(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
