@@ -14,11 +14,12 @@ find_python = for c in python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/vers
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done
 
-.PHONY: help install run test lint migrate seed clean
+.PHONY: help install run test test-fast test-days chromium lint migrate seed clean
 .PHONY: backup restore loadtest
 help:
 	@echo "make run   – set up and start Rimelig with demo data (http://127.0.0.1:$(PORT))"
 	@echo "make test  – set up and run the whole test suite (PostgreSQL and Redis)"
+	@echo "make test-fast – the suite without the browser, fault and process tests"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@py=$$($(find_python)); \
@@ -43,17 +44,44 @@ run: install
 	$(VENV)/bin/honcho -f Procfile.dev start
 
 # The whole suite against PostgreSQL and Redis on 127.0.0.1; where no PostgreSQL answers, the
-# embedded one.
-test: install
-	@set -e; \
+# embedded one. The browser tests need Debian's Chromium: `make chromium` installs it (as root)
+# or says how.
+test_env = set -e; \
 	if [ -z "$$DATABASE_URL" ]; then \
 	  if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 	    export DATABASE_URL=$(TEST_DATABASE_URL); \
 	  else echo "No PostgreSQL on 127.0.0.1:5432: using the embedded one."; \
 	    export DATABASE_URL=$$($(PY) -m config.embedded url); fi; \
 	fi; \
-	export REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} DEBUG=1 SECRET_KEY=test-only-secret-key EMAIL_URL=memorymail://; \
-	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	export REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} DEBUG=1 SECRET_KEY=test-only-secret-key EMAIL_URL=memorymail://
+FAST := --ignore=tests/browser --ignore=tests/faults -m "not slow"
+# A Saturday, 31 December and 29 February: the suite must not pass only on the day it runs.
+OTHER_DAYS ?= 2026-12-12 2026-12-31 2028-02-29
+
+test: install chromium
+	@$(test_env); $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The edit-and-test loop: no browser, no fault suite, no tests that start processes.
+test-fast: install
+	@$(test_env); $(VENV)/bin/pytest -n 2 $(FAST) $(PYTEST_ARGS)
+
+# The fast suite again as if it were each of OTHER_DAYS (tests/conftest.py: RIMELIG_TODAY).
+test-days: install
+	@$(test_env); for day in $(OTHER_DAYS); do echo "== as if today were $$day"; \
+	  RIMELIG_TODAY=$$day $(VENV)/bin/pytest -n 2 -q $(FAST) $(PYTEST_ARGS) || exit 1; done
+
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null && command -v apt-get >/dev/null; then \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null \
+	    || { sudo apt-get update >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null; }; \
+	fi; \
+	[ -x "$(CHROMIUM)" ] || { echo "The browser tests need Chromium at $(CHROMIUM): install Debian's package (sudo apt-get install -y chromium) or set CHROMIUM=/path/to/chromium. 'make test-fast' runs everything else." >&2; exit 1; }
 
 # Backup and restore (deploy/README.md): pg_dump's custom format of DATABASE_URL's database
 # (the embedded one when unset, with its own pg_dump). BACKUP_FILE names the file.
