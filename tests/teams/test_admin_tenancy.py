@@ -182,6 +182,15 @@ def test_a_post_granting_a_role_in_bergtun_is_refused(client, world, solvik_admi
     assert world.styrer_b.roles.count() == 1
 
 
+def test_solviks_admin_cannot_give_itself_a_role_that_sees_children(client, world, solvik_admin):
+    client.force_login(solvik_admin)
+    data = _role_post(solvik_admin, kind="unit_head", units=[world.unit_a.pk])
+    response = client.post(reverse("admin:teams_role_add"), data)
+    assert response.status_code == 200
+    assert "Du kan ikke gi deg selv denne rollen." in response.text
+    assert list(solvik_admin.roles.values_list("kind", flat=True)) == ["admin"]
+
+
 def test_an_advisor_limited_to_solviks_areas_may_be_given(client, world, solvik_admin, bergtun):
     world.office_ppt.municipalities.add(bergtun["municipality"])
     client.force_login(solvik_admin)
