@@ -160,7 +160,7 @@ INSERT INTO teams_pptoffice_municipalities (pptoffice_id, municipality_id)
 INSERT INTO teams_user (id, password, email, full_name, is_active, is_staff, is_superuser,
                         date_joined)
   SELECT row_number() OVER (), CASE WHEN p.email LIKE '%%@demo.no' THEN %(password)s ELSE '!' END,
-         p.email, p.name, true, p.staff, p.staff, now()
+         p.email, p.name, true, p.staff, false, now()
   FROM (SELECT * FROM unnest(%(persona_emails)s::text[], %(persona_names)s::text[],
                              %(persona_staff)s::boolean[]) AS t(email, name, staff)) p;
 SELECT setval(pg_get_serial_sequence('teams_user', 'id'), (SELECT max(id) FROM teams_user));

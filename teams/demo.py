@@ -137,11 +137,16 @@ def _units(municipalities: list[Municipality], rng: random.Random) -> list[Unit]
 
 def _user(email: str, name: str, *, staff: bool = False) -> User:
     user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": name, "is_staff": staff, "is_superuser": staff}
+        email=email, defaults={"full_name": name, "is_staff": staff}
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    if user.is_superuser:
+        # Earlier demos made the admin a superuser, who read every municipality's access log
+        # and gave roles anywhere (issue 16): no municipality user is one.
+        user.is_superuser = False
+        user.save(update_fields=["is_superuser"])
     return user
 
 
@@ -188,6 +193,8 @@ def seed_organisation(rng: random.Random) -> DemoOrganisation:
     _role(users["director"], Role.Kind.DIRECTOR, municipality=solvik)
     users["admin"] = _user("admin@demo.no", "Anne Admin", staff=True)
     _role(users["admin"], Role.Kind.ADMIN, municipality=solvik)
+    users["platform"] = _user("drift@demo.no", "Per Plattform", staff=True)
+    _role(users["platform"], Role.Kind.PLATFORM)
     users["other_office"] = _user("bergtun@demo.no", "Ola Bergtun")
     _role(users["other_office"], Role.Kind.OFFICE, municipality=bergtun)
     return org

@@ -188,7 +188,9 @@ class Role(models.Model):
     leader (PP-leder: the office's aggregates on the dashboard, no cases); unit_head to units;
     special_educator (the municipality's Spesialpedagogisk tjeneste), office, director and
     admin to a municipality (the office optionally to one kind of unit: barnehagekontoret
-    decides for kindergartens, the school's decision-maker for pupils).
+    decides for kindergartens, the school's decision-maker for pupils). The platform operator
+    (plattformdrift) is attached to nothing: it creates municipalities and their first system
+    administrator in the admin, and scoping gives it no unit, case or child anywhere.
     """
 
     class Kind(models.TextChoices):
@@ -199,6 +201,7 @@ class Role(models.Model):
         OFFICE = "office", _("Barnehagekontoret")
         DIRECTOR = "director", _("Kommunalsjef")
         ADMIN = "admin", _("Systemansvarlig")
+        PLATFORM = "platform", _("Plattformdrift")
 
     OFFICE_ROLES = {Kind.ADVISOR, Kind.PPT_LEADER}
     MUNICIPALITY_ROLES = {Kind.SPECIAL_EDUCATOR, Kind.OFFICE, Kind.DIRECTOR, Kind.ADMIN}
@@ -266,6 +269,8 @@ class Role(models.Model):
             raise ValidationError({"ppt_office": _("Rollen må høre til et PP-kontor.")})
         if self.kind in self.MUNICIPALITY_ROLES and not self.municipality_id:
             raise ValidationError({"municipality": _("Rollen må høre til en kommune.")})
+        if self.kind == self.Kind.PLATFORM and (self.municipality_id or self.ppt_office_id):
+            raise ValidationError(_("Plattformdrift hører ikke til en kommune eller et PP-kontor."))
 
 
 class TaskRun(models.Model):

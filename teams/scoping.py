@@ -6,8 +6,9 @@ deactivated) sees nothing. A person may hold several roles: the scope is their u
 """
 
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
-from teams.models import Municipality, Role, Unit
+from teams.models import Municipality, Role, Unit, User
 
 # Written out rather than built with ArraySubquery: the ORM took 2.2 ms to compile the five
 # subqueries and the SQL 0.4 ms to run, on every request (bench/).
@@ -98,23 +99,90 @@ def visible_units(user, *, roles: tuple[str, ...] | None = None) -> QuerySet[Uni
     return Unit.objects.filter(q)
 
 
+def role_municipality_ids(role) -> set[int]:
+    """The municipalities one role reaches (a role from user_roles, or anything with the same
+    attributes): its own for a municipality role, its units' for a styrer, its areas' for an
+    advisor limited to areas, else every municipality its PPT office serves. Nothing for the
+    platform operator. manageable_users' SQL says the same; a test holds them together."""
+    kind = role.kind
+    if kind == Role.Kind.ADVISOR:
+        if role.area_ids:
+            return set(role.area_municipality_ids)
+        return set(role.office_municipality_ids)
+    if kind == Role.Kind.PPT_LEADER:
+        return set(role.office_municipality_ids)
+    if kind == Role.Kind.UNIT_HEAD:
+        return set(role.unit_municipality_ids)
+    if kind in Role.MUNICIPALITY_ROLES and role.municipality_id:
+        return {role.municipality_id}
+    return set()
+
+
 def visible_municipalities(user, *, roles: tuple[str, ...] | None = None) -> QuerySet[Municipality]:
     """Municipalities the user works for: their own, or those their PPT office serves."""
     ids: set[int] = set()
     for role in user_roles(user):
-        if roles is not None and role.kind not in roles:
-            continue
-        if role.kind == Role.Kind.ADVISOR:
-            if role.area_ids:
-                ids.update(role.area_municipality_ids)
-            else:
-                ids.update(role.office_municipality_ids)
-        elif role.kind == Role.Kind.PPT_LEADER:
-            ids.update(role.office_municipality_ids)
-        elif role.kind == Role.Kind.UNIT_HEAD:
-            ids.update(role.unit_municipality_ids)
-        elif role.municipality_id:
-            ids.add(role.municipality_id)
+        if roles is None or role.kind in roles:
+            ids |= role_municipality_ids(role)
     if not ids:
         return Municipality.objects.none()
     return Municipality.objects.filter(pk__in=ids)
+
+
+# --- the admin: who manages what (teams/admin.py, the access log) ------------------------------
+
+
+def is_platform_operator(user) -> bool:
+    """The platform operator (the PLATFORM role, or a superuser made with createsuperuser for
+    the operations team): creates municipalities and their first system administrator in the
+    admin. It is nobody special to the scoping above: no unit, case or child anywhere."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or has_role(user, Role.Kind.PLATFORM)
+
+
+def administered_municipalities(user) -> QuerySet[Municipality]:
+    """The municipalities whose configuration and users the user manages: those where they
+    hold the system administrator's role (systemansvarlig)."""
+    return visible_municipalities(user, roles=(Role.Kind.ADMIN,))
+
+
+# role_municipality_ids in SQL, one row per role. A role that reaches no municipality (the
+# platform operator, a styrer without units) reaches an empty array.
+_ROLE_REACH_SQL = """
+SELECT r.user_id,
+  CASE
+    WHEN r.kind = ANY(%s) THEN ARRAY[r.municipality_id]::bigint[]
+    WHEN r.kind = 'unit_head' THEN ARRAY(
+      SELECT u.municipality_id FROM teams_role_units ru JOIN teams_unit u ON u.id = ru.unit_id
+      WHERE ru.role_id = r.id)::bigint[]
+    WHEN r.kind = 'advisor' AND EXISTS (SELECT 1 FROM teams_role_areas ra WHERE ra.role_id = r.id)
+    THEN ARRAY(
+      SELECT a.municipality_id FROM teams_role_areas ra JOIN teams_area a ON a.id = ra.area_id
+      WHERE ra.role_id = r.id)::bigint[]
+    WHEN r.kind IN ('advisor', 'ppt_leader') THEN ARRAY(
+      SELECT om.municipality_id FROM teams_pptoffice_municipalities om
+      WHERE om.pptoffice_id = r.ppt_office_id)::bigint[]
+    ELSE ARRAY[]::bigint[]
+  END AS reach
+FROM teams_role r
+"""
+
+
+def manageable_users(user) -> QuerySet:
+    """Users a municipality's system administrator may see and edit in the admin: those with
+    at least one role, every role of theirs reaching only municipalities the administrator
+    manages. A person who also works for another municipality (an advisor of an interkommunal
+    office without area limits) is the platform operator's to change, not either
+    municipality's; superusers and platform operators are nobody's."""
+    ids = list(administered_municipalities(user).values_list("pk", flat=True))
+    if not ids:
+        return User.objects.none()
+    sql = (
+        f"SELECT user_id FROM ({_ROLE_REACH_SQL}) per_role GROUP BY user_id "  # noqa: S608 (a constant)
+        "HAVING bool_and(cardinality(reach) > 0 AND reach <@ %s::bigint[])"
+    )
+    kinds = sorted(Role.MUNICIPALITY_ROLES)
+    # Only ids and the role kinds go in, as parameters.
+    reach = RawSQL(sql, (kinds, ids))  # noqa: S611
+    return User.objects.filter(pk__in=reach, is_superuser=False)

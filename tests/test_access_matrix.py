@@ -265,3 +265,171 @@ def test_each_persona_gets_what_the_matrix_says(client, world, objects, name):
         if not ok:
             failures.append(f"{persona}: got {response.status_code}, wanted {wanted}")
     assert failures == [], f"{name} {url}: " + "; ".join(failures)
+
+
+# --- the admin and tenancy (issue 16) --------------------------------------------------------------
+# Three more personas, kept apart so rows above need no new columns: Solvik's system
+# administrator ("admin", staff, the ADMIN role), Bergtun's ("other_admin"), and the platform
+# operator ("platform", staff, the PLATFORM role). On the rows above they get what the director
+# gets (no case or child of anyone) except where ADMIN_PERSONA_ROWS says otherwise; the admin's
+# own pages are in ADMIN_MATRIX below.
+
+ADMIN_PERSONAS = ["admin", "other_admin", "platform"]
+
+
+@pytest.fixture
+def admin_personas(world):
+    from teams.models import Role
+    from tests.factories import RoleFactory, UserFactory
+
+    world.admin.is_staff = True
+    world.admin.save(update_fields=["is_staff"])
+    other_admin = UserFactory(email="astrid@bergtun.no", is_staff=True)
+    RoleFactory(user=other_admin, kind=Role.Kind.ADMIN, municipality=world.other_municipality)
+    platform = UserFactory(email="drift@test.no", is_staff=True)
+    RoleFactory(user=platform, kind=Role.Kind.PLATFORM)
+    return {"admin": world.admin, "other_admin": other_admin, "platform": platform}
+
+
+def _like_director(name):
+    return {p: MATRIX[name][2].get("director", LOGIN) for p in ADMIN_PERSONAS}
+
+
+STAFF = {"admin": OK, "other_admin": OK, "platform": OK}
+ADMIN_PERSONA_ROWS = {
+    "admin:index": STAFF,
+    "home": STAFF,
+    # The access log: Solvik's admin reads Solvik's child; Bergtun's gets 404; the platform
+    # operator has no children and no log of them (403, like everyone without the admin role).
+    "referrals:access_log_search": {"admin": OK, "other_admin": OK, "platform": {403}},
+    "referrals:access_log_child": {"admin": OK, "other_admin": {404}, "platform": {403}},
+    "referrals:access_log_user": {"admin": {404}, "other_admin": {404}, "platform": {403}},
+    # The director's aggregates are not the system administrator's or the operator's.
+    "decisions:dashboard": dict.fromkeys(ADMIN_PERSONAS, {403}),
+    "decisions:dashboard_export": dict.fromkeys(ADMIN_PERSONAS, {403}),
+    "teams:team_counts": dict.fromkeys(ADMIN_PERSONAS, {404}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_admins_and_the_platform_operator_get_what_the_matrix_says(
+    client, world, objects, admin_personas, name
+):
+    method, kwargs, _ = MATRIX[name]
+    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    expected = {**_like_director(name), **ADMIN_PERSONA_ROWS.get(name, {})}
+    failures = []
+    for persona in ADMIN_PERSONAS:
+        client.force_login(admin_personas[persona])
+        response = getattr(client, method)(url)
+        if not _as_expected(response, expected[persona]):
+            failures.append(f"{persona}: got {response.status_code}, wanted {expected[persona]}")
+    assert failures == [], f"{name} {url}: " + "; ".join(failures)
+
+
+def _as_expected(response, wanted) -> bool:
+    if wanted == LOGIN:
+        return response.status_code == 302 and reverse("login") in response["Location"]
+    return response.status_code in (wanted if isinstance(wanted, set) else {wanted})
+
+
+# The admin's pages: a changelist for every registered model and the change page of one object
+# of each municipality. Everyone who is not staff is sent to the admin's login (302).
+ADMIN_LOGIN = {302}
+NOT_STAFF = dict.fromkeys(PERSONAS, ADMIN_LOGIN)
+TENANT_LIST = {**NOT_STAFF, "admin": OK, "other_admin": OK, "platform": {403}}
+OPERATOR_LIST = {**NOT_STAFF, "admin": {403}, "other_admin": {403}, "platform": OK}
+BOTH_LIST = {**NOT_STAFF, "admin": OK, "other_admin": OK, "platform": OK}
+SOLVIKS = {**NOT_STAFF, "admin": OK, "other_admin": {404}, "platform": {403}}
+BERGTUNS = {**NOT_STAFF, "admin": {404}, "other_admin": OK, "platform": {403}}
+ADMIN_MATRIX = {
+    # (url name, object key or None): expectations
+    ("admin:index", None): {**NOT_STAFF, **STAFF},
+    ("admin:teams_user_changelist", None): BOTH_LIST,
+    ("admin:teams_role_changelist", None): BOTH_LIST,
+    ("admin:teams_municipality_changelist", None): BOTH_LIST,
+    ("admin:teams_area_changelist", None): TENANT_LIST,
+    ("admin:teams_unit_changelist", None): TENANT_LIST,
+    ("admin:teams_service_changelist", None): TENANT_LIST,
+    ("admin:teams_teammember_changelist", None): TENANT_LIST,
+    ("admin:teams_systemwork_changelist", None): TENANT_LIST,
+    ("admin:decisions_deadlinepolicy_changelist", None): TENANT_LIST,
+    ("admin:teams_pptoffice_changelist", None): OPERATOR_LIST,
+    ("admin:teams_taskrun_changelist", None): OPERATOR_LIST,
+    ("admin:teams_user_add", None): BOTH_LIST,
+    ("admin:teams_municipality_add", None): OPERATOR_LIST,
+    # Solvik's objects, then Bergtun's. Users and roles: the platform operator opens only the
+    # system administrators (404 for a styrer and her role).
+    ("admin:teams_user_change", "styrer_user"): {**SOLVIKS, "platform": {404}},
+    ("admin:teams_role_change", "styrer_role"): {**SOLVIKS, "platform": {404}},
+    ("admin:teams_unit_change", "unit"): SOLVIKS,
+    ("admin:teams_area_change", "area"): SOLVIKS,
+    ("admin:decisions_deadlinepolicy_change", "policy"): SOLVIKS,
+    ("admin:teams_service_change", "service"): SOLVIKS,
+    ("admin:teams_municipality_change", "municipality"): {**SOLVIKS, "platform": OK},
+    ("admin:teams_user_change", "other_user"): {**BERGTUNS, "platform": {404}},
+    ("admin:teams_role_change", "other_role"): {**BERGTUNS, "platform": {404}},
+    ("admin:teams_unit_change", "other_unit"): BERGTUNS,
+    ("admin:teams_area_change", "other_area"): BERGTUNS,
+    ("admin:decisions_deadlinepolicy_change", "other_policy"): BERGTUNS,
+    ("admin:teams_service_change", "other_service"): BERGTUNS,
+    ("admin:teams_municipality_change", "other_municipality"): {**BERGTUNS, "platform": OK},
+}
+
+
+@pytest.fixture
+def admin_objects(world):
+    from decisions.models import DeadlinePolicy
+    from decisions.services import deadline_policy_ensure_defaults
+    from teams.ressursteam_models import Service
+
+    def service(municipality):
+        return Service.objects.create(
+            municipality=municipality,
+            name="Helsestasjon",
+            offers="-",
+            age_group="both",
+            contact="-",
+        ).pk
+
+    deadline_policy_ensure_defaults(world.municipality)
+    deadline_policy_ensure_defaults(world.other_municipality)
+    policies = DeadlinePolicy.objects.order_by("pk")
+    return {
+        "styrer_user": world.styrer_a.pk,
+        "styrer_role": world.styrer_a.roles.get().pk,
+        "unit": world.unit_a.pk,
+        "area": world.north.pk,
+        "policy": policies.filter(municipality=world.municipality).first().pk,
+        "service": service(world.municipality),
+        "municipality": world.municipality.pk,
+        "other_user": world.outsider.pk,
+        "other_role": world.outsider.roles.get().pk,
+        "other_unit": world.other_unit.pk,
+        "other_area": world.other_unit.area_id,
+        "other_policy": policies.filter(municipality=world.other_municipality).first().pk,
+        "other_service": service(world.other_municipality),
+        "other_municipality": world.other_municipality.pk,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", sorted(ADMIN_MATRIX, key=str), ids=str)
+def test_each_persona_gets_what_the_admin_matrix_says(
+    client, world, admin_personas, admin_objects, row
+):
+    name, key = row
+    url = reverse(name, args=[admin_objects[key]] if key else [])
+    failures = []
+    for persona in PERSONAS + ADMIN_PERSONAS:
+        client.logout()
+        if persona in ADMIN_PERSONAS:
+            client.force_login(admin_personas[persona])
+        elif persona != "anonymous":
+            client.force_login(getattr(world, persona))
+        response = client.get(url)
+        wanted = ADMIN_MATRIX[row][persona]
+        if response.status_code not in wanted:
+            failures.append(f"{persona}: got {response.status_code}, wanted {wanted}")
+    assert failures == [], f"{name} {url}: " + "; ".join(failures)

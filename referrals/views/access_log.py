@@ -1,10 +1,11 @@
 """The access log's pages (innsynslogg) for the municipality's system administrator (the admin
-role) and superusers: "who has looked at this child", "what has this user opened", and a
-search page that leads to them.
+role): "who has looked at this child", "what has this user opened", and a search page that
+leads to them.
 
 An admin sees the children of the municipalities where they hold the admin role and the
 users who hold a role there; anything else is a 404. Everyone else gets 403: the pages are
-not theirs to use at all. Both log pages write a row themselves, so looking at the log is
+not theirs to use at all. That includes superusers and the platform operator: they work for
+no municipality, so they have no children and no log of children (teams.scoping). Both log pages write a row themselves, so looking at the log is
 accounted for too. The search is POSTed: it takes identity numbers and e-mail addresses,
 which must not end up in a URL.
 """
@@ -23,7 +24,7 @@ from referrals.access_log import AccessLogEntry, access_log_record
 from referrals.idnumber import compact
 from referrals.models import Child, Referral
 from teams.models import Role
-from teams.scoping import has_role, visible_municipalities
+from teams.scoping import administered_municipalities, has_role
 
 User = get_user_model()
 PAGE_SIZE = 50
@@ -35,27 +36,23 @@ T = AccessLogEntry.ObjectType
 
 
 def _require_auditor(user) -> None:
-    if not (user.is_superuser or has_role(user, Role.Kind.ADMIN)):
+    if not has_role(user, Role.Kind.ADMIN):
         raise PermissionDenied
 
 
 def _admin_municipalities(user):
-    return visible_municipalities(user, roles=(Role.Kind.ADMIN,)).values("pk")
+    return administered_municipalities(user).values("pk")
 
 
 def auditable_children(user):
-    """Children whose access log the user may read: a superuser every child, an admin those
-    of the municipalities where they are admin."""
-    if user.is_superuser:
-        return Child.objects.all()
+    """Children whose access log the user may read: those of the municipalities where they
+    are admin (is_superuser counts for nothing here)."""
     return Child.objects.filter(municipality__in=_admin_municipalities(user))
 
 
 def auditable_users(user):
     """Users with a role in the admin's municipalities (through the role's municipality, the
     PPT office serving it, or a unit in it)."""
-    if user.is_superuser:
-        return User.objects.all()
     ids = _admin_municipalities(user)
     roles = Role.objects.filter(
         Q(municipality__in=ids)
@@ -143,10 +140,10 @@ def access_log_user(request, pk):
     _require_auditor(request.user)
     person = get_object_or_404(auditable_users(request.user), pk=pk)
     access_log_record(request, action=A.VIEW, object_type=T.ACCESS_LOG, object_id=person.pk)
-    entries = AccessLogEntry.objects.filter(user=person)
-    if not request.user.is_superuser:
-        children = auditable_children(request.user).values("pk")
-        entries = entries.filter(Q(child_id__isnull=True) | Q(child_id__in=children))
+    children = auditable_children(request.user).values("pk")
+    entries = AccessLogEntry.objects.filter(user=person).filter(
+        Q(child_id__isnull=True) | Q(child_id__in=children)
+    )
     page = _page(request, entries)
     return render(request, "referrals/access_log_user.html", {"person": person, **page})
 

@@ -214,10 +214,14 @@ def test_the_admin_lists_and_edits_deadline_policies(client, world):
     services.deadline_policy_ensure_defaults(world.municipality)
     services.deadline_policy_ensure_defaults(world.other_municipality)
     admin_user = world.admin
-    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.is_staff = True  # a systemansvarlig, not a superuser (issue 16)
     admin_user.save()
     client.force_login(admin_user)
     response = client.get("/admin/decisions/deadlinepolicy/")
     assert response.status_code == 200
     assert "Forvaltningsloven § 11 a" in response.text
     assert DeadlinePolicy.objects.count() == 12
+    # Only their own municipality's six rules are listed.
+    assert {p.municipality_id for p in response.context["cl"].result_list} == {
+        world.municipality.pk
+    }

@@ -17,7 +17,7 @@ from django.utils import timezone
 from teams import sessions
 from teams.models import User, UserSession
 from tests.conftest import PASSWORD
-from tests.factories import ChildFactory, ReferralFactory, UserFactory
+from tests.factories import ChildFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +216,9 @@ def test_deactivating_with_a_queryset_update_ends_the_sessions_too(client, world
 
 def test_deactivating_in_the_admin_ends_the_sessions(client, world):
     victim = two_sessions(client.__class__, world.advisor)
-    admin = UserFactory(email="root@test.no", is_staff=True, is_superuser=True)
+    admin = world.admin  # the municipality's system administrator (issue 16: not a superuser)
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
     client.force_login(admin)
     response = client.post(
         reverse("admin:teams_user_change", args=[world.advisor.pk]),
@@ -226,8 +228,11 @@ def test_deactivating_in_the_admin_ends_the_sessions(client, world):
             "is_active": "",
             "date_joined_0": "01.01.2026",
             "date_joined_1": "08:00",
-            "roles-TOTAL_FORMS": "0",
-            "roles-INITIAL_FORMS": "0",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "1",
+            "roles-0-id": world.advisor.roles.get().pk,
+            "roles-0-kind": "advisor",
+            "roles-0-ppt_office": world.office_ppt.pk,
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -317,7 +322,9 @@ def test_signed_in_pages_carry_the_policy(client, world):
 
 
 def test_the_admin_carries_the_policy(client, world):
-    admin = UserFactory(email="root@test.no", is_staff=True, is_superuser=True)
+    admin = world.admin
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
     assert_csp_with_matching_nonces(client.get(reverse("admin:login")))
     client.force_login(admin)
     for url in [
