@@ -26,7 +26,8 @@ LOGINS = [
     ("spesialpedagog@demo.no", "Spesialpedagog, Solvik"),
     ("barnehagekontoret@demo.no", "Barnehagekontoret, Solvik"),
     ("kommunalsjef@demo.no", "Kommunalsjef, Solvik"),
-    ("admin@demo.no", "Systemansvarlig, Solvik (Django-admin)"),
+    ("admin@demo.no", "Systemansvarlig, Solvik (Django-admin for Solvik, ingen superbruker)"),
+    ("drift@demo.no", "Plattformdrift (oppretter kommuner; ser ingen saker eller barn)"),
     ("bergtun@demo.no", "Barnehagekontoret, Bergtun (annen kommune)"),
 ]
 
