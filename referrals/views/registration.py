@@ -34,6 +34,7 @@ from referrals.scoping import (
     get_guardian_for_user,
     get_referral_for_user,
     registration_units,
+    sees_child_in_full,
     visible_children,
     visible_referrals,
 )
@@ -190,6 +191,9 @@ def child_new(request):
 def child_detail(request, pk):
     child = get_child_for_user(request.user, pk)
     access_log_view(request, child)
+    # A styrer of the unit the child left sees the child through an open case only, without
+    # the new unit, the full identity number or the guardians' contact details.
+    limited = not sees_child_in_full(request.user, child)
     referrals = (
         visible_referrals(request.user)
         .filter(child=child)
@@ -201,7 +205,8 @@ def child_detail(request, pk):
         "referrals/child_detail.html",
         {
             "child": child,
-            "unit": child.unit,
+            "unit": None if limited else child.unit,
+            "limited": limited,
             "age": _age(child.birth_date),
             "guardians": list(child.guardians.all()),
             "referrals": list(referrals),
