@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from referrals import services
-from referrals.access_log import access_log_view
+from referrals import registration_requests, services
+from referrals.access_log import AccessLogEntry, access_log_record, access_log_view
 from referrals.forms.registration import (
     ChildForm,
     ChildNewForm,
@@ -160,6 +160,8 @@ def child_new(request):
         raise PermissionDenied
     form = ChildNewForm(_posted(request), units=registration_units(request.user))
     if request.method == "POST" and form.is_valid():
+        if not registration_requests.lookup_allowed(request.user):
+            return _too_many_lookups(request, form)
         try:
             child, created = services.child_find_or_register(
                 actor=request.user, **form.cleaned_data
@@ -175,15 +177,51 @@ def child_new(request):
                     request, _("Barnet er allerede registrert i kommunen. Her er barnets side.")
                 )
                 return redirect("referrals:child_detail", pk=child.pk)
-            # Found, but outside this advisor's areas: say so without a name or a link.
-            form.add_error(
-                None,
-                _(
-                    "Barnet er registrert i kommunen, men du har ikke tilgang til det. "
-                    "Kontakt PPT-leder."
-                ),
-            )
+            return _registration_request(request, child, form.cleaned_data["unit"])
     return render(request, "referrals/child_new.html", {"form": form})
+
+
+def _registration_request(request, child, unit):
+    """A number of a child the advisor may not see: confirm nothing (no name, not that the
+    child exists), log the attempt under the child, and pass the request to the PPT leaders
+    (referrals/registration_requests.py says why)."""
+    row = access_log_record(
+        request,
+        action=AccessLogEntry.Action.DENIED,
+        object_type=AccessLogEntry.ObjectType.CHILD,
+        object_id=child.pk,
+        child_id=child.pk,
+        status=200,
+    )
+    registration_requests.registration_request_send(actor=request.user, unit=unit, log_id=row.pk)
+    messages.info(
+        request,
+        _(
+            "Barnet kan ikke registreres herfra. Henvendelsen er sendt til PPT-leder, som tar "
+            "kontakt med deg."
+        ),
+    )
+    # A fresh form: the number typed is not echoed back.
+    form = ChildNewForm(units=registration_units(request.user))
+    return render(request, "referrals/child_new.html", {"form": form})
+
+
+def _too_many_lookups(request, form):
+    access_log_record(
+        request,
+        action=AccessLogEntry.Action.DENIED,
+        object_type=AccessLogEntry.ObjectType.CHILD,
+        status=429,
+    )
+    form.add_error(
+        None,
+        _(
+            "Du har slått opp mange fødselsnumre den siste timen (høyst %(n)s i timen). "
+            "Vent litt og prøv igjen, eller kontakt PPT-leder."
+        )
+        % {"n": registration_requests.LOOKUPS_PER_HOUR},
+    )
+    return render(request, "referrals/child_new.html", {"form": form}, status=429)
 
 
 @login_required
