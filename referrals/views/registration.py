@@ -161,7 +161,7 @@ def child_new(request):
     form = ChildNewForm(_posted(request), units=registration_units(request.user))
     if request.method == "POST" and form.is_valid():
         if not registration_requests.lookup_allowed(request.user):
-            return _too_many_lookups(request, form)
+            return _too_many_lookups(request, form, "referrals/child_new.html", {"form": form})
         try:
             child, created = services.child_find_or_register(
                 actor=request.user, **form.cleaned_data
@@ -206,7 +206,7 @@ def _registration_request(request, child, unit):
     return render(request, "referrals/child_new.html", {"form": form})
 
 
-def _too_many_lookups(request, form):
+def _too_many_lookups(request, form, template, context):
     access_log_record(
         request,
         action=AccessLogEntry.Action.DENIED,
@@ -221,7 +221,7 @@ def _too_many_lookups(request, form):
         )
         % {"n": registration_requests.LOOKUPS_PER_HOUR},
     )
-    return render(request, "referrals/child_new.html", {"form": form}, status=429)
+    return render(request, template, context, status=429)
 
 
 @login_required
@@ -268,6 +268,11 @@ def child_edit(request, pk):
     )
     context = {"form": form, "child": child}
     if request.method == "POST" and form.is_valid():
+        # A new identity number is looked up in the municipality (the service refuses one
+        # that another child has): counted like a registration's lookup.
+        new_number = form.cleaned_data.get("id_number", child.id_number) != child.id_number
+        if new_number and not registration_requests.lookup_allowed(request.user):
+            return _too_many_lookups(request, form, "referrals/child_form.html", context)
         saved = _save_edit(
             request,
             form,

@@ -131,3 +131,30 @@ def test_identity_number_lookups_are_limited_per_user_and_hour(client, world):
         traveller.shift(timedelta(hours=1))
         client.force_login(world.advisor)
         assert _post(client, world.unit_a, refused_number).status_code == 302
+
+
+def test_changing_a_childs_identity_number_counts_as_a_lookup(client, world):
+    """The edit refuses a number another child has, so it is a lookup too: limited alike."""
+    child = ChildFactory(unit=world.unit_a)
+    client.force_login(world.advisor)
+    url = reverse("referrals:child_edit", args=[child.pk])
+    with time_machine.travel("2026-11-25 09:00 +01:00", tick=False):
+        for _ in range(LOOKUPS_PER_HOUR):
+            assert _post(client, world.unit_a, _new_number()).status_code == 302
+        child.refresh_from_db()
+        data = {
+            "version": child.version,
+            "unit": world.unit_a.pk,
+            "id_number": _new_number(),
+            "first_name": child.first_name,
+            "last_name": child.last_name,
+            "sex": child.sex,
+            "mother_tongue": "norsk",
+        }
+        response = client.post(url, data)
+        assert response.status_code == 429
+        assert Child.objects.get(pk=child.pk).id_number == child.id_number
+        # an edit that keeps the number is no lookup
+        data["id_number"] = child.id_number
+        data["first_name"] = "Nytt"
+        assert client.post(url, data).status_code == 302
