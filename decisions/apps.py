@@ -9,3 +9,12 @@ class DecisionsConfig(AppConfig):
     def ready(self):
         # Connects the case_changed receiver that keeps each case's deadlines current.
         from decisions import services  # noqa: F401
+
+        # The access log finds the child of a refused or shown appeal, decision or flag
+        # (referrals does not import decisions; decisions tells it).
+        from referrals.access_log import AccessLogEntry, register_child_lookup
+
+        Obj = AccessLogEntry.ObjectType
+        register_child_lookup(Obj.APPEAL, "decisions.Appeal", "decision__referral__child_id")
+        register_child_lookup(Obj.DECISION, "decisions.Decision", "referral__child_id")
+        register_child_lookup(Obj.FLAG, "decisions.DeadlineFlag", "deadline__referral__child_id")

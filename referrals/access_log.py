@@ -16,6 +16,11 @@ models.py imports this module at its end so Django registers the model; nothing 
 referrals.models at module level (that would be a cycle).
 """
 
+import functools
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.db import models
@@ -57,6 +62,11 @@ class AccessLogEntry(models.Model):
         EXPORT = "export", _("Eksport")
         ACCESS_LOG = "access_log", _("Tilgangslogg")
         CONSULTATION = "consultation", _("Drøfting med navn")
+        CONSENT = "consent", _("Samtykke")
+        DECISION = "decision", _("Vedtak")
+        FLAG = "flag", _("Fristvarsel")
+        NOTIFICATION = "notification", _("Varsel")
+        MEETING = "meeting", _("Ressursteammøte")
 
     # The database's clock, not the application's: a row's time cannot be supplied wrongly.
     at = models.DateTimeField(_("tidspunkt"), db_default=Now())
@@ -142,7 +152,7 @@ def access_log_record(
     """Write one row (one INSERT). Call it after the scoped fetch succeeded, before the page
     is rendered; an error propagates (fail closed)."""
     user = request.user if request.user.is_authenticated else None
-    return AccessLogEntry.objects.create(
+    row = AccessLogEntry.objects.create(
         user=user,
         role=_role_text(user) if user else "",
         action=action,
@@ -153,6 +163,14 @@ def access_log_record(
         ip=client_ip(request),
         status=status,
     )
+    access_log_mark(request)
+    return row
+
+
+def access_log_mark(request) -> None:
+    """Note that the view logged this request itself (also with bulk_create): the middleware
+    then writes no second row for the page."""
+    request._access_logged = True
 
 
 def access_log_view(request, obj) -> AccessLogEntry:
@@ -168,90 +186,198 @@ def access_log_view(request, obj) -> AccessLogEntry:
     )
 
 
-# --- refused attempts ----------------------------------------------------------------------------
+# --- which URLs are watched: derived from the URL patterns -----------------------------------
 
 Obj = AccessLogEntry.ObjectType
 
-# URL name -> (object type, the URL kwarg naming it): every URL that opens or changes a child
-# or a case. A 403 or 404 on one of them is logged as a refused attempt.
-DENIED_WATCH = {
-    "referrals:child_detail": (Obj.CHILD, "pk"),
-    "referrals:child_edit": (Obj.CHILD, "pk"),
-    "referrals:guardian_new": (Obj.CHILD, "pk"),
-    "referrals:guardian_edit": (Obj.GUARDIAN, "pk"),
-    "referrals:referral_new": (Obj.CHILD, "pk"),
-    "referrals:referral_edit": (Obj.REFERRAL, "pk"),
-    "referrals:consent_new": (Obj.REFERRAL, "pk"),
-    "referrals:consent_withdraw": (Obj.REFERRAL, "pk"),
-    "referrals:case_detail": (Obj.REFERRAL, "pk"),
-    "referrals:case_transition": (Obj.REFERRAL, "pk"),
-    "referrals:assessment_edit": (Obj.REFERRAL, "pk"),
-    "referrals:attachment_upload": (Obj.REFERRAL, "pk"),
-    "referrals:attachment_download": (Obj.ATTACHMENT, "attachment_pk"),
-    "decisions:case_clock": (Obj.REFERRAL, "pk"),
-    "referrals:case_history": (Obj.REFERRAL, "pk"),
-    "decisions:provisional_reply_new": (Obj.REFERRAL, "pk"),
-    "decisions:decision_new": (Obj.REFERRAL, "pk"),
-    "decisions:help_start": (Obj.REFERRAL, "pk"),
-    "decisions:appeal_new": (Obj.REFERRAL, "pk"),
-    "decisions:appeal_update": (Obj.APPEAL, "pk"),
-    # named consultations (referrals/consultations_views.py)
-    "referrals:consultation_new": (Obj.CHILD, "pk"),
-    "referrals:consultation_consent_new": (Obj.CHILD, "pk"),
-    "referrals:consultation_detail": (Obj.CONSULTATION, "pk"),
-    "referrals:consultation_referral": (Obj.CONSULTATION, "pk"),
+# The apps whose pages name a child (DESIGN.md: teams holds no child's identity; the admin is
+# configuration). Every URL of these apps is classified below, or `manage.py check` fails.
+CHILD_DATA_APPS = {"referrals", "decisions"}
+
+# The literal path segment before an object id says what the id names: /saker/<pk>/… is a
+# case, /saker/<pk>/samtykke/<consent_pk>/… a consent of that case.
+ID_SEGMENTS = {
+    "barn": Obj.CHILD,
+    "saker": Obj.REFERRAL,
+    "foresatte": Obj.GUARDIAN,
+    "samtykke": Obj.CONSENT,
+    "vedlegg": Obj.ATTACHMENT,
+    "drofting": Obj.CONSULTATION,
+    "vedtak": Obj.DECISION,
+    "klager": Obj.APPEAL,
+    "flagg": Obj.FLAG,
+    "varsler": Obj.NOTIFICATION,
+    "mote": Obj.MEETING,  # the meeting's named consultations
+    "bruker": Obj.ACCESS_LOG,  # /tilgangslogg/bruker/<pk>/
+}
+# Pages without an id, by their first segment: lists of children's cases, flags, notices and
+# the access log. A 403 on one is logged (a 404 there names nothing: a page number too far).
+LIST_SEGMENTS = {
+    "saker": Obj.REFERRAL,
+    "min-enhet": Obj.REFERRAL,
+    "barn": Obj.CHILD,
+    "arbeidsliste": Obj.FLAG,
+    "varsler": Obj.NOTIFICATION,
+    "tilgangslogg": Obj.ACCESS_LOG,
+}
+# Pages of those apps that show no child at all: the director's aggregates.
+NO_CHILD_SEGMENTS = {"oversikt"}
+
+_ID_KWARG = re.compile(r"<int:(\w+)>")
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What a URL names: the row's object type and the (type, kwarg) of each id in the path,
+    outermost first (the innermost is the row's object; the child is looked up from the
+    innermost that leads to one)."""
+
+    object_type: str | None
+    ids: tuple[tuple[str | None, str], ...] = ()
+
+
+@functools.lru_cache(maxsize=512)
+def watch_for(route: str, app_name: str | None) -> Watch | None:
+    """The Watch of a URL pattern (ResolverMatch.route and its app), None for the URLs that
+    name no child's data. An unknown segment gives a Watch with a None type: check_urls_watched
+    turns that into an error."""
+    if app_name not in CHILD_DATA_APPS:
+        return None
+    parts = [p for p in route.split("/") if p]
+    ids, previous = [], None
+    for part in parts:
+        match = _ID_KWARG.fullmatch(part)
+        if match:
+            ids.append((ID_SEGMENTS.get(previous), match.group(1)))
+        previous = part
+    first = parts[0] if parts else ""
+    if ids:
+        object_type = Obj.ACCESS_LOG if first == "tilgangslogg" else ids[-1][0]
+        return Watch(object_type, tuple(ids))
+    if first in NO_CHILD_SEGMENTS:
+        return None
+    return Watch(LIST_SEGMENTS.get(first))
+
+
+def url_patterns(resolver=None, prefix: str = "", app_name: str | None = None):
+    """(route, app name, URL name) of every URL pattern, as ResolverMatch would give them."""
+    from django.urls import URLResolver, get_resolver
+
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern, route, pattern.app_name or app_name)
+        else:
+            yield route, app_name, pattern.name
+
+
+def unwatched_urls() -> list[str]:
+    """The URLs of the child-data apps whose ids or page this module cannot name."""
+    missing = []
+    for route, app_name, name in url_patterns():
+        watch = watch_for(route, app_name)  # None outside CHILD_DATA_APPS
+        if watch is not None and (None in (watch.object_type, *(k for k, _kw in watch.ids))):
+            missing.append(f"{app_name}:{name} ({route})")
+    return missing
+
+
+@checks.register(checks.Tags.urls)
+def check_urls_watched(app_configs, **kwargs):
+    """A new URL of referrals or decisions must say what it names (ID_SEGMENTS, LIST_SEGMENTS
+    or NO_CHILD_SEGMENTS), so that its refusals and views are logged."""
+    return [
+        checks.Error(
+            f"The access log cannot tell what {url} names: add its segment to "
+            "referrals.access_log.ID_SEGMENTS, LIST_SEGMENTS or NO_CHILD_SEGMENTS.",
+            id="referrals.E002",
+        )
+        for url in unwatched_urls()
+    ]
+
+
+# --- from an object to its child ---------------------------------------------------------------
+
+# Object type -> (model label, the path from it to its child's id). decisions fills in its own
+# objects in DecisionsConfig.ready (referrals never imports decisions).
+CHILD_LOOKUPS: dict[str, tuple[str, str]] = {
+    Obj.REFERRAL: ("referrals.Referral", "child_id"),
+    Obj.GUARDIAN: ("referrals.Guardian", "child_id"),
+    Obj.ATTACHMENT: ("referrals.Attachment", "referral__child_id"),
+    Obj.CONSULTATION: ("referrals.NamedConsultation", "child_id"),
 }
 
 
-def _child_of(object_type: str, object_id: int | None) -> int | None:
-    """The child a refused attempt aimed at, so it shows on that child's log (one unscoped
-    query: the log is read by the municipality's admin only)."""
-    from referrals.models import (  # models.py imports this module
-        Attachment,
-        Guardian,
-        NamedConsultation,
-        Referral,
-    )
+def register_child_lookup(object_type: str, model_label: str, child_path: str) -> None:
+    CHILD_LOOKUPS[object_type] = (model_label, child_path)
 
+
+def _child_of(object_type: str, object_id: int | None) -> int | None:
+    """The child an object belongs to (one unscoped query: the log is read by the
+    municipality's admin only); None when the object does not exist or names no child."""
     if object_id is None:
         return None
     if object_type == Obj.CHILD:
         return object_id
-    lookups = {
-        Obj.REFERRAL: (Referral, "child_id"),
-        Obj.GUARDIAN: (Guardian, "child_id"),
-        Obj.ATTACHMENT: (Attachment, "referral__child_id"),
-        Obj.CONSULTATION: (NamedConsultation, "child_id"),
-    }
-    if object_type not in lookups:
-        return None  # an appeal lives in decisions/, which referrals does not import
-    model, field = lookups[object_type]
+    if object_type not in CHILD_LOOKUPS:
+        return None  # a consent (of a case or of a named discussion), a notice, a meeting
+    label, field = CHILD_LOOKUPS[object_type]
+    model = apps.get_model(label)
     return model.objects.filter(pk=object_id).values_list(field, flat=True).first()
 
 
+def _watched_object(watch: Watch, kwargs: dict) -> tuple[int | None, int | None]:
+    """(object id, child id) of a request to a watched URL: the innermost id is the object;
+    the child comes from the innermost id that leads to one (a consent's from its case)."""
+    values = [(kind, _bigint_or_none(kwargs.get(kwarg))) for kind, kwarg in watch.ids]
+    object_id = values[-1][1] if values else None
+    for kind, value in reversed(values):
+        child_id = _child_of(kind, value)
+        if child_id is not None:
+            return object_id, child_id
+    return object_id, None
+
+
+# Statuses of a page that shows its object: a page, or a form shown again with its errors.
+SHOWN_STATUSES = {200, 400, 409, 422}
+
+
 class AccessLogDeniedMiddleware:
-    """Logs each 403/404 on a child or case URL once, as action "denied", whatever view or
-    decorator refused it. Goes after AuthenticationMiddleware (it needs request.user)."""
+    """Completes the log for every URL that names a child's data (watch_for):
+
+    - each 403/404 on a URL with an id (a 403 on a list) is one "denied" row, whatever view
+      or decorator refused it;
+    - a page of such a URL that the view did not log itself (a form shown again after a
+      POST with errors, a partial) is one "view" row, so no page shows a child unaccounted.
+
+    Goes after AuthenticationMiddleware (it needs request.user)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code in (403, 404):
-            match = getattr(request, "resolver_match", None)
-            watched = DENIED_WATCH.get(match.view_name) if match else None
-            if watched:
-                object_type, kwarg = watched
-                object_id = _bigint_or_none(match.kwargs.get(kwarg))
-                access_log_record(
-                    request,
-                    action=AccessLogEntry.Action.DENIED,
-                    object_type=object_type,
-                    object_id=object_id,
-                    child_id=_child_of(object_type, object_id),
-                    status=response.status_code,
-                )
+        match = getattr(request, "resolver_match", None)
+        if match is None:
+            return response
+        watch = watch_for(match.route, match.app_names[0] if match.app_names else None)
+        if watch is None or watch.object_type is None:
+            return response
+        status = response.status_code
+        if status in (403, 404) and (watch.ids or status == 403):
+            action = AccessLogEntry.Action.DENIED
+        elif status in SHOWN_STATUSES and watch.ids and not getattr(request, "_access_logged", 0):
+            action = AccessLogEntry.Action.VIEW
+        else:
+            return response
+        object_id, child_id = _watched_object(watch, match.kwargs)
+        access_log_record(
+            request,
+            action=action,
+            object_type=watch.object_type,
+            object_id=object_id,
+            child_id=child_id,
+            status=status,
+        )
         return response
 
 

@@ -26,7 +26,7 @@ from referrals.models import (
     Pause,
     Referral,
 )
-from referrals.scoping import can_work_on_cases, visible_referrals
+from referrals.scoping import can_work_on_cases, sees_child_in_full, visible_referrals
 
 S = Referral.Status
 
@@ -130,6 +130,8 @@ def header_context(request, referral: Referral) -> dict:
         "status_badge": status_badge(referral),
         "is_paused": referral.open_pause is not None,
         "can_edit": can_work_on_cases(request.user),
+        # A styrer of the unit the child left: no new unit, masked id, no contact details.
+        "limited": not sees_child_in_full(request.user, referral.child),
     }
 
 
@@ -252,9 +254,17 @@ def _label(model, name: str) -> str:
         return name
 
 
-def _changes(event: CaseEvent) -> list[Change]:
+# What a limited view (scoping.sees_child_in_full) leaves out of the journal: where the child
+# is now and how the guardians are reached.
+LIMITED_FIELDS = {"child": {"unit", "id_number"}, "guardian": {"phone", "email", "address"}}
+
+
+def _changes(event: CaseEvent, *, limited: bool = False) -> list[Change]:
     detail = event.detail or {}
     changes = detail.get("changes") or {}
+    if limited:
+        hidden = LIMITED_FIELDS.get(detail.get("object"), set())
+        changes = {k: v for k, v in changes.items() if k not in hidden}
     model = EVENT_MODELS.get(detail.get("object"), Referral)
     order = {f.name: i for i, f in enumerate(model._meta.get_fields())}
     out = []
@@ -303,7 +313,7 @@ def _notes(event: CaseEvent) -> list[str]:
     return notes
 
 
-def timeline(events: list[CaseEvent]) -> list[TimelineEntry]:
+def timeline(events: list[CaseEvent], *, limited: bool = False) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             at=e.at,
@@ -311,7 +321,7 @@ def timeline(events: list[CaseEvent]) -> list[TimelineEntry]:
             label=str(ACTION_LABELS.get(e.action, e.action)),
             from_status=str(_STATUS_LABELS.get(e.from_status, e.from_status)),
             to_status=str(_STATUS_LABELS.get(e.to_status, e.to_status)),
-            changes=_changes(e),
+            changes=_changes(e, limited=limited),
             notes=_notes(e),
         )
         for e in events

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from referrals import consultations, services
-from referrals.access_log import AccessLogEntry, _role_text, access_log_record, access_log_view
+from referrals.access_log import (
+    AccessLogEntry,
+    _role_text,
+    access_log_mark,
+    access_log_record,
+    access_log_view,
+)
 from referrals.consultations_forms import (
     ConsultationConsentForm,
     NamedConsultationForm,
@@ -49,6 +55,7 @@ def _add_error(form, exc: CaseError) -> None:
 def _log_consultations(request, rows) -> None:
     """One access-log row per named consultation shown in a list, in one INSERT."""
     user = request.user
+    access_log_mark(request)
     AccessLogEntry.objects.bulk_create(
         [
             AccessLogEntry(

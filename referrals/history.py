@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
-from referrals.models import Guardian, Referral
+from referrals.models import Child, Guardian, Referral
 from teams.models import Unit, User
 
 HISTORY_LIMIT = 200
@@ -36,6 +36,7 @@ CASE_HISTORY_MODELS = (
     "decisions.ProvisionalReplyHistory",
 )
 CHILD_HISTORY_MODELS = ("referrals.ChildHistory", "referrals.GuardianHistory")
+CHILD_MODELS = (Child, Guardian)
 
 ACTIONS = {"insert": _("Opprettet"), "update": _("Endret"), "delete": _("Slettet")}
 # Bookkeeping and the links that tie a row to its case or child: not news to the reader.
@@ -82,14 +83,20 @@ class HistoryEntry:
     changes: list = field(default_factory=list)
 
 
-def case_history(referral: Referral) -> tuple[list[HistoryEntry], bool]:
+# What a limited view (referrals.scoping.sees_child_in_full: the styrer of a unit the child
+# has left) leaves out: where the child is now and how the guardians are reached.
+LIMITED_COLUMNS = {"unit_id", "id_number", "phone", "email", "address"}
+
+
+def case_history(referral: Referral, *, limited: bool = False) -> tuple[list[HistoryEntry], bool]:
     """The newest HISTORY_LIMIT changes, newest first, and whether older ones exist."""
     rows = _events(CASE_HISTORY_MODELS, referral) + _events(CHILD_HISTORY_MODELS, referral.child)
     rows.sort(key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)
     more = len(rows) > HISTORY_LIMIT
     rows = rows[:HISTORY_LIMIT]
     names = _names(rows)
-    return [_entry(row, names) for row in rows], more
+    entries = [_entry(row, names, limited=limited) for row in rows]
+    return entries, more
 
 
 def _events(labels, obj) -> list:
@@ -135,7 +142,7 @@ def _values(row):
         yield column, pair[0]
 
 
-def _entry(row, names: dict) -> HistoryEntry:
+def _entry(row, names: dict, *, limited: bool = False) -> HistoryEntry:
     model = apps.get_model(row.pgh_obj_model)
     user_id = (row.pgh_context or {}).get("user")
     return HistoryEntry(
@@ -144,7 +151,7 @@ def _entry(row, names: dict) -> HistoryEntry:
         kind=row.pgh_label,
         action=str(ACTIONS.get(row.pgh_label, row.pgh_label)),
         subject=_subject(model, row, names),
-        changes=_changes(model, row, names),
+        changes=_changes(model, row, names, limited=limited),
     )
 
 
@@ -159,7 +166,7 @@ def _subject(model, row, names: dict) -> str:
     return subject
 
 
-def _changes(model, row, names: dict) -> list[Change]:
+def _changes(model, row, names: dict, *, limited: bool = False) -> list[Change]:
     columns = _columns(model)
     if row.pgh_label == "update":
         pairs = [(c, old, new) for c, (old, new) in (row.pgh_diff or {}).items()]
@@ -172,6 +179,8 @@ def _changes(model, row, names: dict) -> list[Change]:
     for column, old, new in sorted(pairs, key=lambda p: order.get(p[0], len(order))):
         model_field = columns.get(column)
         if model_field is None or column in HIDDEN_COLUMNS:
+            continue
+        if limited and model in CHILD_MODELS and column in LIMITED_COLUMNS:
             continue
         label = _label(model_field)
         if column in SECRET_COLUMNS:

@@ -3,7 +3,10 @@ other apps reach a Referral or a Child.
 
 - advisor: cases of the units in their areas (every unit their PPT office serves when not
   limited), and any case assigned to them;
-- unit_head (styrer/rektor): cases and children of their own units only;
+- unit_head (styrer/rektor): children while they are at one of their units, and the cases
+  referred from their units of those children; after a child moves, only the cases of their
+  units that are still open, in a limited view (sees_child_in_full: no new unit, no full
+  identity number, no guardians' contact details); closed cases of a moved child are 404;
 - office (barnehagekontoret): every case of its municipality for its kind of unit;
 - director and admin: no names at all (the dashboard shows aggregates only);
 - anyone else: nothing.
@@ -24,10 +27,23 @@ from teams.models import Role
 from teams.scoping import has_role, user_roles, visible_units
 
 CASE_ROLES = (Role.Kind.ADVISOR, Role.Kind.UNIT_HEAD, Role.Kind.OFFICE)
+# The roles whose case units carry no need-to-know limit: every case of those units, open or
+# closed, wherever the child is now.
+FULL_CASE_ROLES = (Role.Kind.ADVISOR, Role.Kind.OFFICE)
 
 
 def _case_units(user):
     return visible_units(user, roles=CASE_ROLES)
+
+
+def headed_unit_ids(user) -> list[int]:
+    """The units the user heads (styrer/rektor), from the roles read once per request: no
+    query."""
+    ids: set[int] = set()
+    for role in user_roles(user):
+        if role.kind == Role.Kind.UNIT_HEAD:
+            ids.update(role.unit_ids)
+    return sorted(ids)
 
 
 class EqualsAny(Lookup):
@@ -46,17 +62,42 @@ class EqualsAny(Lookup):
 def visible_case_q(user, *, unit: str = "unit_id", advisor: str = "advisor") -> Q:
     """visible_referrals' condition, for the case itself or for a row that carries a copy of
     its case's unit (decisions.Deadline and Decision, kept by a trigger): ``unit`` and
-    ``advisor`` name the fields on that row. Only for a user with a case role.
+    ``advisor`` name the fields on that row; what comes before ``advisor`` in its name leads
+    to the case (``referral__advisor``: ``referral__status``). Only for a user with a case
+    role.
 
     The units are ``unit = ANY(ARRAY(SELECT id …))``: the unit ids as one array computed first
     (an InitPlan), so PostgreSQL can look them up in an index, also as one arm of an OR with
     the advisor's own cases (a BitmapOr over referral_open_unit and referral_open_advisor).
     ``IN (SELECT …)`` under an OR became a hashed subplan tested on every case of the archive:
-    a sequential scan (bench/plans, the caseload at 100,000 cases: 60 ms → 0.7 ms)."""
-    q = Q(EqualsAny(F(unit), ArraySubquery(_case_units(user).order_by().values("pk"))))
+    a sequential scan (bench/plans, the caseload at 100,000 cases: 60 ms → 0.7 ms).
+
+    A styrer's units are an arm of their own (_headed_q): need-to-know after a child moves.
+    Users without the unit_head role get exactly the condition they had before."""
+    case = advisor.removesuffix("advisor")
+    if not has_role(user, Role.Kind.UNIT_HEAD):
+        q = Q(EqualsAny(F(unit), ArraySubquery(_case_units(user).order_by().values("pk"))))
+    else:
+        full_units = visible_units(user, roles=FULL_CASE_ROLES).order_by().values("pk")
+        q = Q(EqualsAny(F(unit), ArraySubquery(full_units))) | _headed_q(
+            headed_unit_ids(user), unit=unit, case=case
+        )
     if has_role(user, Role.Kind.ADVISOR):
         q |= Q(**{advisor: user})
     return q
+
+
+def _headed_q(unit_ids: list[int], *, unit: str = "unit_id", case: str = "") -> Q:
+    """A styrer's cases: referred from one of their units, and either still open or of a
+    child who is still at one of their units. A child who moved on takes their closed cases
+    along: the old kindergarten has no further need to know (personopplysningsloven, the
+    principle of data minimisation, GDPR art. 5 (1) c)."""
+    ids = _Ids(unit_ids)
+    children_here = Child.objects.filter(EqualsAny(F("unit_id"), ids)).values("pk")
+    return Q(EqualsAny(F(unit), ids)) & (
+        Q(**{f"{case}status__in": Referral.OPEN_STATUSES})
+        | Q(**{f"{case}child_id__in": children_here})
+    )
 
 
 class _Ids(Expression):
@@ -98,9 +139,20 @@ class CaseScope:
     user: object
     unit_choices: list[tuple[int, str]]
     unit_ids: list[int] = field(init=False)
+    # The units the user heads (a styrer's cases are limited after a child moves) and those
+    # reached through their other case roles. Both empty for a user who heads no unit.
+    headed_ids: list[int] = field(init=False)
+    full_ids: list[int] = field(init=False)
 
     def __post_init__(self):
         self.unit_ids = [pk for pk, _name in self.unit_choices]
+        self.headed_ids = headed_unit_ids(self.user)
+        self.full_ids = []
+        if self.headed_ids and has_role(self.user, *FULL_CASE_ROLES):
+            # A styrer who is also an advisor or the office (rare): one more query.
+            self.full_ids = list(
+                visible_units(self.user, roles=FULL_CASE_ROLES).values_list("pk", flat=True)
+            )
 
     def _ids(self):
         return _Ids(self.unit_ids)
@@ -108,7 +160,10 @@ class CaseScope:
     def referrals(self) -> QuerySet[Referral]:
         if not has_role(self.user, *CASE_ROLES):
             return Referral.objects.none()
-        q = Q(EqualsAny(F("unit_id"), self._ids()))
+        if self.headed_ids:
+            q = Q(EqualsAny(F("unit_id"), _Ids(self.full_ids))) | _headed_q(self.headed_ids)
+        else:  # the hot path (advisors, the office): unchanged
+            q = Q(EqualsAny(F("unit_id"), self._ids()))
         if has_role(self.user, Role.Kind.ADVISOR):
             q |= Q(advisor=self.user)
         return Referral.objects.filter(q)
@@ -178,6 +233,27 @@ def get_child_for_user(user, pk, *, write: bool = False) -> Child:
     if write and not can_work_on_cases(user):
         raise PermissionDenied
     return child
+
+
+def sees_child_in_full(user, child: Child) -> bool:
+    """False when the user sees ``child`` only as the styrer of a unit the child has left
+    (through a case of theirs that is still open): the page then shows the case without the
+    child's new unit, with the identity number masked and without the guardians' addresses,
+    telephone numbers and e-mail. No query unless the styrer also holds an advisor's or the
+    office's role."""
+    if not has_role(user, Role.Kind.UNIT_HEAD):
+        return True
+    if child.unit_id is not None and child.unit_id in headed_unit_ids(user):
+        return True
+    if not has_role(user, *FULL_CASE_ROLES):
+        return False
+    full_units = visible_units(user, roles=FULL_CASE_ROLES).values("pk")
+    through_cases = Referral.objects.filter(
+        Q(unit__in=full_units) | Q(advisor=user), child_id=child.pk
+    )
+    return (child.unit_id is not None and full_units.filter(pk=child.unit_id).exists()) or (
+        through_cases.exists()
+    )
 
 
 def get_guardian_for_user(user, pk, *, write: bool = False) -> Guardian:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from referrals.management.commands.prune_access_log import prune_access_log
+from referrals.registration_requests import registration_request_notify  # noqa: F401 (registers)
 
 
 @shared_task(name="referrals.prune_access_log")

@@ -39,6 +39,7 @@ def case_detail(request, pk):
     actions = case_page.allowed_actions(referral, can_work=can_work)
     events, more_events = case_page.recent_events(referral)
     pauses, paused_days = case_page.pause_rows(referral)
+    header = case_page.header_context(request, referral)
     forms = {name: _transition_form(name, referral) for name in TRANSITIONS if name != "assign"}
     if actions.assign:
         forms["assign"] = _transition_form(
@@ -48,7 +49,7 @@ def case_detail(request, pk):
         request,
         "referrals/case_detail.html",
         {
-            **case_page.header_context(request, referral),
+            **header,
             "child": referral.child,
             "guardians": list(referral.child.guardians.all()),
             "consent": case_page.consent_summary(referral),
@@ -57,7 +58,7 @@ def case_detail(request, pk):
             "pauses": pauses,
             "paused_days": paused_days,
             **attachment_section(referral, can_edit=can_work),
-            "timeline": case_page.timeline(events),
+            "timeline": case_page.timeline(events, limited=header["limited"]),
             "more_events": more_events,
             "timeline_limit": case_page.TIMELINE_LIMIT,
             "actions": actions,

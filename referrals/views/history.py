@@ -15,12 +15,13 @@ def case_history(request, pk):
         request.user, pk, queryset=case_page.case_queryset(request.user)
     )
     access_log_view(request, referral)
-    entries, more = change_history.case_history(referral)
+    header = case_page.header_context(request, referral)
+    entries, more = change_history.case_history(referral, limited=header["limited"])
     return render(
         request,
         "referrals/case_history.html",
         {
-            **case_page.header_context(request, referral),
+            **header,
             "history": entries,
             "more_history": more,
             "history_limit": change_history.HISTORY_LIMIT,

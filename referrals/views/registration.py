@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from referrals import services
-from referrals.access_log import access_log_view
+from referrals import registration_requests, services
+from referrals.access_log import AccessLogEntry, access_log_record, access_log_view
 from referrals.forms.registration import (
     ChildForm,
     ChildNewForm,
@@ -34,6 +34,7 @@ from referrals.scoping import (
     get_guardian_for_user,
     get_referral_for_user,
     registration_units,
+    sees_child_in_full,
     visible_children,
     visible_referrals,
 )
@@ -159,6 +160,8 @@ def child_new(request):
         raise PermissionDenied
     form = ChildNewForm(_posted(request), units=registration_units(request.user))
     if request.method == "POST" and form.is_valid():
+        if not registration_requests.lookup_allowed(request.user):
+            return _too_many_lookups(request, form, "referrals/child_new.html", {"form": form})
         try:
             child, created = services.child_find_or_register(
                 actor=request.user, **form.cleaned_data
@@ -174,15 +177,51 @@ def child_new(request):
                     request, _("Barnet er allerede registrert i kommunen. Her er barnets side.")
                 )
                 return redirect("referrals:child_detail", pk=child.pk)
-            # Found, but outside this advisor's areas: say so without a name or a link.
-            form.add_error(
-                None,
-                _(
-                    "Barnet er registrert i kommunen, men du har ikke tilgang til det. "
-                    "Kontakt PPT-leder."
-                ),
-            )
+            return _registration_request(request, child, form.cleaned_data["unit"])
     return render(request, "referrals/child_new.html", {"form": form})
+
+
+def _registration_request(request, child, unit):
+    """A number of a child the advisor may not see: confirm nothing (no name, not that the
+    child exists), log the attempt under the child, and pass the request to the PPT leaders
+    (referrals/registration_requests.py says why)."""
+    row = access_log_record(
+        request,
+        action=AccessLogEntry.Action.DENIED,
+        object_type=AccessLogEntry.ObjectType.CHILD,
+        object_id=child.pk,
+        child_id=child.pk,
+        status=200,
+    )
+    registration_requests.registration_request_send(actor=request.user, unit=unit, log_id=row.pk)
+    messages.info(
+        request,
+        _(
+            "Barnet kan ikke registreres herfra. Henvendelsen er sendt til PPT-leder, som tar "
+            "kontakt med deg."
+        ),
+    )
+    # A fresh form: the number typed is not echoed back.
+    form = ChildNewForm(units=registration_units(request.user))
+    return render(request, "referrals/child_new.html", {"form": form})
+
+
+def _too_many_lookups(request, form, template, context):
+    access_log_record(
+        request,
+        action=AccessLogEntry.Action.DENIED,
+        object_type=AccessLogEntry.ObjectType.CHILD,
+        status=429,
+    )
+    form.add_error(
+        None,
+        _(
+            "Du har slått opp mange fødselsnumre den siste timen (høyst %(n)s i timen). "
+            "Vent litt og prøv igjen, eller kontakt PPT-leder."
+        )
+        % {"n": registration_requests.LOOKUPS_PER_HOUR},
+    )
+    return render(request, template, context, status=429)
 
 
 @login_required
@@ -190,6 +229,9 @@ def child_new(request):
 def child_detail(request, pk):
     child = get_child_for_user(request.user, pk)
     access_log_view(request, child)
+    # A styrer of the unit the child left sees the child through an open case only, without
+    # the new unit, the full identity number or the guardians' contact details.
+    limited = not sees_child_in_full(request.user, child)
     referrals = (
         visible_referrals(request.user)
         .filter(child=child)
@@ -201,7 +243,8 @@ def child_detail(request, pk):
         "referrals/child_detail.html",
         {
             "child": child,
-            "unit": child.unit,
+            "unit": None if limited else child.unit,
+            "limited": limited,
             "age": _age(child.birth_date),
             "guardians": list(child.guardians.all()),
             "referrals": list(referrals),
@@ -225,6 +268,11 @@ def child_edit(request, pk):
     )
     context = {"form": form, "child": child}
     if request.method == "POST" and form.is_valid():
+        # A new identity number is looked up in the municipality (the service refuses one
+        # that another child has): counted like a registration's lookup.
+        new_number = form.cleaned_data.get("id_number", child.id_number) != child.id_number
+        if new_number and not registration_requests.lookup_allowed(request.user):
+            return _too_many_lookups(request, form, "referrals/child_form.html", context)
         saved = _save_edit(
             request,
             form,
