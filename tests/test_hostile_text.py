@@ -1,0 +1,82 @@
+"""Text from the database reaches every page escaped (issue 16): help texts, labels, choice
+labels, messages, the rows written in Python and the e-mails. One stored ``<b hx-post=…>``
+that arrives as HTML acts as whoever opens the page (the CSP stops <script>, not htmx)."""
+
+from datetime import date
+
+import pytest
+from django import forms
+from django.contrib.messages.storage.base import Message
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils.html import format_html
+
+from config.forms import FastSelect, form_helper
+from teams.ressursteam_models import Meeting, TeamMember
+
+HOSTILE = '<b hx-post="/saker/1/handling/withdraw/" hx-trigger="load" onclick="x()">x</b>'
+ESCAPED = "&lt;b hx-post="
+
+
+def assert_escaped(html: str) -> None:
+    assert "<b hx-post" not in html, "hostile text arrived as HTML"
+    assert ESCAPED in html, "hostile text not shown at all"
+
+
+@pytest.fixture
+def meeting(world):
+    return Meeting.objects.create(
+        unit=world.unit_a, held_on=date(2026, 11, 10), agenda="1.", created_by=world.advisor
+    )
+
+
+def test_a_team_members_name_in_the_follow_up_help_text_arrives_escaped(client, world, meeting):
+    TeamMember.objects.create(unit=world.unit_a, name=HOSTILE, service=TeamMember.Service.OTHER)
+    TeamMember.objects.create(unit=world.unit_a, name="Kari & Ola", service="ppt")
+    client.force_login(world.advisor)
+    response = client.get(reverse("teams:follow_up_new", args=[meeting.pk]))
+    html = response.content.decode()
+    assert_escaped(html)
+    assert "Kari &amp; Ola" in html  # escaped once, not twice
+
+
+class _Form(forms.Form):
+    name = forms.CharField(label=HOSTILE, help_text=HOSTILE)
+    kind = forms.ChoiceField(choices=[("a", HOSTILE)], widget=FastSelect)
+    mark = forms.ChoiceField(choices=[("a", HOSTILE)], widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
+def _crispy(form) -> str:
+    from django.template import Context, Template
+
+    return Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+
+
+def test_crispy_escapes_plain_help_texts_labels_choices_and_errors():
+    form = _Form(data={"name": "", "kind": HOSTILE, "mark": HOSTILE})
+    form.is_valid()
+    form.add_error(None, HOSTILE)
+    html = _crispy(form)
+    assert "<b hx-post" not in html
+    assert html.count(ESCAPED) >= 5  # label, help text, two choice labels, the error
+
+
+def test_a_help_text_already_escaped_is_not_escaped_twice():
+    form = _Form()
+    form.fields["name"].help_text = format_html("Teamet: {}", "Kari & Ola")
+    html = _crispy(form)
+    assert "Teamet: Kari &amp; Ola" in html
+
+
+def test_messages_arrive_escaped(rf: RequestFactory, world):
+    request = rf.get("/")
+    request.user = world.advisor
+    html = render_to_string(
+        "base.html", {"messages": [Message(25, f"Vedlegget «{HOSTILE}» er lagt til.")]}, request
+    )
+    assert_escaped(html)
