@@ -80,3 +80,54 @@ def test_messages_arrive_escaped(rf: RequestFactory, world):
         "base.html", {"messages": [Message(25, f"Vedlegget «{HOSTILE}» er lagt til.")]}, request
     )
     assert_escaped(html)
+
+
+def _hostile_case(world):
+    """A flagged case whose unit, child, advisor and flag comment all carry markup."""
+    from decisions import flagging
+    from decisions.models import DeadlineFlag
+    from tests.decisions.conftest import received_case
+
+    world.unit_a.name = "Enhet " + HOSTILE
+    world.unit_a.save(update_fields=["name"])
+    world.advisor.full_name = "Alice " + HOSTILE
+    world.advisor.save(update_fields=["full_name"])
+    case = received_case(world, received_on=date(2026, 9, 1))
+    case.child.first_name = HOSTILE
+    case.child.save(update_fields=["first_name"])
+    result = flagging.detect(date(2026, 11, 25))
+    flag = DeadlineFlag.objects.first()
+    flag.comment = HOSTILE
+    flag.acknowledged_by, flag.acknowledged_at = world.office, case.created_at
+    flag.save()
+    return case, result
+
+
+@pytest.mark.parametrize(
+    "persona, url",
+    [
+        ("advisor", "referrals:caseload"),
+        ("office", "decisions:worklist"),
+        ("director", "decisions:dashboard"),
+        ("advisor", "case"),
+    ],
+)
+def test_the_rows_written_in_python_escape_names_units_and_comments(client, world, persona, url):
+    from tests.conftest import frozen_today
+
+    with frozen_today(date(2026, 11, 25)):
+        case, _result = _hostile_case(world)
+        client.force_login(getattr(world, persona))
+        path = reverse("referrals:case_detail", args=[case.pk]) if url == "case" else reverse(url)
+        html = client.get(path).content.decode()
+    assert "<b hx-post" not in html
+    assert ESCAPED in html
+
+
+def test_the_digest_email_escapes_unit_names(world, mailoutbox):
+    from decisions import flagging
+
+    _case, result = _hostile_case(world)
+    assert flagging.deliver(result.notification_ids[0])
+    html = mailoutbox[0].alternatives[0].content
+    assert_escaped(html)
