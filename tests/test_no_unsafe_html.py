@@ -14,7 +14,6 @@ escape the value instead, or have the new occurrence reviewed and listed here.
 
 import ast
 import re
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
