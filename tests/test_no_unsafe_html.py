@@ -189,3 +189,18 @@ def test_one_more_mark_safe_in_a_reviewed_file_fails():
     found[key] = [*found[key], 999]
     [message] = problems(found, ALLOWED)
     assert message.startswith("config/forms.py:") and "mark_safe (2, reviewed 1)" in message
+
+
+HTMX_TAG = re.compile(r"<[a-z][^>]*\bhx-(?:get|post|put|patch|delete|swap-oob)=[^>]*>", re.S)
+
+
+def test_every_htmx_element_of_the_templates_carries_the_pages_nonce():
+    """static/js/rimelig.js refuses htmx requests and out-of-band swaps of elements without the
+    response's nonce (text from the data cannot know it): an element of ours without it would
+    silently do nothing."""
+    missing = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for tag in HTMX_TAG.findall(path.read_text(encoding="utf-8")):
+            if 'nonce="{{ csp_nonce }}"' not in tag:
+                missing.append(f"{path.relative_to(ROOT)}: {' '.join(tag.split())[:120]}")
+    assert not missing, 'htmx elements without nonce="{{ csp_nonce }}":\n' + "\n".join(missing)
