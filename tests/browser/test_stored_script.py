@@ -93,7 +93,12 @@ def test_a_hostile_member_name_child_minutes_and_comment_make_no_request(
     j.login(world.advisor.email)
     requests = Requests(j.page)
 
+    j.expected_statuses.add(405)  # the old code's hx-post reached the view but had to fail
     j.goto(reverse("teams:follow_up_new", args=[meeting.pk]), "follow-up form")
+    j.page.wait_for_timeout(500)  # a load trigger would have fired by now
+    case.refresh_from_db()
+    assert case.status == Referral.Status.RECEIVED, "the case was withdrawn as the advisor"
+    assert requests.to(withdraw) == [], "opening the follow-up form sent the withdraw request"
     assert_shown_as_text(j.page, f"Teamet: {text}")
     for path, name in (
         (reverse("teams:meeting_detail", args=[meeting.pk]), "meeting with minutes"),
