@@ -7,7 +7,8 @@ and never escaped). A help text or label filled in with ``%`` is printed by cris
 Django's form templates with ``|safe``. Each of these is a place where one hostile name
 (``<b hx-post=… hx-trigger="load">``) acts as whoever opens the page.
 
-The scan reads the project's Python (by its syntax tree) and its templates; every occurrence
+The scan reads the project's Python (by its syntax tree), its templates and its own JavaScript
+(static/js: no innerHTML, insertAdjacentHTML, document.write, eval); every occurrence
 must be in ALLOWED below with its count and the reason it is safe. A new one fails the suite:
 escape the value instead, or have the new occurrence reviewed and listed here.
 """
@@ -60,8 +61,16 @@ TEMPLATE_PATTERNS = {
         r"{{\s*form\s*}}|\.as_(p|ul|table|div|field_group)\b"
     ),
 }
-FILLED_IN_FIRST_ARG = {"format_html", "HTML"}  # crispy's HTML() renders its string as a template
-TEXT_ATTRIBUTES = {"help_text", "label", "legend"}
+# format_html's format; crispy's HTML() and Fieldset() legend, rendered as templates.
+FILLED_IN_FIRST_ARG = {"format_html", "format_html_join", "HTML", "Fieldset"}
+TEXT_ATTRIBUTES = {"help_text", "label", "legend", "content"}
+# Our own JavaScript (static/js; not vendor): no HTML from strings, no code from strings.
+JS_PATTERNS = {
+    "HTML from a string (innerHTML, outerHTML, insertAdjacentHTML, document.write)": re.compile(
+        r"\.(?:innerHTML|outerHTML)\s*\+?=|insertAdjacentHTML|document\.write"
+    ),
+    "code from a string (eval, new Function)": re.compile(r"\beval\s*\(|new\s+Function\b"),
+}
 
 
 def _filled_in(node) -> bool:
@@ -86,13 +95,21 @@ def python_findings(source: str) -> list[tuple[str, int]]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call):
             name = _name(node.func)
-            if name in {"mark_safe", "SafeString", "SafeText", "mark_for_escaping"}:
+            if name in {"mark_safe", "SafeString", "SafeText", "html_safe"}:
                 found.append((name, node.lineno))
             elif name in FILLED_IN_FIRST_ARG and node.args and _filled_in(node.args[0]):
                 found.append((f"{name} with a filled-in string", node.lineno))
             for kw in node.keywords:
                 if kw.arg in TEXT_ATTRIBUTES and _filled_in(kw.value):
                     found.append((f"{kw.arg}= filled in with data", node.lineno))
+        elif isinstance(node, ast.FunctionDef) and node.name == "__html__":
+            # conditional_escape trusts whatever __html__ returns
+            found.append(("__html__", node.lineno))
+        elif isinstance(node, ast.ClassDef) and any(
+            _name(d) in {"html_safe", "SafeData", "SafeString"}
+            for d in node.decorator_list + node.bases
+        ):
+            found.append(("a class marked safe", node.lineno))
         elif isinstance(node, ast.Assign) and _filled_in(node.value):
             for target in node.targets:
                 if isinstance(target, ast.Attribute) and target.attr in TEXT_ATTRIBUTES:
@@ -100,10 +117,10 @@ def python_findings(source: str) -> list[tuple[str, int]]:
     return found
 
 
-def template_findings(source: str) -> list[tuple[str, int]]:
+def line_findings(source: str, patterns: dict) -> list[tuple[str, int]]:
     found = []
     for lineno, line in enumerate(source.splitlines(), 1):
-        for what, pattern in TEMPLATE_PATTERNS.items():
+        for what, pattern in patterns.items():
             found.extend((what, lineno) for _ in pattern.finditer(line))
     return found
 
@@ -118,7 +135,9 @@ def scan(root: Path) -> dict[tuple[str, str], list[int]]:
         if path.suffix == ".py":
             found = python_findings(path.read_text(encoding="utf-8"))
         elif path.suffix in {".html", ".txt"} and "templates" in rel.parts:
-            found = template_findings(path.read_text(encoding="utf-8"))
+            found = line_findings(path.read_text(encoding="utf-8"), TEMPLATE_PATTERNS)
+        elif path.suffix == ".js" and rel.parts[:2] == ("static", "js"):
+            found = line_findings(path.read_text(encoding="utf-8"), JS_PATTERNS)
         else:
             continue
         for what, lineno in found:
@@ -158,9 +177,21 @@ def test_the_scan_catches_each_kind_of_unsafe_html(tmp_path):
         'd = format_html("<b>{}</b>".format(name))\n'
         'field.help_text = _("Teamet: %(n)s") % {"n": name}\n'
         'e = forms.CharField(label=f"Hei {name}")\n'
-        'ok = format_html("<b>{}</b>", name)\n',
+        'ok = format_html("<b>{}</b>", name)\n'
+        "class Name:\n"
+        "    def __html__(self):\n"
+        "        return self.raw\n"
+        'f = Fieldset(f"Barn {name}", "field")\n',
         encoding="utf-8",
     )
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    (tmp_path / "static" / "js" / "app.js").write_text(
+        "box.innerHTML = name;\nbox.insertAdjacentHTML('beforeend', x);\nbox.textContent = name;\n"
+        "eval(code);\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "static" / "vendor").mkdir()
+    (tmp_path / "static" / "vendor" / "lib.js").write_text("a.innerHTML = b;\n", encoding="utf-8")
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "page.html").write_text(
         "{{ a|safe }} {{ b|safeseq }} {% autoescape off %}{{ c }}{% endautoescape %} {{ form }}"
@@ -175,12 +206,16 @@ def test_the_scan_catches_each_kind_of_unsafe_html(tmp_path):
         ("app/views.py", "format_html with a filled-in string"): [4, 5, 6],
         ("app/views.py", ".help_text = filled in with data"): [7],
         ("app/views.py", "label= filled in with data"): [8],
+        ("app/views.py", "__html__"): [11],
+        ("app/views.py", "Fieldset with a filled-in string"): [13],
+        ("static/js/app.js", list(JS_PATTERNS)[0]): [1, 2],
+        ("static/js/app.js", list(JS_PATTERNS)[1]): [4],
         ("templates/page.html", "|safe"): [1],
         ("templates/page.html", "|safeseq"): [1],
         ("templates/page.html", "autoescape off"): [1],
         ("templates/page.html", "form rendered by Django's templates"): [1, 1],
     }
-    assert len(problems(found, {})) == 8
+    assert len(problems(found, {})) == 12
 
 
 def test_one_more_mark_safe_in_a_reviewed_file_fails():

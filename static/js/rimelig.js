@@ -44,6 +44,10 @@
     }
   });
 
+  // The guard is in place: htmx may start (base.html disables it until then, so that a page
+  // where this script failed to load has no htmx at all rather than htmx without the guard).
+  document.body.removeAttribute("hx-disable");
+
   // An out-of-band swap replaces an element anywhere on the page: only our own.
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     const fragment = event.detail.fragment;

@@ -174,3 +174,21 @@ def test_markup_that_escaped_escaping_cannot_act_but_our_htmx_still_works(
 
     assert requests.to(withdraw) == []
     assert Referral.objects.get(pk=case.pk).status == Referral.Status.RECEIVED
+
+
+def test_without_the_guard_script_htmx_stays_off(world, new_journey, attack):
+    case, _meeting, withdraw, text = attack
+    j = new_journey("advisor")
+    page = j.page
+    page.route(  # rimelig.js failed to load: an empty file in its place
+        "**/js/rimelig*.js",
+        lambda route: route.fulfill(body="", content_type="text/javascript"),
+    )
+    j.login(world.advisor.email)
+    requests = Requests(page)
+    j.goto(reverse("referrals:caseload"), "caseload without rimelig.js")
+    assert page.evaluate("() => document.body.hasAttribute('hx-disable')")
+    page.evaluate(INJECT, [text, "#caseload-results"])
+    page.wait_for_timeout(700)
+    assert requests.htmx() == [] and requests.posts() == [] and requests.to(withdraw) == []
+    assert Referral.objects.get(pk=case.pk).status == Referral.Status.RECEIVED
