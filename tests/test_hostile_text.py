@@ -92,9 +92,23 @@ def _hostile_case(world):
     world.unit_a.save(update_fields=["name"])
     world.advisor.full_name = "Alice " + HOSTILE
     world.advisor.save(update_fields=["full_name"])
+    world.north.name = "Område " + HOSTILE
+    world.north.save(update_fields=["name"])
     case = received_case(world, received_on=date(2026, 9, 1))
     case.child.first_name = HOSTILE
     case.child.save(update_fields=["first_name"])
+    case.child.guardians.update(name=HOSTILE)
+    meeting = Meeting.objects.create(
+        unit=world.unit_a,
+        held_on=date(2026, 11, 10),
+        agenda=HOSTILE,
+        minutes=HOSTILE,
+        created_by=world.advisor,
+    )
+    meeting.follow_ups.create(description=HOSTILE, responsible=HOSTILE, due_on=date(2026, 12, 1))
+    TeamMember.objects.create(
+        unit=world.unit_a, name=HOSTILE, service="other", service_other=HOSTILE
+    )
     result = flagging.detect(date(2026, 11, 25))
     flag = DeadlineFlag.objects.first()
     flag.comment = HOSTILE
@@ -109,17 +123,37 @@ def _hostile_case(world):
         ("advisor", "referrals:caseload"),
         ("office", "decisions:worklist"),
         ("director", "decisions:dashboard"),
-        ("advisor", "case"),
+        ("advisor", "referrals:case_detail"),
+        ("advisor", "referrals:child_detail"),
+        ("advisor", "referrals:case_history"),
+        ("styrer_a", "referrals:unit_caseload"),
+        ("advisor", "teams:unit_team"),
+        ("advisor", "teams:meeting_detail"),
+        ("advisor", "teams:follow_up_new"),
+        ("styrer_a", "teams:team_list"),
+        ("admin", "referrals:access_log_child"),
     ],
 )
-def test_the_rows_written_in_python_escape_names_units_and_comments(client, world, persona, url):
+def test_names_units_guardians_minutes_and_comments_arrive_escaped(client, world, persona, url):
+    """The rows written in Python (caseload, worklist, dashboard) and the templates."""
     from tests.conftest import frozen_today
 
     with frozen_today(date(2026, 11, 25)):
         case, _result = _hostile_case(world)
         client.force_login(getattr(world, persona))
-        path = reverse("referrals:case_detail", args=[case.pk]) if url == "case" else reverse(url)
-        html = client.get(path).content.decode()
+        args = {
+            "referrals:case_detail": [case.pk],
+            "referrals:case_history": [case.pk],
+            "referrals:child_detail": [case.child_id],
+            "referrals:access_log_child": [case.child_id],
+            "referrals:unit_caseload": [],
+            "teams:unit_team": [world.unit_a.pk],
+            "teams:meeting_detail": [Meeting.objects.get().pk],
+            "teams:follow_up_new": [Meeting.objects.get().pk],
+        }.get(url, [])
+        response = client.get(reverse(url, args=args))
+        assert response.status_code == 200
+        html = response.content.decode()
     assert "<b hx-post" not in html
     assert ESCAPED in html
 
