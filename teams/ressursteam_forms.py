@@ -6,6 +6,7 @@ check (teams.anonymity): no identity number, no full name from the unit's regist
 """
 
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DATE_WIDGET, FastSelect, VersionedModelForm, form_helper
@@ -118,9 +119,11 @@ class FollowUpForm(AnonymousTextMixin, forms.ModelForm):
         self.unit_id = unit_id
         names = [m.name for m in members]
         if names:
-            self.fields["responsible"].help_text = _("Teamet: %(names)s") % {
-                "names": ", ".join(names)
-            }
+            # Members' names are typed by a styrer: escaped here, so that the help text is
+            # safe whichever template renders it (crispy's own writes help_text|safe).
+            self.fields["responsible"].help_text = escape(
+                _("Teamet: %(names)s") % {"names": ", ".join(names)}
+            )
         self.helper = form_helper()
 
     def clean(self):
