@@ -128,3 +128,229 @@ def test_the_date_9999_12_31_on_the_vedtak_form_is_no_500(client, world, field):
     assert response.status_code == 422
     assert field in response.context["form"].errors
     assert Referral.objects.get(pk=case.pk).status == case.status
+
+
+# --- integers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("42", 42),
+        ("0", None),  # ids start at 1
+        ("²", None),  # str.isdigit() says yes; int() says no
+        ("٤٢", None),  # Arabic-Indic digits: int() would read them
+        (" 42", None),
+        ("-1", None),
+        ("4.2", None),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),  # past bigint
+        ("9" * 5000, None),  # int() of this raises (the 4,300-digit limit)
+        (None, None),
+    ],
+)
+def test_parse_int_takes_only_ascii_digits_in_range(value, expected):
+    from config.limits import parse_int
+
+    assert parse_int(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, 1), ("", 1), ("²", 1), ("-3", 1), ("0", 1), ("7", 7), ("007", 7), (HUGE, 100_000)],
+)
+def test_page_number_is_a_small_positive_number(value, expected):
+    from config.limits import page_number
+
+    assert page_number(value) == expected
+
+
+def test_a_page_number_of_five_thousand_digits_is_no_500(client, world):
+    client.force_login(world.advisor)
+    for name in ("referrals:caseload", "decisions:inbox"):
+        response = client.get(reverse(name), {"side": "9" * 5000})
+        assert response.status_code == 200, name
+
+
+def test_a_unit_id_past_bigint_in_a_form_is_a_form_error(client, world):
+    client.force_login(world.advisor)
+    response = client.post(
+        reverse("teams:system_work_new"),
+        {"unit": HUGE, "worked_on": "2026-11-24", "hours": "1", "topic": "other"},
+    )
+    assert response.status_code in (200, 422)
+    assert "unit" in response.context["form"].errors
+
+
+# --- texts -----------------------------------------------------------------------------------
+
+
+def _project_forms() -> list[type]:
+    """Every form class defined in the project's modules (imported through the URLconf)."""
+    import importlib
+    import pkgutil
+
+    from django import forms
+
+    for package in ("config", "teams", "referrals", "decisions"):
+        module = importlib.import_module(package)
+        for info in pkgutil.walk_packages(module.__path__, f"{package}."):
+            if ".migrations" not in info.name and ".management" not in info.name:
+                importlib.import_module(info.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    return sorted(
+        {
+            cls
+            for cls in subclasses(forms.BaseForm)
+            if cls.__module__.split(".")[0] in {"config", "teams", "referrals", "decisions"}
+        },
+        key=lambda cls: f"{cls.__module__}.{cls.__name__}",
+    )
+
+
+# Forms that bound their input otherwise: the login (Django's own, with its limits), and the
+# bases themselves.
+NOT_LIMITED = {"teams.forms.LoginForm", "config.forms.LimitedForm", "config.forms.LimitedModelForm"}
+
+
+def test_every_form_of_the_project_is_limited():
+    from config.forms import LimitsMixin
+
+    found = _project_forms()
+    assert len(found) > 20  # the walk found the forms
+    unlimited = [
+        f"{cls.__module__}.{cls.__name__}"
+        for cls in found
+        if not issubclass(cls, LimitsMixin)
+        and f"{cls.__module__}.{cls.__name__}" not in NOT_LIMITED
+        and "django_filters" not in str(cls.__mro__)
+    ]
+    assert unlimited == []
+
+
+# Typed with spaces, stored compact (the form's clean_id_number makes it 11 digits).
+COMPACTED = {("ChildForm", "id_number")}
+
+
+def test_every_model_text_field_in_a_form_fits_its_column():
+    from django import forms
+
+    for cls in _project_forms():
+        model = getattr(getattr(cls, "_meta", None), "model", None)
+        if model is None:
+            continue
+        for name, field in cls.base_fields.items():
+            if not isinstance(field, forms.CharField):
+                continue
+            names = {f.name for f in model._meta.get_fields()}
+            if name not in names:  # a form-only field
+                continue
+            limit = getattr(model._meta.get_field(name), "max_length", None)
+            if limit is not None and (cls.__name__, name) not in COMPACTED:
+                assert field.max_length is not None and field.max_length <= limit, (cls, name)
+
+
+def test_the_vedtak_form_s_provider_name_is_as_long_as_its_column():
+    from decisions.forms import DecisionForm
+
+    assert DecisionForm().fields["provider_name"].max_length == 150
+
+
+def test_a_one_megabyte_referral_text_is_refused_with_a_message(client, world):
+    child = ChildFactory(unit=world.unit_a)
+    client.force_login(world.advisor)
+    data = {
+        "unit": world.unit_a.pk,
+        "services": ["assessment"],
+        "concern": "Snakker lite. " * 75_000,  # about 1 MB
+        "priority": "normal",
+    }
+    response = client.post(reverse("referrals:referral_new", args=[child.pk]), data)
+    assert response.status_code in (200, 422)
+    assert "10000" in response.context["form"].errors["concern"][0].replace("\xa0", "")
+    assert 'maxlength="10000"' in response.text
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b[31m", "\x85"])
+def test_control_characters_are_refused_next_to_the_field(client, world, bad):
+    child = ChildFactory(unit=world.unit_a)
+    client.force_login(world.advisor)
+    data = {
+        "name": f"Kari{bad} Nordmann",
+        "relation": "mother",
+        "parental_responsibility": "True",
+        "lives_with_child": "True",
+    }
+    response = client.post(reverse("referrals:guardian_new", args=[child.pk]), data)
+    assert response.status_code in (200, 422)
+    assert response.context["form"].errors["name"] == [
+        "Teksten inneholder kontrolltegn som ikke kan lagres. Skriv den inn på nytt."
+    ]
+    assert not child.guardians.exists()
+
+
+def test_line_breaks_and_tabs_pass_in_multi_line_text_only():
+    from referrals.forms.case import PauseForm, WithdrawForm
+
+    assert WithdrawForm({"reason": "Flyttet.\r\n\tNy adresse."}).is_valid()
+    form = PauseForm({"started_on": "2026-11-24", "reason": "Syk\tuke 48"})
+    assert not form.is_valid() and "reason" in form.errors
+
+
+NAME_SPOOFS = [
+    "O\u202ela",  # right-to-left override
+    "O\u200bla",  # zero-width space
+    "\u2066Ola\u2069",  # an isolate around it
+    "Ol\u200da\ufeff",  # zero-width joiner, BOM
+]
+
+
+@pytest.mark.parametrize("spoof", NAME_SPOOFS)
+def test_direction_overrides_and_zero_width_characters_are_removed_from_a_child_s_name(spoof):
+    from referrals.forms.registration import ChildNewForm
+    from teams.models import Unit
+
+    data = {"first_name": spoof, "last_name": f"Nord{spoof}mann"}
+    form = ChildNewForm(data=data, units=Unit.objects.none())
+    form.is_valid()
+    assert form.cleaned_data["first_name"] == "Ola"
+    assert form.cleaned_data["last_name"] == "NordOlamann"
+
+
+@pytest.mark.parametrize("spoof", NAME_SPOOFS)
+def test_names_are_stored_without_them_whatever_saves_them(world, spoof):
+    from teams.ressursteam_models import TeamMember
+    from tests.factories import GuardianFactory, UnitFactory, UserFactory
+
+    unit = UnitFactory(name=f"Barnehage {spoof}", area=world.north)
+    user = UserFactory(full_name=f"Per {spoof}")
+    child = ChildFactory(unit=unit, first_name=spoof, last_name=spoof)
+    guardian = GuardianFactory(child=child, name=spoof)
+    member = TeamMember.objects.create(unit=unit, name=spoof, service="health_nurse")
+    world.north.name = f"Nord{spoof}"
+    world.north.save()
+    for obj, field, expected in [
+        (unit, "name", "Barnehage Ola"),
+        (user, "full_name", "Per Ola"),
+        (child, "first_name", "Ola"),
+        (child, "last_name", "Ola"),
+        (guardian, "name", "Ola"),
+        (member, "name", "Ola"),
+        (world.north, "name", "NordOla"),
+    ]:
+        obj.refresh_from_db()
+        assert getattr(obj, field) == expected, (obj, field)
+
+
+def test_a_team_member_name_is_cleaned_in_the_form(client, world):
+    from teams.ressursteam_forms import TeamMemberForm
+
+    form = TeamMemberForm({"name": "Siri\u202e Lege", "service": "health_nurse"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["name"] == "Siri Lege"
