@@ -354,3 +354,128 @@ def test_a_team_member_name_is_cleaned_in_the_form(client, world):
     form = TeamMemberForm({"name": "Siri\u202e Lege", "service": "health_nurse"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["name"] == "Siri Lege"
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def _date_forms(world):
+    """(form class, its keyword arguments, its date fields) for every form with a date."""
+    from decisions import forms as decision_forms
+    from decisions.dashboard_views import DashboardFilterForm
+    from referrals.consultations_forms import ConsultationConsentForm
+    from referrals.forms import case as case_forms
+    from referrals.forms import registration
+    from referrals.models import Guardian
+    from teams.models import Unit
+    from teams.ressursteam_forms import FollowUpForm, MeetingForm, SystemWorkForm
+
+    guardians = {"guardians": Guardian.objects.none()}
+    return [
+        (case_forms.SubmitForm, {}, ["received_on"]),
+        (case_forms.PauseForm, {}, ["started_on"]),
+        (case_forms.ResumeForm, {}, ["ended_on"]),
+        (case_forms.AssessmentForm, {}, ["completed_on"]),
+        (registration.ConsentForm, guardians, ["given_on"]),
+        (registration.ConsentWithdrawForm, {}, ["withdrawn_on"]),
+        (ConsultationConsentForm, guardians, ["given_on"]),
+        (decision_forms.ProvisionalReplyForm, {}, ["sent_on", "expected_decision_on"]),
+        (decision_forms.DecisionForm, {}, ["decided_on", "starts_on", "ends_on"]),
+        (decision_forms.HelpStartForm, {}, ["started_on"]),
+        (decision_forms.AppealForm, {}, ["received_on"]),
+        (decision_forms.AppealUpdateForm, {}, ["sent_on", "outcome_on"]),
+        (MeetingForm, {"unit": world.unit_a}, ["held_on"]),
+        (FollowUpForm, {"unit_id": world.unit_a.pk}, ["due_on"]),
+        (SystemWorkForm, {"units": Unit.objects.none()}, ["worked_on"]),
+        (DashboardFilterForm, {"units": [], "today": TODAY}, ["fra", "til"]),
+    ]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "9999-12-31", "2040-01-01"])
+def test_every_date_of_every_form_is_bounded(world, day):
+    for form_class, kwargs, fields in _date_forms(world):
+        for name in fields:
+            form = form_class(data={name: day}, **kwargs)
+            assert not form.is_valid()
+            assert name in form.errors, (form_class.__name__, name, day)
+
+
+def test_tomorrow_passes_for_what_has_happened_and_a_year_ahead_for_what_is_planned(world):
+    from decisions.forms import DecisionForm, ProvisionalReplyForm
+    from teams.ressursteam_forms import FollowUpForm
+
+    tomorrow, next_year = "2026-11-26", "2027-11-25"
+    assert "sent_on" not in ProvisionalReplyForm({"sent_on": tomorrow}).errors
+    assert (
+        "expected_decision_on"
+        not in ProvisionalReplyForm({"expected_decision_on": next_year}).errors
+    )
+    assert "due_on" not in FollowUpForm({"due_on": next_year}, unit_id=world.unit_a.pk).errors
+    form = DecisionForm({"starts_on": next_year, "ends_on": "2030-11-24"})
+    assert "starts_on" not in form.errors and "ends_on" not in form.errors
+    assert "decided_on" in DecisionForm({"decided_on": "2026-11-27"}).errors
+
+
+def test_a_received_date_before_the_child_was_born_is_refused_next_to_the_field(client, world):
+    child = ChildFactory(unit=world.unit_a, birth_date=date(2022, 5, 1))
+    referral = ReferralFactory(child=child, created_by=world.advisor)
+    client.force_login(world.advisor)
+    response = client.post(
+        reverse("referrals:case_transition", args=[referral.pk, "submit"]),
+        {"received_on": "2022-04-30"},
+    )
+    assert response.status_code == 422
+    assert "01.05.2022" in response.context["form"].errors["received_on"][0]
+    assert Referral.objects.get(pk=referral.pk).status == Referral.Status.DRAFT
+
+
+def test_a_vedtak_period_over_three_years_is_refused(client, world):
+    case = assessed_case(world)
+    client.force_login(world.office)
+    response = client.post(
+        reverse("decisions:decision_new", args=[case.pk]),
+        _decision_data(starts_on="2026-12-01", ends_on="2030-12-01"),
+    )
+    assert response.status_code == 422
+    assert "høyst tre år" in response.context["form"].errors["ends_on"][0]
+
+
+def test_the_services_refuse_out_of_bound_dates_too(world):
+    """The bound holds for every caller, not only the forms."""
+    from decisions import services as decision_services
+    from referrals import services as referral_services
+    from referrals.services import CaseError
+    from teams import ressursteam_services as team_services
+    from teams.ressursteam_services import TeamError
+
+    draft = ReferralFactory(child=ChildFactory(unit=world.unit_a), created_by=world.advisor)
+    with pytest.raises(CaseError):
+        referral_services.referral_submit(
+            referral_id=draft.pk, actor=world.advisor, received_on=date(1, 1, 1)
+        )
+    case = assessed_case(world)
+    for wrong in (
+        {"decided_on": date(1999, 12, 31)},
+        {"decided_on": date(2026, 11, 24), "starts_on": date(9999, 12, 31)},
+        {"decided_on": date(2026, 11, 24), "ends_on": date(9999, 12, 31)},
+    ):
+        with pytest.raises(CaseError):
+            decision_services.decision_register(
+                referral_id=case.pk, actor=world.office, outcome="granted", hours_per_week=5,
+                organisation="group", competence="special_educator", **wrong,
+            )  # fmt: skip
+    with pytest.raises(TeamError):
+        team_services.meeting_create(unit=world.unit_a, actor=world.advisor, held_on=date(1, 1, 1))
+    with pytest.raises(TeamError):
+        team_services.system_work_register(
+            actor=world.advisor, unit=world.unit_a, worked_on=date(1999, 1, 1), hours=1,
+            topic="other",
+        )  # fmt: skip
+    meeting = Meeting.objects.create(
+        unit=world.unit_a, held_on=date(2026, 11, 10), created_by=world.advisor
+    )
+    with pytest.raises(TeamError):
+        team_services.follow_up_create(
+            meeting=meeting, actor=world.advisor, description="Ring", responsible="Styrer",
+            due_on=date(9999, 12, 31),
+        )  # fmt: skip
