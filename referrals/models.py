@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import NameCharField
 from referrals.idnumber import mask
 from referrals.querysets import ReferralQuerySet
 from teams.history import tracked
@@ -81,8 +80,8 @@ class Child(Versioned):
         blank=True,
         verbose_name=_("barnehage/skole nå"),
     )
-    first_name = NameCharField(_("fornavn"), max_length=100)
-    last_name = NameCharField(_("etternavn"), max_length=100)
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
     id_number = models.CharField(_("fødselsnummer"), max_length=11)
     birth_date = models.DateField(_("fødselsdato"))
     sex = models.CharField(_("kjønn (registrert)"), max_length=10, choices=Sex.choices)
@@ -128,7 +127,7 @@ class Guardian(Versioned):
         OTHER = "other", _("Annen verge")
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")
-    name = NameCharField(_("navn"), max_length=150)
+    name = models.CharField(_("navn"), max_length=150)
     relation = models.CharField(_("relasjon"), max_length=20, choices=Relation.choices)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     email = models.EmailField(_("e-post"), blank=True)

@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
-from config.fields import NameCharField
-
 
 def validate_org_number(value: str) -> None:
     if not orgnr.is_valid(value):
@@ -24,7 +22,7 @@ def validate_org_number(value: str) -> None:
 
 
 class Municipality(models.Model):
-    name = NameCharField(_("navn"), max_length=100)
+    name = models.CharField(_("navn"), max_length=100)
     number = models.CharField(
         _("kommunenummer"),
         max_length=4,
@@ -45,7 +43,7 @@ class Area(models.Model):
     """An område: the municipality's grouping of units that advisors are assigned to."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="areas")
-    name = NameCharField(_("navn"), max_length=100)
+    name = models.CharField(_("navn"), max_length=100)
 
     class Meta:
         ordering = ["municipality__name", "name"]
@@ -68,7 +66,7 @@ class Unit(models.Model):
         MUNICIPAL = "municipal", _("Kommunal")
         PRIVATE = "private", _("Privat")
 
-    name = NameCharField(_("navn"), max_length=150)
+    name = models.CharField(_("navn"), max_length=150)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     ownership = models.CharField(_("eierform"), max_length=20, choices=Ownership.choices)
     org_number = models.CharField(
@@ -97,7 +95,7 @@ class Unit(models.Model):
 class PPTOffice(models.Model):
     """A PPT office; an interkommunal PPT serves several municipalities."""
 
-    name = NameCharField(_("navn"), max_length=150, unique=True)
+    name = models.CharField(_("navn"), max_length=150, unique=True)
     municipalities = models.ManyToManyField(
         Municipality, related_name="ppt_offices", verbose_name=_("betjener kommunene")
     )
@@ -136,7 +134,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with their e-mail address."""
 
     email = models.EmailField(_("e-post"), unique=True)
-    full_name = NameCharField(_("navn"), max_length=150)
+    full_name = models.CharField(_("navn"), max_length=150)
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_staff = models.BooleanField(_("tilgang til administrasjon"), default=False)
     date_joined = models.DateTimeField(_("opprettet"), default=timezone.now)

@@ -18,8 +18,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import NameCharField
-
 
 class BtiLevel(models.IntegerChoices):
     """Bedre tverrfaglig innsats: how many services a concern needs (DOMAIN.md § 3.2)."""
@@ -63,7 +61,7 @@ class TeamMember(models.Model):
     unit = models.ForeignKey(
         "teams.Unit", on_delete=models.CASCADE, related_name="team_members", verbose_name=_("enhet")
     )
-    name = NameCharField(_("navn"), max_length=150)
+    name = models.CharField(_("navn"), max_length=150)
     service = models.CharField(_("tjeneste"), max_length=20, choices=Service.choices)
     service_other = models.CharField(_("annen tjeneste, hvilken"), max_length=100, blank=True)
     user = models.ForeignKey(
