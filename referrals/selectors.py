@@ -183,7 +183,7 @@ def referral_caseload_search(queryset: QuerySet[Referral], text: str) -> QuerySe
     """Eleven digits find exactly the child with that identity number; anything else is a name,
     each word matching the start of the first or last name."""
     number = compact(text)
-    if len(number) == 11 and number.isdigit():
+    if len(number) == 11 and number.isascii() and number.isdigit():
         return queryset.filter(child__id_number=number)
     for word in text.split():
         queryset = queryset.filter(

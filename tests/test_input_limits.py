@@ -469,3 +469,15 @@ def test_the_services_refuse_out_of_bound_dates_too(world):
             meeting=meeting, actor=world.advisor, description="Ring", responsible="Styrer",
             due_on=date(9999, 12, 31),
         )  # fmt: skip
+
+
+def test_a_huge_page_number_on_the_inbox_and_the_access_log_gives_the_last_page(client, world):
+    client.force_login(world.admin)
+    for url in (
+        reverse("decisions:inbox"),
+        reverse("referrals:access_log_user", args=[world.advisor.pk]),
+    ):
+        for side in (HUGE, "²", "9" * 5000):
+            response = client.get(url, {"side": side})
+            assert response.status_code == 200, (url, side)
+            assert response.context["page"].number == 1, (url, side)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from config.forms import LimitedForm
-from config.limits import parse_int
+from config.limits import page_number, parse_int
 from referrals.access_log import AccessLogEntry, access_log_record
 from referrals.idnumber import compact
 from referrals.models import Child, Referral
@@ -115,7 +115,7 @@ def _rows(entries) -> list[dict]:
 
 def _page(request, entries) -> dict:
     ordered = entries.select_related("user").order_by("-at", "-pk")
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = Paginator(ordered, PAGE_SIZE).get_page(page_number(request.GET.get("side")))
     return {
         "page": page,
         "rows": _rows(page),
