@@ -481,3 +481,32 @@ def test_a_huge_page_number_on_the_inbox_and_the_access_log_gives_the_last_page(
             response = client.get(url, {"side": side})
             assert response.status_code == 200, (url, side)
             assert response.context["page"].number == 1, (url, side)
+
+
+def test_hostile_numbers_and_dates_in_the_dashboard_filters_are_no_500(client, world):
+    client.force_login(world.director)
+    for query in (
+        {"omrade": "²", "enhet": "²"},
+        {"omrade": HUGE, "enhet": HUGE},
+        {"fra": "0001-01-01", "til": "9999-12-31"},
+        {"fra": "2026-01-01", "til": "0001-01-01"},
+    ):
+        response = client.get(reverse("decisions:dashboard"), query)
+        assert response.status_code == 200, query
+
+
+def test_an_id_past_bigint_in_a_query_or_a_path_is_no_500(client, world):
+    child = ChildFactory(unit=world.unit_a)
+    client.force_login(world.advisor)
+    response = client.get(reverse("referrals:consultation_new", args=[child.pk]), {"mote": HUGE})
+    assert response.status_code == 200
+    assert client.get(reverse("teams:system_work_new"), {"enhet": HUGE}).status_code == 200
+    assert client.get(f"/saker/{HUGE}/").status_code == 404
+    assert client.get(f"/barn/{HUGE}/").status_code == 404
+
+
+def test_a_nul_byte_in_the_service_search_is_no_500(client, world):
+    client.force_login(world.styrer_a)
+    response = client.get(reverse("teams:service_list"), {"q": "logoped\x00"})
+    assert response.status_code == 200
+    assert "kontrolltegn" in response.context["form"].errors["q"][0]
