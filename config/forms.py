@@ -5,8 +5,18 @@ import html
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    ProhibitNullCharactersValidator,
+)
+from django.utils.deconstruct import deconstructible
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from config import limits
 
 # A native date picker; the value in ISO form, which <input type="date"> requires.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -71,7 +81,104 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
 
 
-class VersionedModelForm(forms.ModelForm):
+# --- input limits (issue 16): every form of the project is a LimitedForm or LimitedModelForm ---
+
+
+@deconstructible
+class ControlCharacterValidator:
+    """No NUL or other control character; multi-line text may hold tabs and line breaks."""
+
+    def __init__(self, *, multiline: bool):
+        self.multiline = multiline
+
+    def __call__(self, value) -> None:
+        if limits.has_control_characters(str(value), multiline=self.multiline):
+            raise ValidationError(
+                _("Teksten inneholder kontrolltegn som ikke kan lagres. Skriv den inn på nytt."),
+                code="control_characters",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, ControlCharacterValidator) and other.multiline == self.multiline
+
+
+@deconstructible
+class DateBoundsValidator:
+    """Not before 2000-01-01 and at most ``ahead`` after today: by default tomorrow (a date of
+    something that has happened). Read at validation time: "today" moves."""
+
+    def __init__(self, *, ahead=limits.HAPPENED_SLACK):
+        self.ahead = ahead
+
+    def __call__(self, value) -> None:
+        # The default (something that has happened) says "not in the future".
+        latest = None if self.ahead == limits.HAPPENED_SLACK else limits.today() + self.ahead
+        if message := limits.date_bound_error(value, latest=latest):
+            raise ValidationError(message, code="date_bounds")
+
+    def __eq__(self, other):
+        return isinstance(other, DateBoundsValidator) and other.ahead == self.ahead
+
+
+class NameField(forms.CharField):
+    """A person's or a place's name: direction overrides, isolates and zero-width characters
+    are removed, so a name cannot be made to read as another."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return limits.strip_invisible(value).strip() if value else value
+
+
+def _limit_text(field: forms.CharField) -> None:
+    multiline = isinstance(field.widget, forms.Textarea)
+    if field.max_length is None:
+        # A model TextField has no length of its own: the form gives it one.
+        field.max_length = limits.FREE_TEXT_MAX if multiline else limits.NAME_MAX
+        field.validators.append(MaxLengthValidator(field.max_length))
+        field.widget.attrs.setdefault("maxlength", str(field.max_length))
+    # Our validator names every control character, NUL included, in one Norwegian message.
+    field.validators = [
+        v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+    ]
+    field.validators.append(ControlCharacterValidator(multiline=multiline))
+
+
+def limit_fields(fields: dict, *, planned_dates=()) -> None:
+    """Bound every text, date and integer field of a form instance (its own copies)."""
+    for name, field in fields.items():
+        if isinstance(field, forms.CharField):
+            _limit_text(field)
+        elif isinstance(field, forms.DateField):
+            if not any(isinstance(v, DateBoundsValidator) for v in field.validators):
+                ahead = limits.PLANNED_AHEAD if name in planned_dates else limits.HAPPENED_SLACK
+                field.validators.append(DateBoundsValidator(ahead=ahead))
+            field.widget.attrs.setdefault("min", limits.EARLIEST_DATE.isoformat())
+        elif isinstance(field, forms.IntegerField) and field.max_value is None:
+            field.max_value = limits.BIGINT_MAX
+            field.validators.append(MaxValueValidator(limits.BIGINT_MAX))
+
+
+class LimitsMixin:
+    """Every text has a maximum length (the model's, else FREE_TEXT_MAX for a textarea and
+    NAME_MAX for a line) and no control characters; every date is between 2000-01-01 and
+    tomorrow, or for the fields in ``planned_dates`` a few years ahead (config.limits)."""
+
+    planned_dates: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_fields(self.fields, planned_dates=self.planned_dates)
+
+
+class LimitedForm(LimitsMixin, forms.Form):
+    pass
+
+
+class LimitedModelForm(LimitsMixin, forms.ModelForm):
+    pass
+
+
+class VersionedModelForm(LimitedModelForm):
     """A plain edit screen that names the version it started from (optimistic locking: the
     service refuses an edit started from an older version). ``values()`` is what the view
     passes to the service; the form never saves. Used by referrals' and teams' forms."""

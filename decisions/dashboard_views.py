@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from config.exports import spreadsheet_row, spreadsheet_value, workbook_without_formulas
-from config.forms import FastSelect
+from config.forms import FastSelect, LimitedForm
 from decisions import dashboard as stats
 from decisions.dashboard import Period, Table
 from decisions.dashboard_systemwork import (
@@ -40,7 +40,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = "alle"  # the whole dashboard as one workbook, a sheet per table
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(LimitedForm):
     """Period and filters, read from GET so a view can be bookmarked and exported as shown.
     Choices come from the units the user oversees; nothing here is a case."""
 

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import DateBoundsValidator, LimitedForm, NameField
+from config.limits import DECISION_PERIOD_MAX, PLANNED_AHEAD
 from decisions.models import Appeal, Decision
 from referrals.models import Assessment
 
@@ -16,7 +18,8 @@ def _date(label, **kwargs):
     )
 
 
-class ProvisionalReplyForm(forms.Form):
+class ProvisionalReplyForm(LimitedForm):
+    planned_dates = ("expected_decision_on",)
     sent_on = _date(_("Sendt dato"), initial=timezone.localdate)
     reason = forms.CharField(
         label=_("Hvorfor saken tar tid"),
@@ -26,7 +29,8 @@ class ProvisionalReplyForm(forms.Form):
     expected_decision_on = _date(_("Forventet vedtaksdato"))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(LimitedForm):
+    planned_dates = ("starts_on",)
     decided_on = _date(_("Vedtaksdato"), initial=timezone.localdate)
     outcome = forms.ChoiceField(label=_("Utfall"), choices=Decision.Outcome.choices)
     hours_per_week = forms.DecimalField(
@@ -49,11 +53,21 @@ class DecisionForm(forms.Form):
     )
     assistant = forms.BooleanField(label=_("Assistent"), required=False)
     starts_on = _date(_("Hjelpen gis fra"), required=False, help_text=_("Tomt: vedtaksdatoen."))
-    ends_on = _date(_("Hjelpen gis til"), required=False, help_text=_("Tomt: ett år."))
+    ends_on = _date(
+        _("Hjelpen gis til"),
+        required=False,
+        help_text=_("Tomt: ett år."),
+        # a period of up to three years may start up to three years ahead
+        validators=[DateBoundsValidator(ahead=PLANNED_AHEAD + DECISION_PERIOD_MAX)],
+    )
     provider = forms.ChoiceField(
         label=_("Hvem gir hjelpen"), choices=[("", "–"), *Decision.Provider.choices], required=False
     )
-    provider_name = forms.CharField(label=_("Navn på den som gir hjelpen"), required=False)
+    provider_name = NameField(
+        label=_("Navn på den som gir hjelpen"),
+        required=False,
+        max_length=Decision._meta.get_field("provider_name").max_length,
+    )
     deviation_reason = forms.CharField(
         label=_("Begrunnelse for avvik fra sakkyndig vurdering"),
         required=False,
@@ -70,24 +84,24 @@ class DecisionForm(forms.Form):
     )
 
 
-class HelpStartForm(forms.Form):
+class HelpStartForm(LimitedForm):
     started_on = _date(_("Hjelpen startet"), initial=timezone.localdate)
 
 
-class AppealForm(forms.Form):
+class AppealForm(LimitedForm):
     received_on = _date(_("Klage mottatt"), initial=timezone.localdate)
     note = forms.CharField(
         label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class AppealUpdateForm(forms.Form):
+class AppealUpdateForm(LimitedForm):
     outcome = forms.ChoiceField(label=_("Status"), choices=Appeal.Outcome.choices)
     sent_on = _date(_("Sendt til Statsforvalteren"), required=False)
     outcome_on = _date(_("Avgjort dato"), required=False)
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(LimitedForm):
     comment = forms.CharField(
         label=_("Kommentar"),
         max_length=500,

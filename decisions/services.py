@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.limits import DECISION_PERIOD_MAX, planned_latest
 from decisions import deadlines as rules
 from decisions.models import (
     Appeal,
@@ -24,6 +25,7 @@ from referrals.services import (
     CaseError,
     TransitionError,
     case_event_record,
+    date_check,
     decision_consent_given,
     referral_lock,
     referral_move,
@@ -185,6 +187,8 @@ def provisional_reply_register(
     referral = referral_lock(referral_id)
     if referral.status not in {S.RECEIVED, S.ASSESSING, S.ASSESSED, S.AWAITING_CONSENT}:
         raise TransitionError(_("Foreløpig svar gis før vedtaket er fattet."))
+    date_check(sent_on, field="sent_on")
+    date_check(expected_decision_on, field="expected_decision_on", latest=planned_latest())
     if sent_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="sent_on")
     if expected_decision_on < sent_on:
@@ -259,16 +263,22 @@ def decision_register(
             % {"s": referral.get_status_display()}
         )
     today = timezone.localdate()
+    date_check(decided_on, field="decided_on")
     if decided_on > today:
         raise CaseError(_("Vedtaksdatoen kan ikke være i fremtiden."), field="decided_on")
     refused = outcome == Decision.Outcome.REFUSED
     if not refused:
         if hours_per_week in (None, "") or Decimal(hours_per_week) <= 0:
             raise CaseError(_("Oppgi timer per uke."), field="hours_per_week")
+        date_check(starts_on, field="starts_on", latest=planned_latest())
         starts_on = starts_on or decided_on
+        date_check(ends_on, field="ends_on", latest=planned_latest() + DECISION_PERIOD_MAX)
         ends_on = ends_on or _add_year(starts_on)
         if ends_on <= starts_on:
             raise CaseError(_("Sluttdatoen må være etter startdatoen."), field="ends_on")
+        if ends_on - starts_on > DECISION_PERIOD_MAX:
+            # Needs change within a few years; a longer grant escapes the yearly review.
+            raise CaseError(_("Et vedtak kan gjelde for høyst tre år."), field="ends_on")
         departs = deviations(
             getattr(referral, "assessment", None),
             hours=Decimal(hours_per_week),
@@ -323,6 +333,7 @@ def help_start_register(*, referral_id: int, started_on: date, actor) -> Decisio
         raise TransitionError(_("Vedtaket er et avslag; det er ingen hjelp å starte."))
     if not decision_consent_given(referral):
         raise CaseError(_("Alle med foreldreansvar må samtykke før hjelpen starter."))
+    date_check(started_on, field="started_on")
     if started_on > timezone.localdate() or started_on < decision.decided_on:
         raise CaseError(_("Startdatoen må være mellom vedtaksdatoen og i dag."), field="started_on")
     decision.help_started_on = started_on
@@ -348,6 +359,7 @@ def appeal_register(*, referral_id: int, received_on: date, actor, note: str = "
     decision = referral.decisions.filter(superseded=False).first()
     if decision is None or referral.status not in {S.DECIDED, S.HELP_STARTED}:
         raise TransitionError(_("Det er ikke noe vedtak å klage på."))
+    date_check(received_on, field="received_on")
     if received_on > timezone.localdate() or received_on < decision.decided_on:
         raise CaseError(_("Datoen må være mellom vedtaksdatoen og i dag."), field="received_on")
     appeal = Appeal.objects.create(
@@ -380,6 +392,8 @@ def appeal_update(
     appeal = Appeal.objects.select_related("decision").get(pk=appeal_id)
     referral = referral_lock(appeal.decision.referral_id)
     appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+    date_check(sent_on, field="sent_on")
+    date_check(outcome_on, field="outcome_on")
     if outcome == Appeal.Outcome.SENT and not sent_on:
         raise CaseError(_("Oppgi datoen klagen ble sendt."), field="sent_on")
     appeal.outcome, appeal.sent_on = outcome, sent_on or appeal.sent_on

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.limits import page_number
 from decisions import forms, services
 from decisions.flagging import digest_context
 from decisions.models import (
@@ -231,7 +232,7 @@ def appeal_update(request, pk):
 @login_required
 def inbox(request):
     notes = Notification.objects.filter(recipient=request.user).order_by("-day", "-pk")
-    page = Paginator(notes, 30).get_page(request.GET.get("side"))
+    page = Paginator(notes, 30).get_page(page_number(request.GET.get("side")))
     return render(request, "decisions/inbox.html", {"page": page})
 
 

@@ -23,7 +23,7 @@ from referrals.models import (
     NamedConsultation,
     Referral,
 )
-from referrals.services import CaseError, case_event_record, consent_withdrawal_check
+from referrals.services import CaseError, case_event_record, consent_withdrawal_check, date_check
 
 NO_CONSENT = gettext_lazy(
     "Barnet kan ikke drøftes med navn uten et registrert samtykke fra foresatte. Registrer "
@@ -52,6 +52,7 @@ def consultation_consent_register(
         raise CaseError(
             _("Samtykke til drøfting må gis av en med foreldreansvar."), field="guardian"
         )
+    date_check(given_on, field="given_on")
     if given_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="given_on")
     try:

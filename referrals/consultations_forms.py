@@ -4,7 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_WIDGET, form_helper
+from config.forms import DATE_WIDGET, LimitedForm, LimitedModelForm, form_helper
 from referrals.forms.registration import GuardianChoiceField
 from referrals.models import Guardian, NamedConsultation
 from teams.ressursteam_models import Meeting
@@ -15,7 +15,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{obj.unit.name}, {obj.held_on:%d.%m.%Y}"
 
 
-class NamedConsultationForm(forms.ModelForm):
+class NamedConsultationForm(LimitedModelForm):
     class Meta:
         model = NamedConsultation
         fields = ["meeting", "question", "tried", "advice", "follow_up", "bti_level"]
@@ -45,7 +45,7 @@ class NamedConsultationForm(forms.ModelForm):
         self.helper = form_helper()
 
 
-class ConsultationConsentForm(forms.Form):
+class ConsultationConsentForm(LimitedForm):
     guardian = GuardianChoiceField(
         label=_("Foresatt som har samtykket"),
         queryset=Guardian.objects.none(),
@@ -59,7 +59,7 @@ class ConsultationConsentForm(forms.Form):
         self.helper = form_helper()
 
 
-class PickChildForm(forms.Form):
+class PickChildForm(LimitedForm):
     barn = forms.ModelChoiceField(
         label=_("Barnet som skal drøftes"), queryset=None, empty_label=_("Velg barn")
     )

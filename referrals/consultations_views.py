@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.limits import parse_int
 from referrals import consultations, services
 from referrals.access_log import (
     AccessLogEntry,
@@ -75,8 +76,7 @@ def _log_consultations(request, rows) -> None:
 
 
 def _meeting_param(request):
-    value = request.GET.get("mote", "")
-    return int(value) if value.isdigit() else None
+    return parse_int(request.GET.get("mote", ""))
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, W
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from config.limits import page_number
 from referrals.idnumber import compact
 from referrals.models import Child, Referral
 from referrals.scoping import CaseScope, visible_referrals
@@ -182,7 +183,7 @@ def referral_caseload_search(queryset: QuerySet[Referral], text: str) -> QuerySe
     """Eleven digits find exactly the child with that identity number; anything else is a name,
     each word matching the start of the first or last name."""
     number = compact(text)
-    if len(number) == 11 and number.isdigit():
+    if len(number) == 11 and number.isascii() and number.isdigit():
         return queryset.filter(child__id_number=number)
     for word in text.split():
         queryset = queryset.filter(
@@ -239,12 +240,10 @@ class KeysFirstPaginator(Paginator):
         self.rows = rows
 
     def get_page(self, number):
-        """Paginator.get_page (a bad number: the first page; past the end: the last), with the
+        """Paginator.get_page (a bad number: the first page; past the end, however far: the
+        last; config.limits.page_number keeps the OFFSET inside bigint), with the
         count read in the keys' query (``COUNT(*) OVER ()``) instead of a query of its own."""
-        try:
-            number = max(int(number), 1) if number not in (None, "") else 1
-        except (TypeError, ValueError):
-            number = 1
+        number = page_number(None if number is None else str(number))
         keys = self._keys(number)
         if not keys and number > 1:  # past the end: the last page (counted on its own)
             number = self.num_pages

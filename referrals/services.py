@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.limits import date_bound_error
 from referrals.idnumber import IdNumberError, parse_id_number
 from referrals.models import (
     Assessment,
@@ -42,6 +43,14 @@ class CaseError(Exception):
 
 class TransitionError(CaseError):
     pass
+
+
+def date_check(value: date | None, *, field: str, earliest=None, latest=None) -> None:
+    """The bound of config.limits (2000-01-01 .. tomorrow by default) as a domain error, so
+    it holds for every caller, not only the forms (a year 1 date made deadlines 740,000 days
+    overdue; one in year 9999 overflowed the deadline arithmetic)."""
+    if message := date_bound_error(value, earliest=earliest, latest=latest):
+        raise CaseError(message, field=field)
 
 
 @dataclass
@@ -387,6 +396,8 @@ def referral_submit(*, referral_id: int, actor, received_on: date) -> Referral:
     """The referral is complete and received by PPT: draft → awaiting_consent (→ received)."""
     referral = _lock_referral(referral_id)
     _require(referral, S.DRAFT)
+    # Nothing about a child is received before the child was born.
+    date_check(received_on, field="received_on", earliest=referral.child.birth_date)
     if received_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="received_on")
     referral.received_on = received_on
@@ -411,6 +422,7 @@ def consent_register(
     guardian = Guardian.objects.filter(pk=guardian_id, child_id=referral.child_id).first()
     if guardian is None:
         raise CaseError(_("Ukjent foresatt for dette barnet."), field="guardian")
+    date_check(given_on, field="given_on")
     if given_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="given_on")
     if purpose == Consent.Purpose.ASSESSMENT and not guardian.parental_responsibility:
@@ -448,6 +460,7 @@ def consent_withdrawal_check(consent, withdrawn_on: date) -> None:
     must pass: not withdrawn already, not in the future, not before it was given."""
     if consent.withdrawn_on is not None:
         raise TransitionError(_("Samtykket er allerede trukket."))
+    date_check(withdrawn_on, field="withdrawn_on")
     if withdrawn_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="withdrawn_on")
     if withdrawn_on < consent.given_on:
@@ -569,6 +582,7 @@ def assessment_save(
             fields=missing,
         )
     completed_on = completed_on or timezone.localdate()
+    date_check(completed_on, field="completed_on")
     if completed_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="completed_on")
     assessment.completed_on = completed_on
@@ -601,6 +615,7 @@ def referral_pause(*, referral_id: int, started_on: date, reason: str, actor) ->
     _require(referral, S.RECEIVED, S.ASSESSING, S.ASSESSED)
     if referral.pauses.filter(ended_on__isnull=True).exists():
         raise TransitionError(_("Saken står allerede på pause."))
+    date_check(started_on, field="started_on")
     if started_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="started_on")
     if referral.t0 and started_on < referral.t0:
@@ -628,6 +643,7 @@ def referral_resume(*, referral_id: int, ended_on: date, actor) -> Pause:
     pause = referral.pauses.select_for_update().filter(ended_on__isnull=True).first()
     if pause is None:
         raise TransitionError(_("Saken står ikke på pause."))
+    date_check(ended_on, field="ended_on")
     if ended_on < pause.started_on or ended_on > timezone.localdate():
         raise CaseError(_("Sluttdatoen må være mellom pausens start og i dag."), field="ended_on")
     pause.ended_on = ended_on

@@ -4,8 +4,14 @@ field it was typed in.
 
 Written here rather than with referrals.idnumber because teams never imports referrals (see
 teams/hooks.py for how the unit's names arrive). The identity-number test is deliberately
-wider than a valid fødselsnummer: any 11 digits (also written 6 + 5 with a space, a dot or a
-hyphen) are refused, since a number with a typo still points at a child.
+wider than a valid fødselsnummer: any 11 digits, in groups with any separators between them
+("238 822 83283", "238.822-83283"), are refused, since a number with a typo still points at a
+child.
+
+Both sides are normalised before they are compared (``normalise``): NFKC (full-width letters
+and digits), zero-width and direction characters removed, Cyrillic and Greek letters that look
+Latin folded to Latin, case folded. Otherwise "Оla Nоrdmаnn" with two Cyrillic letters, or a
+zero-width space inside a name, would be read by everyone and matched by nothing.
 """
 
 import re
@@ -13,10 +19,22 @@ import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 
+from config.limits import strip_invisible
 from teams import hooks
 
-# 11 digits on their own, or 6 and 5 separated by one space, dot or hyphen (DDMMYY NNNNN).
-ID_NUMBER = re.compile(r"(?<!\d)\d{6}[ .\-\u00a0]?\d{5}(?!\d)")
+# Groups of digits, each separated from the next by up to three characters that are neither
+# letters nor digits nor line breaks: "238 822 83283", "2-3-8…", "23.88.22 83 283".
+DIGIT_RUN = re.compile(r"\d+(?:[^\w\n]{1,3}\d+)*")
+ID_NUMBER_DIGITS = 11
+
+# Latin look-alikes, after case folding (so the capitals are folded too): Cyrillic, then Greek.
+# Not every confusable, only the letters that pass for Latin ones in a Norwegian name.
+LOOK_ALIKES = str.maketrans(
+    {
+        **dict(zip("авеёкмнорстухіїјѕԁһӏԛԝѵ", "abeekmhopctyxiijsdhlqwv", strict=True)),
+        **dict(zip("αβεζηικμνορτυχ", "abezhikmnoptyx", strict=True)),
+    }
+)
 
 ID_NUMBER_MESSAGE = _(
     "Teksten ser ut til å inneholde et fødselsnummer (11 siffer). En anonym drøfting skal "
@@ -30,10 +48,16 @@ NAME_MESSAGE = _(
 )
 
 
+def normalise(text: str) -> str:
+    """What the comparisons see: NFKC, invisible characters removed, case folded, look-alike
+    letters Latin; accents kept (ø, å, é are letters in names)."""
+    text = strip_invisible(unicodedata.normalize("NFKC", text))
+    return unicodedata.normalize("NFC", text.casefold().translate(LOOK_ALIKES))
+
+
 def _normal(text: str) -> str:
-    """Lower case, accents kept (ø, å, é are letters in names), punctuation as spaces."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    return " " + " ".join(re.findall(r"[\w'-]+", text)) + " "
+    """normalise(), with punctuation as spaces and a space at each end, for whole words."""
+    return " " + " ".join(re.findall(r"[\w'-]+", normalise(text))) + " "
 
 
 def _name_variants(first: str, last: str) -> set[str]:
@@ -49,8 +73,25 @@ def _name_variants(first: str, last: str) -> set[str]:
     return variants
 
 
+def _has_eleven(groups: list[int]) -> bool:
+    """Whether consecutive groups hold 11 digits together (a run's groups are never split:
+    "10.11.2026 - 12.11.2026" has 16 digits in groups of 2, 2, 4, and no 11)."""
+    for start in range(len(groups)):
+        total = 0
+        for size in groups[start:]:
+            total += size
+            if total >= ID_NUMBER_DIGITS:
+                if total == ID_NUMBER_DIGITS:
+                    return True
+                break
+    return False
+
+
 def contains_id_number(text: str) -> bool:
-    return bool(ID_NUMBER.search(text or ""))
+    for run in DIGIT_RUN.finditer(normalise(text or "")):
+        if _has_eleven([len(group) for group in re.findall(r"\d+", run.group())]):
+            return True
+    return False
 
 
 def name_patterns(unit_id: int | None) -> set[str]:

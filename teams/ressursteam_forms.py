@@ -9,7 +9,15 @@ from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_WIDGET, FastSelect, VersionedModelForm, form_helper
+from config.forms import (
+    DATE_WIDGET,
+    FastSelect,
+    LimitedForm,
+    LimitedModelForm,
+    NameField,
+    VersionedModelForm,
+    form_helper,
+)
 from teams.anonymity import anonymity_errors
 from teams.models import Unit
 from teams.ressursteam_models import (
@@ -37,6 +45,7 @@ class MeetingForm(AnonymousTextMixin, VersionedModelForm):
     opened at (teams.ressursteam_services.meeting_update checks it)."""
 
     anonymous_fields = ("agenda", "minutes")
+    planned_dates = ("held_on",)  # a meeting may be set up ahead
 
     class Meta:
         model = Meeting
@@ -64,7 +73,7 @@ class MeetingForm(AnonymousTextMixin, VersionedModelForm):
         return cleaned
 
 
-class AnonymousConsultationForm(AnonymousTextMixin, forms.ModelForm):
+class AnonymousConsultationForm(AnonymousTextMixin, LimitedModelForm):
     anonymous_fields = ("question", "tried", "advice", "follow_up")
 
     class Meta:
@@ -101,8 +110,9 @@ class AnonymousConsultationForm(AnonymousTextMixin, forms.ModelForm):
         return cleaned
 
 
-class FollowUpForm(AnonymousTextMixin, forms.ModelForm):
+class FollowUpForm(AnonymousTextMixin, LimitedModelForm):
     anonymous_fields = ("description", "responsible")
+    planned_dates = ("due_on",)
 
     class Meta:
         model = FollowUp
@@ -113,6 +123,7 @@ class FollowUpForm(AnonymousTextMixin, forms.ModelForm):
             "due_on": _("Frist"),
         }
         widgets = {"due_on": DATE_WIDGET}
+        field_classes = {"responsible": NameField}
 
     def __init__(self, *args, unit_id: int, members=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,7 +143,7 @@ class FollowUpForm(AnonymousTextMixin, forms.ModelForm):
         return cleaned
 
 
-class TeamMemberForm(forms.ModelForm):
+class TeamMemberForm(LimitedModelForm):
     class Meta:
         model = TeamMember
         fields = ["name", "service", "service_other"]
@@ -141,6 +152,7 @@ class TeamMemberForm(forms.ModelForm):
             "service": _("Tjeneste"),
             "service_other": _("Annen tjeneste, hvilken"),
         }
+        field_classes = {"name": NameField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,7 +172,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.municipality.name})"
 
 
-class SystemWorkForm(forms.ModelForm):
+class SystemWorkForm(LimitedModelForm):
     class Meta:
         model = SystemWork
         fields = ["unit", "worked_on", "hours", "topic", "description"]
@@ -203,7 +215,7 @@ class SystemWorkForm(forms.ModelForm):
         return cleaned
 
 
-class ServiceSearchForm(forms.Form):
+class ServiceSearchForm(LimitedForm):
     q = forms.CharField(label=_("Søk"), required=False, max_length=100)
     alder = forms.ChoiceField(
         label=_("Aldersgruppe"),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.limits import date_bound_error, planned_latest
 from teams.anonymity import anonymity_errors
 from teams.ressursteam_models import (
     AnonymousConsultation,
@@ -31,6 +32,12 @@ class TeamError(Exception):
         self.field = field
 
 
+def _date_check(value: date | None, *, field: str, latest=None) -> None:
+    """config.limits' bound as a domain error, for every caller (not only the forms)."""
+    if message := date_bound_error(value, latest=latest):
+        raise TeamError(message, field=field)
+
+
 def _require_anonymous(values: dict, *, unit_id: int) -> None:
     errors = anonymity_errors(values, unit_id=unit_id)
     if errors:
@@ -40,6 +47,7 @@ def _require_anonymous(values: dict, *, unit_id: int) -> None:
 
 @transaction.atomic
 def meeting_create(*, unit, actor, held_on: date, agenda: str = "", minutes: str = "") -> Meeting:
+    _date_check(held_on, field="held_on", latest=planned_latest())  # a meeting may be planned
     _require_anonymous({"agenda": agenda, "minutes": minutes}, unit_id=unit.pk)
     if Meeting.objects.filter(unit=unit, held_on=held_on).exists():
         raise TeamError(_("Teamet har allerede et møte denne dagen."), field="held_on")
@@ -69,6 +77,7 @@ def meeting_update(
     meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
     if meeting.version != version:
         raise MeetingChanged(meeting)
+    _date_check(held_on, field="held_on", latest=planned_latest())
     _require_anonymous({"agenda": agenda, "minutes": minutes}, unit_id=meeting.unit_id)
     clash = Meeting.objects.filter(unit_id=meeting.unit_id, held_on=held_on).exclude(pk=meeting.pk)
     if clash.exists():
@@ -92,6 +101,7 @@ def consultation_anonymous_create(*, meeting, actor, **values) -> AnonymousConsu
 
 @transaction.atomic
 def follow_up_create(*, meeting, actor, description: str, responsible: str, due_on) -> FollowUp:
+    _date_check(due_on, field="due_on", latest=planned_latest())
     _require_anonymous(
         {"description": description, "responsible": responsible}, unit_id=meeting.unit_id
     )
@@ -129,6 +139,7 @@ def team_member_add(*, unit, actor, name: str, service: str, service_other: str 
 def system_work_register(
     *, actor, unit, worked_on: date, hours, topic: str, description: str = ""
 ) -> SystemWork:
+    _date_check(worked_on, field="worked_on")
     if worked_on > timezone.localdate():
         raise TeamError(_("Datoen kan ikke være i fremtiden."), field="worked_on")
     _require_anonymous({"description": description}, unit_id=unit.pk)

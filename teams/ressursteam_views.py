@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.limits import parse_int
 from teams import hooks
 from teams import ressursteam_scoping as scoping
 from teams import ressursteam_services as services
@@ -333,8 +334,8 @@ def system_work_new(request):
         raise Http404
     units = scoping.system_work_units(request.user)
     initial = {"worked_on": timezone.localdate()}
-    if request.GET.get("enhet", "").isdigit():
-        initial["unit"] = int(request.GET["enhet"])
+    if unit_id := parse_int(request.GET.get("enhet", "")):
+        initial["unit"] = unit_id
     form = SystemWorkForm(_posted(request), units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,7 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import FastSelect
+from config.forms import FastSelect, LimitedForm, LimitedModelForm
 from referrals.models import Assessment
 from teams.models import Role, User
 
@@ -22,7 +22,7 @@ def _date_field(label, *, required=True, help_text=""):
     )
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(LimitedForm):
     """draft → awaiting_consent (→ received when consent is already given)."""
 
     received_on = _date_field(
@@ -35,11 +35,11 @@ class SubmitForm(forms.Form):
         self.fields["received_on"].initial = timezone.localdate()
 
 
-class StartAssessmentForm(forms.Form):
+class StartAssessmentForm(LimitedForm):
     """received → assessing; nothing to fill in."""
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(LimitedForm):
     reason = forms.CharField(
         label=_("Grunn til at saken trekkes"),
         max_length=300,
@@ -47,7 +47,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class PauseForm(forms.Form):
+class PauseForm(LimitedForm):
     started_on = _date_field(_("Pause fra"))
     reason = forms.CharField(
         label=_("Grunn til pausen"),
@@ -60,7 +60,7 @@ class PauseForm(forms.Form):
         self.fields["started_on"].initial = timezone.localdate()
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(LimitedForm):
     ended_on = _date_field(_("Pause til"))
 
     def __init__(self, *args, **kwargs):
@@ -97,7 +97,7 @@ class AdvisorNameChoiceField(forms.ModelChoiceField):
     iterator = NameChoiceIterator
 
 
-class AssignForm(forms.Form):
+class AssignForm(LimitedForm):
     advisor = AdvisorNameChoiceField(
         label=_("PP-rådgiver"),
         queryset=User.objects.none(),
@@ -110,7 +110,7 @@ class AssignForm(forms.Form):
         self.fields["advisor"].queryset = advisors_serving(municipality_id)
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(LimitedModelForm):
     """The sakkyndig vurdering (barnehageloven § 34). Never saved by form.save(): the view
     passes the values to services.assessment_save, which checks completeness and versions."""
 

@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_WIDGET, FastSelect, VersionedModelForm, form_helper
+from config.forms import (
+    DATE_WIDGET,
+    FastSelect,
+    LimitedForm,
+    NameField,
+    VersionedModelForm,
+    form_helper,
+)
 from referrals.models import Child, Consent, Guardian, Referral
 from referrals.services import CaseError, parse_child_id_number
 from teams.models import Role, Unit, User
@@ -91,7 +98,7 @@ ID_NUMBER_WIDGET = forms.TextInput(
 # --- children and guardians ------------------------------------------------------------------
 
 
-class ChildNewForm(forms.Form):
+class ChildNewForm(LimitedForm):
     unit = UnitChoiceField(
         label=_("Barnehage/skole"),
         queryset=Unit.objects.none(),
@@ -103,8 +110,12 @@ class ChildNewForm(forms.Form):
         max_length=20,
         widget=ID_NUMBER_WIDGET,
     )
-    first_name = forms.CharField(label=_("Fornavn"), max_length=100)
-    last_name = forms.CharField(label=_("Etternavn"), max_length=100)
+    first_name = NameField(
+        label=_("Fornavn"), max_length=Child._meta.get_field("first_name").max_length
+    )
+    last_name = NameField(
+        label=_("Etternavn"), max_length=Child._meta.get_field("last_name").max_length
+    )
     sex = forms.ChoiceField(
         label=_("Kjønn (registrert)"), choices=Child.Sex.choices, widget=forms.RadioSelect
     )
@@ -138,7 +149,7 @@ class ChildForm(VersionedModelForm):
         ]
         labels = {"unit": _("Barnehage/skole nå")}
         widgets = {"sex": forms.RadioSelect}
-        field_classes = {"unit": UnitChoiceField}
+        field_classes = {"unit": UnitChoiceField, "first_name": NameField, "last_name": NameField}
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,6 +190,7 @@ class GuardianForm(VersionedModelForm):
             "language": _("Språk (for tolk)"),
         }
         widgets = {"phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"})}
+        field_classes = {"name": NameField}
 
     # Who may consent follows from these two answers, so they are asked, not pre-ticked: a
     # default "yes" on a parent the child does not live with would let the wrong person consent.
@@ -326,7 +338,7 @@ class ReferralForm(VersionedModelForm):
 # --- consent ---------------------------------------------------------------------------------
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(LimitedForm):
     guardian = GuardianChoiceField(
         label=_("Foresatt"), queryset=Guardian.objects.none(), empty_label=_("Velg foresatt")
     )
@@ -341,7 +353,7 @@ class ConsentForm(forms.Form):
         self.helper = form_helper()
 
 
-class ConsentWithdrawForm(forms.Form):
+class ConsentWithdrawForm(LimitedForm):
     withdrawn_on = forms.DateField(
         label=_("Samtykket er trukket dato"), widget=DATE_WIDGET, initial=timezone.localdate
     )

@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.forms import LimitedForm
+from config.limits import page_number, parse_int
 from referrals.access_log import AccessLogEntry, access_log_record
 from referrals.idnumber import compact
 from referrals.models import Child, Referral
@@ -110,7 +112,7 @@ def _rows(entries) -> list[dict]:
 
 def _page(request, entries) -> dict:
     ordered = entries.select_related("user").order_by("-at", "-pk")
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = Paginator(ordered, PAGE_SIZE).get_page(page_number(request.GET.get("side")))
     return {
         "page": page,
         "rows": _rows(page),
@@ -148,7 +150,7 @@ def access_log_user(request, pk):
     return render(request, "referrals/access_log_user.html", {"person": person, **page})
 
 
-class ChildLookupForm(forms.Form):
+class ChildLookupForm(LimitedForm):
     case_or_id = forms.CharField(
         label=_("Saksnummer eller fødselsnummer"),
         max_length=30,
@@ -160,20 +162,21 @@ class ChildLookupForm(forms.Form):
     )
 
 
-class UserLookupForm(forms.Form):
+class UserLookupForm(LimitedForm):
     email = forms.EmailField(label=_("E-postadressen brukeren logger inn med"))
 
 
 def _find_child(user, value: str) -> int | None:
     """The pk of the child named by a case number (PPT-000123 or 123) or an identity number."""
     value = compact(value).upper().removeprefix("PPT-").removeprefix("PPT")
-    if not value.isdigit():
+    number = parse_int(value, minimum=0)  # ASCII digits only: "²" passes str.isdigit()
+    if number is None:
         return None
     children = auditable_children(user)
     if len(value) == 11:  # an identity number: the reason this form is POSTed
         return children.filter(id_number=value).order_by("pk").values_list("pk", flat=True).first()
     return (
-        Referral.objects.filter(pk=int(value), child__in=children.values("pk"))
+        Referral.objects.filter(pk=number, child__in=children.values("pk"))
         .values_list("child_id", flat=True)
         .first()
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from config.limits import strip_control_characters
 from referrals import case_page, selectors
 from referrals.filters import CaseloadFilter, UnitCaseloadFilter
 from referrals.models import Referral
@@ -84,7 +85,8 @@ def caseload(request):
     """Cases the user works with; an advisor's own cases first, then the rest of the area."""
     _require_role(request.user, *CASE_ROLES)
     params = request.POST if request.method == "POST" else request.GET
-    search = request.POST.get("q", "").strip()[:SEARCH_MAX_LENGTH]  # never read from GET
+    # Never read from GET; a NUL would make PostgreSQL refuse the query.
+    search = strip_control_characters(request.POST.get("q", "")).strip()[:SEARCH_MAX_LENGTH]
     scope = case_scope(request.user)
     filterset = CaseloadFilter(
         _filter_data(request),
