@@ -14,9 +14,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import NameField, limit_fields
 from teams.models import Area, Municipality, PPTOffice, Role, TaskRun, Unit, User
 from teams.scoping import (
     administered_municipalities,
@@ -43,6 +45,18 @@ class TenantAdmin(admin.ModelAdmin):
     municipality_path: str | None = "municipality"
     tenant_actions: frozenset = ALL
     operator_actions: frozenset = frozenset()
+
+    # --- input (issue 16: names cannot be spoofed, no control characters, bounded lengths) ---
+
+    NAME_FIELDS = frozenset({"name", "full_name"})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.NAME_FIELDS and isinstance(db_field, models.CharField):
+            kwargs["form_class"] = NameField
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            limit_fields({db_field.name: field})
+        return field
 
     # --- scope ---
 

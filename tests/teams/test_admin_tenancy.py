@@ -414,3 +414,38 @@ def test_the_platform_operator_and_a_superuser_see_no_case_child_or_log(
         assert client.get(_changelist(model)).status_code in (200, 403)
         assert not model.objects.none().exists()
     assert client.get(_admin_url(world.unit_a)).status_code in (403, 404)
+
+
+def _unit_form(world, unit, name):
+    return {
+        "name": name,
+        "kind": "kindergarten",
+        "ownership": "municipal",
+        "org_number": unit.org_number,
+        "municipality": world.municipality.pk,
+        "area": world.north.pk,
+    }
+
+
+def test_a_unit_name_in_the_admin_loses_direction_and_zero_width_characters(
+    client, world, solvik_admin
+):
+    client.force_login(solvik_admin)
+    unit = world.unit_a
+    spoofed = "Barnehage\u202e A\u200b"
+    response = client.post(_admin_url(unit), _unit_form(world, unit, spoofed))
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.name == "Barnehage A"
+
+
+def test_a_control_character_in_an_admin_name_is_refused_next_to_the_field(
+    client, world, solvik_admin
+):
+    client.force_login(solvik_admin)
+    unit = world.unit_a
+    response = client.post(_admin_url(unit), _unit_form(world, unit, "Barnehage\x00A"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"]
+    unit.refresh_from_db()
+    assert unit.name == "Barnehage A"
