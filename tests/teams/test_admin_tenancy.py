@@ -444,7 +444,7 @@ def test_a_control_character_in_an_admin_name_is_refused_next_to_the_field(
 ):
     client.force_login(solvik_admin)
     unit = world.unit_a
-    response = client.post(_admin_url(unit), _unit_form(world, unit, "Barnehage\x00A"))
+    response = client.post(_admin_url(unit), _unit_form(world, unit, "Barnehage\x1bA"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["name"]
     unit.refresh_from_db()
