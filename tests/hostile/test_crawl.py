@@ -1,0 +1,189 @@
+"""The hostile-data crawl (issue 16): every text and date field of every model filled with hostile
+values (tests/hostile/values.py), then every page of the access matrix opened as every persona
+that may see it, every query parameter a page offers sent hostile values (NUL included), every
+dashboard export produced and every digest e-mail of the morning job rendered. It fails once,
+with the whole list, on any 500, any htmx/event-handler attribute, bare <script> or javascript:
+URL that the data put into a page or an e-mail, any export cell that starts a formula, and any
+page over the size limit."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from decisions import flagging
+from tests.hostile.checks import (
+    SIZE_LIMIT,
+    Findings,
+    csv_formula_cells,
+    unescaped,
+    xlsx_formula_cells,
+)
+from tests.hostile.crawl import (
+    export_targets,
+    offered_parameters,
+    targets,
+    with_parameter,
+)
+from tests.hostile.values import request_values, write_report
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+REQUEST_BASE = 9_000_000  # tokens of values sent in requests: zq9000001q …
+REQUEST_TOKEN = re.compile(r"zq9\d{6}q")
+
+
+class Crawler:
+    def __init__(self, client, hostile):
+        self.client = client
+        self.hostile = hostile
+        self.findings = Findings(hostile.fill)
+        self.persona = None
+        self.opened = 0
+        self.probed = []
+
+    def login(self, persona: str) -> None:
+        if persona != self.persona:
+            self.client.logout()
+            if persona != "anonymous":
+                self.client.force_login(self.hostile.personas[persona])
+            self.persona = persona
+
+    def get(self, url: str, **headers: str):
+        """The response and its body, or None after a server error (recorded). Each request in a
+        savepoint, so a database error in one view does not abort the rest of the crawl."""
+        self.opened += 1
+        try:
+            with transaction.atomic():
+                response = self.client.get(url, headers=headers)
+                if response.streaming:
+                    return response, b"".join(response.streaming_content)
+                return response, response.content
+        except Exception as exc:
+            detail = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+            self.findings.add("500s", url, self.persona, detail)
+            return None, b""
+
+    def page(
+        self,
+        url: str,
+        *,
+        must_show: bool,
+        allowed=frozenset({200}),
+        probe: bool = False,
+        **headers: str,
+    ) -> str | None:
+        response, body = self.get(url, **headers)
+        if response is None:
+            return None
+        if response.status_code >= 500 and response.status_code not in allowed:
+            self.findings.add("500s", url, self.persona, f"HTTP {response.status_code}")
+            return None
+        if len(body) > SIZE_LIMIT:
+            self.findings.add("oversized pages", url, self.persona, f"{len(body):,} bytes")
+        if response.status_code != 200:
+            if must_show and response.status_code not in allowed:
+                self.findings.add("not shown", url, self.persona, f"HTTP {response.status_code}")
+            return None
+        if "html" not in response.get("Content-Type", ""):
+            return None
+        html = body.decode("utf-8", errors="replace")
+        # A probe reports only what the request itself put into the page (the stored values'
+        # findings are the plain page's).
+        self.findings.unescaped(html, url, self.persona, only=REQUEST_TOKEN if probe else None)
+        return html
+
+
+def _crawl_pages(crawler: Crawler) -> dict:
+    """Every target; the query parameters of each URL name probed once, as its first persona."""
+    probed, parameter_requests, sent = set(), 0, 0
+    for target in sorted(targets(crawler.hostile), key=lambda t: (t.persona, t.url)):
+        crawler.login(target.persona)
+        html = crawler.page(target.url, must_show=target.matrix, allowed=target.allowed)
+        if html is None:
+            continue
+        if target.name in probed:
+            continue
+        crawler.page(target.url, must_show=False, **HTMX)  # the partial an htmx request gets
+        probed.add(target.name)
+        names = offered_parameters(html, target.url)
+        crawler.probed.append(f"{target.name}: {', '.join(names) or '-'}")
+        for name in names:
+            sent += 1
+            token = f"zq{REQUEST_BASE + sent}q"
+            crawler.hostile.fill.tokens[token] = f"request {target.name} ?{name}="
+            for value in request_values(token):
+                parameter_requests += 1
+                crawler.page(with_parameter(target.url, name, value), must_show=False, probe=True)
+    return {"parameters probed": sent, "parameter requests": parameter_requests}
+
+
+def _crawl_exports(crawler: Crawler) -> int:
+    produced = 0
+    for target in export_targets(crawler.hostile):
+        crawler.login(target.persona)
+        response, body = crawler.get(target.url)
+        if response is None:
+            continue
+        if response.status_code != 200:
+            group = "500s" if response.status_code >= 500 else "not shown"
+            crawler.findings.add(group, target.url, target.persona, f"HTTP {response.status_code}")
+            continue
+        produced += 1
+        cells = csv_formula_cells(body) if target.url.endswith(".csv") else xlsx_formula_cells(body)
+        for cell in cells:
+            where = crawler.findings.fill.where(cell)
+            crawler.findings.add("formula cells", target.url, target.persona, f"{cell} ← {where}")
+    return produced
+
+
+def _crawl_mails(crawler: Crawler) -> int:
+    """The morning job's deliver step for every digest detect queued over the hostile data."""
+    mail.outbox.clear()
+    for notification_id in crawler.hostile.notification_ids:
+        try:
+            with transaction.atomic():
+                flagging.deliver(notification_id)
+        except Exception as exc:
+            where = f"deliver(notification {notification_id})"
+            crawler.findings.add("500s", where, "morning job", f"{type(exc).__name__}: {exc}")
+    for message in mail.outbox:
+        where = f"e-mail to {message.to[0]} «{message.subject[:40]}»"
+        for content, mimetype in getattr(message, "alternatives", []):
+            if "html" in mimetype:
+                for element in unescaped(content):
+                    detail = f"{element} ← {crawler.findings.fill.where(element)}"
+                    crawler.findings.add("unescaped", where, "morning job", detail)
+    return len(mail.outbox)
+
+
+def test_no_hostile_value_breaks_a_page_an_export_or_an_email(client, hostile_world, crawl_figures):
+    crawler = Crawler(client, hostile_world)
+    probing = _crawl_pages(crawler)
+    page_openings = crawler.opened
+    exports = _crawl_exports(crawler)
+    mails = _crawl_mails(crawler)
+    fill = hostile_world.fill
+    pages = {(t.url, t.persona) for t in targets(hostile_world)}
+    figures = {
+        "pages x personas opened": len(pages),
+        "distinct URL names": len({t.name for t in targets(hostile_world)}),
+        "requests (pages, htmx partials, probes)": page_openings,
+        **probing,
+        "exports produced": exports,
+        "e-mails produced": mails,
+        "hostile values tried (stored text + stored dates + request values)": (
+            f"{fill.text_values} + {fill.date_values} + {probing['parameter requests']}"
+        ),
+        "fields filled": len(fill.fields),
+        "fields skipped": len(fill.skipped),
+        "date fallbacks (edge refused)": len(fill.date_fallbacks),
+        "writes refused by the database": len(fill.refused),
+        "findings": crawler.findings.count(),
+    }
+    crawl_figures.append(("pages, exports, e-mails", figures))
+    write_report("crawl", crawler.findings.report(figures), fill, crawler.probed)
+    assert mails > 0, "the morning job produced no e-mail over the hostile data"
+    assert exports > 0
+    assert crawler.findings.count() == 0, crawler.findings.report(figures)
