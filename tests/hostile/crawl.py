@@ -81,22 +81,48 @@ def export_targets(hostile) -> list[Target]:
     return found
 
 
-class _Parameters(HTMLParser):
-    """The query parameters a page offers: the fields of its GET forms and the parameters of
-    its links back to itself (pagination, sorting, filters)."""
+# Searches sent by POST (so the search terms stay out of URLs and logs): probed like query
+# parameters. Other POST forms write, and are not the crawl's (it reads).
+POST_SEARCHES = {"referrals:access_log_search"}
 
-    def __init__(self, path: str):
+
+@dataclass
+class SearchForm:
+    hidden: dict
+    fields: list
+
+
+class _Parameters(HTMLParser):
+    """The query parameters a page offers (the fields of its GET forms and the parameters of
+    its links back to itself: pagination, sorting, filters) and its POST search forms (those
+    with role="search")."""
+
+    def __init__(self, path: str, post_search: bool):
         super().__init__()
         self.path = path
+        self.post_search = post_search
         self.names: set[str] = set()
-        self._get_form = False
+        self.searches: list[SearchForm] = []
+        self._form = None  # "get", a SearchForm, or None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self._get_form = (attrs.get("method") or "get").lower() == "get"
-        elif tag in ("input", "select", "textarea") and self._get_form and attrs.get("name"):
-            self.names.add(attrs["name"])
+            method = (attrs.get("method") or "get").lower()
+            if method == "get":
+                self._form = "get"
+            elif attrs.get("role") == "search" or (
+                self.post_search and attrs.get("action") in (None, "", self.path)
+            ):
+                self._form = SearchForm({}, [])
+                self.searches.append(self._form)
+        elif tag in ("input", "select", "textarea") and self._form and attrs.get("name"):
+            if self._form == "get":
+                self.names.add(attrs["name"])
+            elif attrs.get("type") == "hidden":
+                self._form.hidden[attrs["name"]] = attrs.get("value") or ""
+            elif attrs.get("type") not in ("submit", "button"):
+                self._form.fields.append(attrs["name"])
         elif tag == "a" and attrs.get("href"):
             link = urlsplit(attrs["href"])
             if link.query and link.path in ("", self.path):
@@ -104,7 +130,7 @@ class _Parameters(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "form":
-            self._get_form = False
+            self._form = None
 
 
 READS = re.compile(r"""GET(?:\.get|\.getlist)?[(\[]\s*["']([A-Za-z_][\w-]*)["']""")
@@ -117,12 +143,13 @@ def read_parameters(url: str) -> set[str]:
     return set(READS.findall(Path(module.__file__).read_text(encoding="utf-8")))
 
 
-def offered_parameters(html: str, url: str) -> list[str]:
-    parser = _Parameters(urlsplit(url).path)
+def offered_parameters(html: str, url: str, name: str) -> tuple[list[str], list[SearchForm]]:
+    """The query parameters to probe, and the POST search forms."""
+    parser = _Parameters(urlsplit(url).path, post_search=name in POST_SEARCHES)
     parser.feed(html)
     parser.close()
     names = (parser.names | read_parameters(url)) - {"csrfmiddlewaretoken", "next"}
-    return sorted(names)[:12]
+    return sorted(names)[:12], parser.searches
 
 
 def with_parameter(url: str, name: str, value: str) -> str:

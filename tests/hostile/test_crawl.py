@@ -26,7 +26,7 @@ from tests.hostile.crawl import (
     targets,
     with_parameter,
 )
-from tests.hostile.values import request_values, write_report
+from tests.hostile.values import TOKEN, request_values, write_report
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -42,6 +42,7 @@ class Crawler:
         self.persona = None
         self.opened = 0
         self.probed = []
+        self.seen = set()  # tokens shown (escaped) on some page: the crawl saw the data
 
     def login(self, persona: str) -> None:
         if persona != self.persona:
@@ -50,19 +51,24 @@ class Crawler:
                 self.client.force_login(self.hostile.personas[persona])
             self.persona = persona
 
-    def get(self, url: str, **headers: str):
+    def get(self, url: str, *, data: dict | None = None, **headers: str):
         """The response and its body, or None after a server error (recorded). Each request in a
-        savepoint, so a database error in one view does not abort the rest of the crawl."""
+        savepoint, so a database error in one view does not abort the rest of the crawl. With
+        ``data``, a POST (a search form)."""
         self.opened += 1
         try:
             with transaction.atomic():
-                response = self.client.get(url, headers=headers)
+                if data is None:
+                    response = self.client.get(url, headers=headers)
+                else:
+                    response = self.client.post(url, data, headers=headers)
                 if response.streaming:
                     return response, b"".join(response.streaming_content)
                 return response, response.content
         except Exception as exc:
             detail = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
-            self.findings.add("500s", url, self.persona, detail)
+            where = url if data is None else f"POST {url} {_short(data)}"
+            self.findings.add("500s", where, self.persona, detail)
             return None, b""
 
     def page(
@@ -72,11 +78,14 @@ class Crawler:
         must_show: bool,
         allowed=frozenset({200}),
         probe: bool = False,
+        data: dict | None = None,
         **headers: str,
     ) -> str | None:
-        response, body = self.get(url, **headers)
+        response, body = self.get(url, data=data, **headers)
         if response is None:
             return None
+        if data is not None:
+            url = f"POST {url} {_short(data)}"
         if response.status_code >= 500 and response.status_code not in allowed:
             self.findings.add("500s", url, self.persona, f"HTTP {response.status_code}")
             return None
@@ -89,6 +98,7 @@ class Crawler:
         if "html" not in response.get("Content-Type", ""):
             return None
         html = body.decode("utf-8", errors="replace")
+        self.seen.update(TOKEN.findall(html))
         # A probe reports only what the request itself put into the page (the stored values'
         # findings are the plain page's).
         self.findings.unescaped(html, url, self.persona, only=REQUEST_TOKEN if probe else None)
@@ -107,8 +117,9 @@ def _crawl_pages(crawler: Crawler) -> dict:
             continue
         crawler.page(target.url, must_show=False, **HTMX)  # the partial an htmx request gets
         probed.add(target.name)
-        names = offered_parameters(html, target.url)
-        crawler.probed.append(f"{target.name}: {', '.join(names) or '-'}")
+        names, searches = offered_parameters(html, target.url, target.name)
+        posted = [f"POST {f}" for form in searches for f in form.fields]
+        crawler.probed.append(f"{target.name}: {', '.join(names + posted) or '-'}")
         for name in names:
             sent += 1
             token = f"zq{REQUEST_BASE + sent}q"
@@ -116,7 +127,20 @@ def _crawl_pages(crawler: Crawler) -> dict:
             for value in request_values(token):
                 parameter_requests += 1
                 crawler.page(with_parameter(target.url, name, value), must_show=False, probe=True)
+        for form in searches:
+            for name in form.fields:
+                sent += 1
+                token = f"zq{REQUEST_BASE + sent}q"
+                crawler.hostile.fill.tokens[token] = f"request {target.name} POST {name}="
+                for value in request_values(token):
+                    parameter_requests += 1
+                    data = {**form.hidden, name: value}
+                    crawler.page(target.url, must_show=False, probe=True, data=data)
     return {"parameters probed": sent, "parameter requests": parameter_requests}
+
+
+def _short(data: dict) -> str:
+    return " ".join(f"{k}={v[:30]!r}" for k, v in data.items() if k != "csrfmiddlewaretoken")
 
 
 def _crawl_exports(crawler: Crawler) -> int:
@@ -149,6 +173,7 @@ def _crawl_mails(crawler: Crawler) -> int:
             where = f"deliver(notification {notification_id})"
             crawler.findings.add("500s", where, "morning job", f"{type(exc).__name__}: {exc}")
     for message in mail.outbox:
+        crawler.seen.update(TOKEN.findall(message.subject + message.body))
         where = f"e-mail to {message.to[0]} «{message.subject[:40]}»"
         for content, mimetype in getattr(message, "alternatives", []):
             if "html" in mimetype:
@@ -165,6 +190,8 @@ def test_no_hostile_value_breaks_a_page_an_export_or_an_email(client, hostile_wo
     exports = _crawl_exports(crawler)
     mails = _crawl_mails(crawler)
     fill = hostile_world.fill
+    stored = {t: where for t, where in fill.tokens.items() if not where.startswith("request")}
+    shown = {stored[t].split("#")[0] for t in crawler.seen if t in stored}
     pages = {(t.url, t.persona) for t in targets(hostile_world)}
     figures = {
         "pages x personas opened": len(pages),
@@ -177,13 +204,20 @@ def test_no_hostile_value_breaks_a_page_an_export_or_an_email(client, hostile_wo
             f"{fill.text_values} + {fill.date_values} + {probing['parameter requests']}"
         ),
         "fields filled": len(fill.fields),
+        "stored fields shown (escaped) on some page": len(shown),
         "fields skipped": len(fill.skipped),
         "date fallbacks (edge refused)": len(fill.date_fallbacks),
         "writes refused by the database": len(fill.refused),
+        "tables refusing update() (append-only)": ", ".join(
+            sorted({r.split(".")[1] for r in fill.refused})
+        ),
         "findings": crawler.findings.count(),
     }
     crawl_figures.append(("pages, exports, e-mails", figures))
-    write_report("crawl", crawler.findings.report(figures), fill, crawler.probed)
+    never = sorted({w.split("#")[0] for w in stored.values()} - shown)
+    probed = [*crawler.probed, "== stored fields never shown on a crawled page ==", *never]
+    write_report("crawl", crawler.findings.report(figures), fill, probed)
     assert mails > 0, "the morning job produced no e-mail over the hostile data"
     assert exports > 0
+    assert len(shown) > 40, "the pages showed almost none of the hostile data: is the fill seen?"
     assert crawler.findings.count() == 0, crawler.findings.report(figures)
