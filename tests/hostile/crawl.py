@@ -10,10 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from django.db import models
 from django.urls import resolve, reverse
 
 from decisions import dashboard as stats
 from decisions.dashboard_systemwork import SYSTEMWORK_SLUGS
+from tests.hostile.values import APPS
 from tests.test_access_matrix import MATRIX
 
 
@@ -63,6 +65,27 @@ def targets(hostile) -> list[Target]:
     for name, (persona, kwargs) in EXTRA.items():
         url = reverse(name, kwargs={k: objects[v] for k, v in kwargs.items()})
         found.append(Target(name, persona, url, True))
+    return found + admin_targets()
+
+
+def admin_targets() -> list[Target]:
+    """The admin's list and change pages of every model of the project's apps registered there,
+    as a platform operator (staff, superuser, no role): the admin shows the data too. Whether
+    such a user may exist is the admin tenancy's question (issue 16, deliverable 3); a page it
+    is refused is reported as not shown, not failed."""
+    from django.contrib import admin
+
+    found = []
+    for model in admin.site._registry:
+        if model._meta.app_label not in APPS:
+            continue
+        info = (model._meta.app_label, model._meta.model_name)
+        name = "admin:{}_{}_changelist".format(*info)
+        found.append(Target(name, "operator", reverse(name), False))
+        first = models.QuerySet(model).order_by("pk").values_list("pk", flat=True).first()
+        if first is not None:
+            name = "admin:{}_{}_change".format(*info)
+            found.append(Target(name, "operator", reverse(name, args=[first]), False))
     return found
 
 

@@ -180,6 +180,9 @@ def build_hostile_world(world, objects) -> HostileWorld:
         for name in ("advisor", "styrer_a", "styrer_b", "office", "director", "outsider", "admin")
     }
     personas["ppt_leader"] = ppt_leader
+    personas["operator"] = UserFactory(
+        email="operator@test.no", full_name="Drift", is_staff=True, is_superuser=True
+    )
     hostile = HostileWorld(world=world, objects=objects, cases=cases, personas=personas)
     hostile.fill = hostile_fill()
     # The morning job over the hostile data: flag what is due, queue the digests.
