@@ -110,7 +110,11 @@ class Fill:
     date_fallbacks: list = field(default_factory=list)
     refused: list = field(default_factory=list)
     skipped: dict = field(default_factory=dict)
-    fields: set = field(default_factory=set)
+
+    @property
+    def fields(self) -> set[str]:
+        """The fields that hold a hostile value in at least one row."""
+        return {w.split("#")[0] for w in self.tokens.values() if not w.startswith("request")}
 
     def where(self, text: str) -> str:
         found = sorted({self.tokens.get(t, t) for t in TOKEN.findall(text)})
@@ -152,7 +156,6 @@ def hostile_fill() -> Fill:
                 # The prefix turns with the row (formula starters first), so a field shown in
                 # an export gets one in its first rows whatever its place in the model.
                 values[f.attname] = hostile_text(token, f.max_length, counter, turn=i + j)
-                fill.fields.add(field_key(model, f))
             for j, f in enumerate(dates):
                 day = EDGE_DATES[(i + j) % len(EDGE_DATES)]
                 if day is not None:
@@ -194,6 +197,8 @@ def _write(model, pk, values: dict, fill: Fill) -> None:
             fill.date_fallbacks.append(f"{key}={value}")
         else:
             fill.refused.append(f"{key}#{pk}")
+            for token in set(TOKEN.findall(value)) if isinstance(value, str) else ():
+                fill.tokens.pop(token)  # never stored: not looked for on the pages
 
 
 def _update(model, pk, values: dict) -> bool:
