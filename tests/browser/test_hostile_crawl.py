@@ -20,7 +20,7 @@ from referrals.models import Referral
 from teams.ressursteam_models import TeamMember
 from teams.ressursteam_services import team_member_add
 from tests.conftest import frozen_today
-from tests.hostile.checks import Findings
+from tests.hostile.checks import Findings, record_figures
 from tests.hostile.crawl import targets
 from tests.hostile.values import TOKEN, write_report
 from tests.hostile.world import TODAY, build_hostile_world
@@ -112,7 +112,7 @@ def _visit(page, url: str, persona: str, allowed, findings: Findings, axe_script
 
 
 def test_hostile_pages_fire_no_unasked_request_and_pass_axe(
-    hostile_browser_world, browser, live_server, axe_script, settings
+    hostile_browser_world, browser, live_server, axe_script, settings, request
 ):
     settings.ALLOW_SYNTHETIC_ID_NUMBERS = True
     hostile = hostile_browser_world
@@ -142,6 +142,7 @@ def test_hostile_pages_fire_no_unasked_request_and_pass_axe(
         "findings": findings.count(),
     }
     print(figures)
+    record_figures(request.config, "Chromium: unasked requests, axe", figures)
     write_report("browser", findings.report(figures), hostile.fill)
     assert findings.count() == 0, findings.report(figures)
 

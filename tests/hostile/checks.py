@@ -7,7 +7,17 @@ import re
 from collections import defaultdict
 from html.parser import HTMLParser
 
+import pytest
+
 from tests.hostile.values import TOKEN
+
+# The crawls' figures, printed in the terminal summary by tests/hostile/conftest.py.
+FIGURES_KEY = pytest.StashKey[list]()
+
+
+def record_figures(config, title: str, figures: dict) -> None:
+    config.stash.setdefault(FIGURES_KEY, []).append((title, figures))
+
 
 SIZE_LIMIT = 1_500_000  # bytes; a page over this is a finding (the issue's 1 MB referral text)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}

@@ -3,10 +3,9 @@
 import pytest
 
 from tests.conftest import frozen_today
+from tests.hostile.checks import FIGURES_KEY
 from tests.hostile.world import TODAY, build_hostile_world
 from tests.test_access_matrix import objects  # noqa: F401  (the matrix's objects, reused)
-
-FIGURES_KEY = pytest.StashKey[list]()
 
 
 @pytest.fixture
@@ -18,13 +17,6 @@ def frozen():
 @pytest.fixture
 def hostile_world(frozen, world, objects):  # noqa: F811
     return build_hostile_world(world, objects)
-
-
-@pytest.fixture
-def crawl_figures(request):
-    """A test puts its figures here; they are printed in the terminal summary."""
-    figures = request.config.stash.setdefault(FIGURES_KEY, [])
-    return figures
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -17,6 +17,7 @@ from tests.hostile.checks import (
     SIZE_LIMIT,
     Findings,
     csv_formula_cells,
+    record_figures,
     unescaped,
     xlsx_formula_cells,
 )
@@ -41,7 +42,9 @@ class Crawler:
         self.findings = Findings(hostile.fill)
         self.persona = None
         self.opened = 0
-        self.probed = []
+        self.probed = []  # what was probed on which page, for the report
+        self.parameters = 0
+        self.probe_requests = 0
         self.seen = set()  # tokens shown (escaped) on some page: the crawl saw the data
 
     def login(self, persona: str) -> None:
@@ -105,38 +108,39 @@ class Crawler:
         return html
 
 
-def _crawl_pages(crawler: Crawler) -> dict:
-    """Every target; the query parameters of each URL name probed once, as its first persona."""
-    probed, parameter_requests, sent = set(), 0, 0
+def _crawl_pages(crawler: Crawler) -> None:
+    """Every target; the first time a URL name is shown, its htmx partial and its parameters."""
+    probed = set()
     for target in sorted(targets(crawler.hostile), key=lambda t: (t.persona, t.url)):
         crawler.login(target.persona)
         html = crawler.page(target.url, must_show=target.matrix, allowed=target.allowed)
-        if html is None:
+        if html is None or target.name in probed:
             continue
-        if target.name in probed:
-            continue
-        crawler.page(target.url, must_show=False, **HTMX)  # the partial an htmx request gets
         probed.add(target.name)
-        names, searches = offered_parameters(html, target.url, target.name)
-        posted = [f"POST {f}" for form in searches for f in form.fields]
-        crawler.probed.append(f"{target.name}: {', '.join(names + posted) or '-'}")
-        for name in names:
-            sent += 1
-            token = f"zq{REQUEST_BASE + sent}q"
-            crawler.hostile.fill.tokens[token] = f"request {target.name} ?{name}="
-            for value in request_values(token):
-                parameter_requests += 1
-                crawler.page(with_parameter(target.url, name, value), must_show=False, probe=True)
-        for form in searches:
-            for name in form.fields:
-                sent += 1
-                token = f"zq{REQUEST_BASE + sent}q"
-                crawler.hostile.fill.tokens[token] = f"request {target.name} POST {name}="
-                for value in request_values(token):
-                    parameter_requests += 1
-                    data = {**form.hidden, name: value}
-                    crawler.page(target.url, must_show=False, probe=True, data=data)
-    return {"parameters probed": sent, "parameter requests": parameter_requests}
+        crawler.page(target.url, must_show=False, **HTMX)  # the partial an htmx request gets
+        _probe(crawler, target, html)
+
+
+def _probe(crawler: Crawler, target, html: str) -> None:
+    """Each query parameter the page offers or its view reads, and each field of its POST
+    search forms, alone with each hostile request value."""
+    names, searches = offered_parameters(html, target.url, target.name)
+    probes = [
+        (f"?{name}=", lambda v, n=name: {"url": with_parameter(target.url, n, v)}) for name in names
+    ]
+    probes += [
+        (f"POST {name}=", lambda v, f=form, n=name: {"url": target.url, "data": {**f.hidden, n: v}})
+        for form in searches
+        for name in form.fields
+    ]
+    crawler.probed.append(f"{target.name}: {', '.join(label for label, _r in probes) or '-'}")
+    for label, request in probes:
+        crawler.parameters += 1
+        token = f"zq{REQUEST_BASE + crawler.parameters}q"
+        crawler.hostile.fill.tokens[token] = f"request {target.name} {label}"
+        for value in request_values(token):
+            crawler.probe_requests += 1
+            crawler.page(**request(value), must_show=False, probe=True)
 
 
 def _short(data: dict) -> str:
@@ -183,9 +187,9 @@ def _crawl_mails(crawler: Crawler) -> int:
     return len(mail.outbox)
 
 
-def test_no_hostile_value_breaks_a_page_an_export_or_an_email(client, hostile_world, crawl_figures):
+def test_no_hostile_value_breaks_a_page_an_export_or_an_email(client, hostile_world, request):
     crawler = Crawler(client, hostile_world)
-    probing = _crawl_pages(crawler)
+    _crawl_pages(crawler)
     page_openings = crawler.opened
     exports = _crawl_exports(crawler)
     mails = _crawl_mails(crawler)
@@ -197,11 +201,12 @@ def test_no_hostile_value_breaks_a_page_an_export_or_an_email(client, hostile_wo
         "pages x personas opened": len(pages),
         "distinct URL names": len({t.name for t in targets(hostile_world)}),
         "requests (pages, htmx partials, probes)": page_openings,
-        **probing,
+        "parameters probed": crawler.parameters,
+        "parameter requests": crawler.probe_requests,
         "exports produced": exports,
         "e-mails produced": mails,
         "hostile values tried (stored text + stored dates + request values)": (
-            f"{fill.text_values} + {fill.date_values} + {probing['parameter requests']}"
+            f"{fill.text_values} + {fill.date_values} + {crawler.probe_requests}"
         ),
         "fields filled": len(fill.fields),
         "stored fields shown (escaped) on some page": len(shown),
@@ -213,7 +218,7 @@ def test_no_hostile_value_breaks_a_page_an_export_or_an_email(client, hostile_wo
         ),
         "findings": crawler.findings.count(),
     }
-    crawl_figures.append(("pages, exports, e-mails", figures))
+    record_figures(request.config, "pages, exports, e-mails", figures)
     never = sorted({w.split("#")[0] for w in stored.values()} - shown)
     probed = [*crawler.probed, "== stored fields never shown on a crawled page ==", *never]
     write_report("crawl", crawler.findings.report(figures), fill, probed)
