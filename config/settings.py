@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # GET, HEAD and POST only; OPTIONS, TRACE and the rest get an empty 405.
     "config.middleware.AllowedMethodsMiddleware",
+    # A query string with NUL or another control character is a 400 before any view.
+    "config.middleware.ControlCharactersInQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.NorwegianFirstLocaleMiddleware",
