@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # GET, HEAD and POST only; OPTIONS, TRACE and the rest get an empty 405.
     "config.middleware.AllowedMethodsMiddleware",
-    # A query string with NUL or another control character is a 400 before any view.
+    # An admin query string with NUL or another control character is a 400 (Django's filters).
     "config.middleware.ControlCharactersInQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -18,7 +18,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import NameField, limit_fields
+from config.forms import LimitedModelForm, NameField, limit_fields
 from teams.models import Area, Municipality, PPTOffice, Role, TaskRun, Unit, User
 from teams.scoping import (
     administered_municipalities,
@@ -201,7 +201,7 @@ def _role_reach(data: dict) -> set[int]:
     )
 
 
-class RoleAdminForm(forms.ModelForm):
+class RoleAdminForm(LimitedModelForm):
     """A role may be given only inside the giver's own municipality: a role that would reach
     another municipality (a PP-leder of an office that serves two; an advisor of such an
     office without areas of one's own municipality) is refused. The platform operator gives
