@@ -78,10 +78,10 @@ def visible_case_q(user, *, unit: str = "unit_id", advisor: str = "advisor") -> 
     if not has_role(user, Role.Kind.UNIT_HEAD):
         q = Q(EqualsAny(F(unit), ArraySubquery(_case_units(user).order_by().values("pk"))))
     else:
-        full_units = visible_units(user, roles=FULL_CASE_ROLES).order_by().values("pk")
-        q = Q(EqualsAny(F(unit), ArraySubquery(full_units))) | _headed_q(
-            headed_unit_ids(user), unit=unit, case=case
-        )
+        q = _headed_q(headed_unit_ids(user), unit=unit, case=case)
+        if has_role(user, *FULL_CASE_ROLES):  # a styrer who is also an advisor or the office
+            full_units = visible_units(user, roles=FULL_CASE_ROLES).order_by().values("pk")
+            q |= Q(EqualsAny(F(unit), ArraySubquery(full_units)))
     if has_role(user, Role.Kind.ADVISOR):
         q |= Q(**{advisor: user})
     return q
@@ -161,7 +161,10 @@ class CaseScope:
         if not has_role(self.user, *CASE_ROLES):
             return Referral.objects.none()
         if self.headed_ids:
-            q = Q(EqualsAny(F("unit_id"), _Ids(self.full_ids))) | _headed_q(self.headed_ids)
+            # No empty arm for a plain styrer: an OR with an empty array still costs the plan.
+            q = _headed_q(self.headed_ids)
+            if self.full_ids:
+                q |= Q(EqualsAny(F("unit_id"), _Ids(self.full_ids)))
         else:  # the hot path (advisors, the office): unchanged
             q = Q(EqualsAny(F("unit_id"), self._ids()))
         if has_role(self.user, Role.Kind.ADVISOR):
