@@ -186,7 +186,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
     return counts
 
 
-# --- the dashboard's story (decisions/dashboard.py) -------------------------------------------
+# --- the dashboard's story (decisions/dashboard/) -------------------------------------------
 # Added for the kommunalsjef's dashboard; seed_demo calls it after seed_decisions. It moves some
 # of the seeded cases between units of the same municipality so that the director's page tells
 # a story: one area whose queue grows month by month, one kindergarten with many overdue cases.
