@@ -481,8 +481,8 @@ def test_the_demo_story_gives_one_area_a_growing_queue_and_one_kindergarten_many
 
     from django.core.management import call_command
 
-    from decisions.demo import STORY_AREA, STORY_OVERDUE, STORY_UNIT, seed_dashboard_story
-    from referrals.demo import FEATURED
+    from demo.caseload import FEATURED
+    from demo.decisions import STORY_AREA, STORY_OVERDUE, STORY_UNIT, seed_dashboard_story
     from teams.models import Municipality, Unit
 
     settings.DEBUG = True
