@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "referrals",
     "decisions",
     "ops",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -359,7 +359,7 @@ OPEN_UNTIL = date.max
 
 
 class CaseFact(models.Model):
-    """One row per case with the dates the director's dashboard counts (decisions/dashboard.py),
+    """One row per case with the dates the director's dashboard counts (decisions/dashboard/),
     so that its figures read one row per case of the municipality and join nothing.
 
     Derived data, never written by Django: PostgreSQL keeps each row exact and current.

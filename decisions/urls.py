@@ -1,6 +1,7 @@
 from django.urls import path
 
-from decisions import dashboard_views, views
+from decisions import views
+from decisions.dashboard import views as dashboard_views
 
 app_name = "decisions"
 

@@ -478,7 +478,7 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     # The case's municipality and unit, copied onto the event by a trigger (never set by hand;
     # a case moved to another unit moves its journal too: referrals 0008's trigger on the
-    # case): the dashboard's "cases worked on" (decisions/dashboard_systemwork.py) reads one
+    # case): the dashboard's "cases worked on" (decisions/dashboard/systemwork.py) reads one
     # municipality's events of the period from an index, without joining every event of the
     # period to its case (bench/: 560,000 a year at 1,000,000 cases). No foreign-key check:
     # the case already guarantees them.
@@ -489,7 +489,7 @@ class CaseEvent(models.Model):
         indexes = [
             # the case page's timeline, newest first
             models.Index(fields=["referral", "-at"], name="caseevent_referral_at"),
-            # dashboard_systemwork.CASES_WORKED: one municipality's events of the period
+            # dashboard.systemwork.CASES_WORKED: one municipality's events of the period
             # (WHERE municipality_id = ANY(…) AND at >= … AND at < …), index-only.
             models.Index(
                 fields=["municipality", "at"],

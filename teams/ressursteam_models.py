@@ -206,7 +206,7 @@ class SystemWork(models.Model):
         verbose_name = _("systemarbeid")
         verbose_name_plural = _("systemarbeid")
         indexes = [
-            # the unit's page and the dashboard's hours per month (decisions/dashboard_systemwork)
+            # the unit's page and the dashboard's hours per month (decisions/dashboard/systemwork.py)
             models.Index(fields=["unit", "worked_on"], name="systemwork_unit_day"),
             # "Mitt arbeid": the advisor's own registrations, newest first
             models.Index(fields=["advisor", "-worked_on"], name="systemwork_advisor_day"),

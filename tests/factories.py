@@ -3,7 +3,7 @@ unit's municipality, a role points at what its kind needs)."""
 
 import factory
 
-from teams.demo import org_number
+from demo.organisation import org_number
 from teams.models import Area, Municipality, PPTOffice, Role, Unit, User
 
 

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from config.exports import FORMULA_STARTERS, spreadsheet_value
 from decisions import dashboard
 from decisions.dashboard import Cell, Row, Table
-from decisions.dashboard_systemwork import SYSTEMWORK_SLUGS
-from decisions.dashboard_views import _csv, _xlsx
+from decisions.dashboard.systemwork import SYSTEMWORK_SLUGS
+from decisions.dashboard.views import _csv, _xlsx
 from decisions.models import Deadline
 from referrals.models import Referral
 from teams.models import Role

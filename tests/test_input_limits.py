@@ -352,7 +352,7 @@ def test_a_team_member_name_is_cleaned_in_the_form(client, world):
 def _date_forms(world):
     """(form class, its keyword arguments, its date fields) for every form with a date."""
     from decisions import forms as decision_forms
-    from decisions.dashboard_views import DashboardFilterForm
+    from decisions.dashboard.views import DashboardFilterForm
     from referrals.consultations_forms import ConsultationConsentForm
     from referrals.forms import case as case_forms
     from referrals.forms import registration

@@ -1,4 +1,4 @@
-"""The kommunalsjef's dashboard (decisions/dashboard.py, dashboard_views.py): every figure
+"""The kommunalsjef's dashboard (decisions/dashboard/): every figure
 against a small hand-built data set whose answers are worked out below, a fixed number of
 queries, suppression on the page and in the exports, and no child's name anywhere."""
 
@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from decisions import dashboard
 from decisions.dashboard import Period
-from decisions.dashboard_systemwork import SYSTEMWORK_SLUGS
+from decisions.dashboard.systemwork import SYSTEMWORK_SLUGS
 from decisions.models import Appeal, Deadline, Decision, ProvisionalReply
 from referrals.models import CaseEvent, Referral
 from tests.conftest import frozen_today
@@ -329,7 +329,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, world, django_asse
         # and unit with the flagged ones (summed per phase, unit and area in Python), the
         # period's shares and waiting times, received and open per month (one GROUPING SETS
         # query); decisions per month, appeals; and the system work figure
-        # (decisions/dashboard_systemwork.py): hours per area and month, cases worked per
+        # (decisions/dashboard/systemwork.py): hours per area and month, cases worked per
         # month, per area and in all (one GROUPING SETS query).
         with django_assert_num_queries(14):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
@@ -481,8 +481,8 @@ def test_the_demo_story_gives_one_area_a_growing_queue_and_one_kindergarten_many
 
     from django.core.management import call_command
 
-    from decisions.demo import STORY_AREA, STORY_OVERDUE, STORY_UNIT, seed_dashboard_story
-    from referrals.demo import FEATURED
+    from demo.caseload import FEATURED
+    from demo.decisions import STORY_AREA, STORY_OVERDUE, STORY_UNIT, seed_dashboard_story
     from teams.models import Municipality, Unit
 
     settings.DEBUG = True

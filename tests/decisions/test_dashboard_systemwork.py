@@ -1,4 +1,4 @@
-"""The dashboard's system work figure (decisions/dashboard_systemwork.py): hours of system work
+"""The dashboard's system work figure (decisions/dashboard/systemwork.py): hours of system work
 against individual cases worked on, per month and per area, with small case counts hidden."""
 
 from datetime import date, datetime, time
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.dashboard import Period
-from decisions.dashboard_systemwork import SYSTEMWORK_SLUGS, systemwork_figures, systemwork_tables
+from decisions.dashboard.systemwork import SYSTEMWORK_SLUGS, systemwork_figures, systemwork_tables
 from referrals.models import CaseEvent
 from teams.ressursteam_models import SystemWork
 from tests.factories import ChildFactory, ReferralFactory

@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import resolve, reverse
 
 from decisions import dashboard as stats
-from decisions.dashboard_systemwork import SYSTEMWORK_SLUGS
+from decisions.dashboard.systemwork import SYSTEMWORK_SLUGS
 from tests.hostile.values import APPS
 from tests.test_access_matrix import MATRIX
 

@@ -72,7 +72,7 @@ BERGTUN_OBJECTS = ["user", "role", "unit", "area", "policy", "service", "municip
 
 @pytest.mark.django_db
 def test_no_demo_user_is_a_superuser_and_the_admin_is_solviks_system_administrator():
-    from teams.demo import seed_organisation
+    from demo.organisation import seed_organisation
 
     org = seed_organisation(random.Random(1))
     assert not User.objects.filter(is_superuser=True).exists()
@@ -86,7 +86,7 @@ def test_no_demo_user_is_a_superuser_and_the_admin_is_solviks_system_administrat
 
 @pytest.mark.django_db
 def test_seeding_again_takes_superuser_away_from_an_old_demo_admin():
-    from teams.demo import seed_organisation
+    from demo.organisation import seed_organisation
 
     seed_organisation(random.Random(1))
     User.objects.filter(email="admin@demo.no").update(is_superuser=True)

@@ -1,4 +1,4 @@
-"""seed_demo's children and cases (referrals/demo.py): bulk-inserted, so these tests check that
+"""seed_demo's children and cases (demo/caseload.py): bulk-inserted, so these tests check that
 the rows are what the services would have left behind."""
 
 from collections import Counter
@@ -23,7 +23,7 @@ from teams.models import Unit, User
 pytestmark = pytest.mark.django_db
 
 S = Referral.Status
-# The office then decides some assessed cases (decisions/demo.py): decided, help_started, appealed.
+# The office then decides some assessed cases (demo/decisions.py): decided, help_started, appealed.
 DECIDED = {S.DECIDED, S.HELP_STARTED, S.APPEALED}
 REACHABLE = {S.DRAFT, S.AWAITING_CONSENT, S.RECEIVED, S.ASSESSING, S.ASSESSED, S.WITHDRAWN}
 CONSENTED = {S.RECEIVED, S.ASSESSING, S.ASSESSED, *DECIDED}

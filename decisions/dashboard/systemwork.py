@@ -12,7 +12,7 @@ utøvelsen av system- og individrettete oppgaver").
 
 Two queries, each grouped in PostgreSQL, whatever the number of cases: hours per area and
 month, and the cases worked on per month, per area and in all (one GROUPING SETS query).
-Kept apart from decisions/dashboard.py; the view adds its tables to the dashboard's (page and
+Kept apart from decisions/dashboard/; the view adds its tables to the dashboard's (page and
 exports) and draws ``systemwork_chart``.
 """
 
@@ -25,7 +25,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from decisions import suppression
-from decisions.dashboard import Cell, Period, Row, Table
+from decisions.dashboard.scope import Period
+from decisions.dashboard.tables import Cell, Row, Table
 from teams.ressursteam_models import SystemWork
 
 BLUE, GREY = "#1d4f6e", "#6c757d"

@@ -10,7 +10,6 @@ nothing. Synthetic identity numbers only (month + 80); never for production.
 """
 
 import random
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,242 +18,27 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from demo.case_texts import (
+    ASSESSMENT_TEXTS,
+    CONSENT_WITHDRAWN,
+    KINDERGARTEN_CONCERNS,
+    PAUSE_REASONS,
+    REPORT,
+    SCHOOL_CONCERNS,
+    TRIED,
+    WITHDRAWN_REASONS,
+)
+from demo.organisation import DemoOrganisation
+from demo.people import (
+    _Family,
+    _make_family,
+    _make_guardians,
+)
 from referrals.idnumber import generate_synthetic
 from referrals.models import Assessment, CaseEvent, Child, Consent, Guardian, Pause, Referral
-from teams.demo import DemoOrganisation
 from teams.models import Unit
 
 S = Referral.Status
-R = Guardian.Relation
-
-# --- names ------------------------------------------------------------------------------------
-
-GIRLS = [
-    "Nora", "Emma", "Olivia", "Ella", "Sofie", "Leah", "Frida", "Ingrid", "Sara", "Maja",
-    "Astrid", "Selma", "Amalie", "Ida", "Hedda", "Thea", "Tiril", "Aurora", "Linnea", "Hanna",
-    "Vilde", "Mathilde", "Jenny", "Oline", "Live", "Eva", "Alma", "Solveig", "Tuva", "Mia",
-    "Ylva", "Åsne", "Synnøve", "Sølvi", "Kaja", "Sunniva", "Signe", "Julie", "Aisha", "Mariam",
-]  # fmt: skip
-BOYS = [
-    "Jakob", "Emil", "Noah", "Oliver", "Filip", "William", "Lucas", "Liam", "Henrik", "Oskar",
-    "Aksel", "Elias", "Isak", "Theodor", "Magnus", "Johannes", "Ludvig", "Sander", "Tobias",
-    "Mathias", "Kasper", "Sverre", "Håkon", "Even", "Vetle", "Brage", "Torje", "Eirik",
-    "Sindre", "Iver", "Mikkel", "Ola", "Bjørnar", "Ådne", "Jørgen", "Sølve", "Ørjan", "Ali",
-    "Mohammad", "Kevin",
-]  # fmt: skip
-SURNAMES = [
-    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
-    "Johannessen", "Andreassen", "Jacobsen", "Dahl", "Jørgensen", "Halvorsen", "Henriksen",
-    "Lund", "Sørensen", "Moen", "Gundersen", "Iversen", "Strand", "Solberg", "Svendsen", "Eide",
-    "Knutsen", "Martinsen", "Paulsen", "Bakken", "Kristoffersen", "Mathisen", "Lie", "Amundsen",
-    "Rasmussen", "Lunde", "Solheim", "Berge", "Moe", "Nygård", "Bakke", "Holm", "Lien", "Hauge",
-    "Sæther", "Aas", "Myhre", "Ødegård", "Løken", "Østby", "Bråthen", "Nguyen", "Khan", "Tran",
-    "Hussain", "Ahmed",
-]  # fmt: skip
-WOMEN = [
-    "Kari", "Ingrid", "Silje", "Hanne", "Marte", "Camilla", "Ida", "Marianne", "Linn",
-    "Kristine", "Maria", "Ane", "Heidi", "Tonje", "Guro", "Ingvild", "Stine", "Therese",
-    "Cecilie", "Julie", "Mona", "Siri", "Hilde", "Renate", "Åse", "Trine", "Marit", "Sølvi",
-]  # fmt: skip
-MEN = [
-    "Ola", "Anders", "Thomas", "Martin", "Kristian", "Jon", "Erik", "Lars", "Morten", "Espen",
-    "Andreas", "Per", "Stian", "Geir", "Knut", "Trond", "Jørgen", "Håvard", "Øyvind", "Bjørn",
-    "Fredrik", "Eirik", "Torstein", "Rune", "Vegard", "Kjetil", "Ørjan", "Pål",
-]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Names:
-    girls: list[str]
-    boys: list[str]
-    women: list[str]
-    men: list[str]
-    # "Male|Female" where the surname has a female form (Polish, Lithuanian).
-    surnames: list[str]
-
-
-NORWEGIAN = Names(GIRLS, BOYS, WOMEN, MEN, SURNAMES)
-FOREIGN_NAMES = {
-    "arabisk": Names(
-        girls=["Layla", "Amira", "Maryam", "Yasmin", "Nour", "Sara"],
-        boys=["Omar", "Yusuf", "Adam", "Ali", "Ibrahim", "Zaid"],
-        women=["Fatima", "Rania", "Huda", "Samira"],
-        men=["Ahmed", "Mohammed", "Khaled", "Hassan"],
-        surnames=["Hassan", "Al-Sayed", "Haddad", "Ibrahim", "Mahmoud", "Khalil"],
-    ),
-    "polsk": Names(
-        girls=["Zofia", "Zuzanna", "Maja", "Hanna", "Julia", "Lena"],
-        boys=["Jakub", "Kacper", "Szymon", "Antoni", "Filip", "Franciszek"],
-        women=["Agnieszka", "Katarzyna", "Magdalena", "Joanna"],
-        men=["Tomasz", "Piotr", "Paweł", "Michał"],
-        surnames=[
-            "Kowalski|Kowalska",
-            "Wiśniewski|Wiśniewska",
-            "Nowak",
-            "Wójcik",
-            "Mazur",
-            "Zieliński|Zielińska",
-        ],
-    ),
-    "somali": Names(
-        girls=["Hodan", "Ayaan", "Ifrah", "Sahra", "Hamdi", "Nasteho"],
-        boys=["Abdi", "Mohamed", "Hamza", "Abdirahman", "Yahye", "Mahad"],
-        women=["Faadumo", "Hibo", "Khadra", "Amina"],
-        men=["Abdullahi", "Hassan", "Omar", "Ismail"],
-        surnames=["Farah", "Warsame", "Abdullahi", "Mohamud", "Osman", "Jama"],
-    ),
-    "tigrinja": Names(
-        girls=["Selam", "Semhar", "Helen", "Luwam", "Saron", "Eden"],
-        boys=["Yonas", "Filmon", "Natnael", "Robel", "Abel", "Daniel"],
-        women=["Tsega", "Mehret", "Senait", "Almaz"],
-        men=["Tesfay", "Yohannes", "Berhane", "Kibrom"],
-        surnames=["Tesfay", "Gebremedhin", "Haile", "Kidane", "Tekle", "Ghebreyesus"],
-    ),
-    "ukrainsk": Names(
-        girls=["Sofiia", "Anna", "Solomiia", "Zlata", "Mariia", "Viktoriia"],
-        boys=["Maksym", "Artem", "Bohdan", "Oleksandr", "Mykyta", "Denys"],
-        women=["Olena", "Iryna", "Oksana", "Nataliia"],
-        men=["Andrii", "Serhii", "Dmytro", "Volodymyr"],
-        surnames=["Kovalenko", "Shevchenko", "Bondarenko", "Melnyk", "Tkachenko", "Kravchenko"],
-    ),
-    "litauisk": Names(
-        girls=["Emilija", "Gabija", "Austėja", "Lėja", "Urtė", "Kamilė"],
-        boys=["Lukas", "Matas", "Jokūbas", "Nojus", "Dominykas", "Kajus"],
-        women=["Rasa", "Jurgita", "Inga", "Vilma"],
-        men=["Tomas", "Mindaugas", "Darius", "Andrius"],
-        surnames=[
-            "Kazlauskas|Kazlauskienė",
-            "Petrauskas|Petrauskienė",
-            "Jankauskas|Jankauskienė",
-            "Stankevičius|Stankevičienė",
-        ],
-    ),
-}
-# Mother tongue of the family; the rest speak Norwegian (share per thousand).
-FOREIGN_TONGUES = {
-    "arabisk": 30, "polsk": 35, "somali": 20, "tigrinja": 20, "ukrainsk": 25, "litauisk": 20,
-}  # fmt: skip
-STREETS = [
-    "Bjørkeveien", "Storgata", "Skoleveien", "Fjordgata", "Granlia", "Kirkebakken",
-    "Solbergveien", "Havnegata", "Løkkeveien", "Furuveien", "Nedre Bakke", "Åsveien",
-    "Mølleveien", "Strandgata", "Tunveien", "Lyngveien",
-]  # fmt: skip
-POSTCODES = {"9901": "1850 Solvik", "9902": "1860 Bergtun"}
-
-# --- case texts ---------------------------------------------------------------------------------
-
-# One sentence per line, unwrapped: they are data, read and edited as a list.
-KINDERGARTEN_CONCERNS = [
-    "Barnet har et lite ordforråd for alderen og snakker mest i ettordsytringer. Andre barn og voksne har vansker med å forstå hva barnet sier.",
-    "Barnet uttaler mange lyder utydelig (r, s og k) og blir frustrert og trekker seg når det ikke blir forstått.",
-    "Barnet forstår enkle beskjeder i hverdagen, men strever med beskjeder i flere ledd og med å følge med i samlingsstund.",
-    "Barnet har to språk hjemme og bruker lite norsk etter to år i barnehagen. Vi ønsker hjelp til å vurdere om språkutviklingen går som forventet.",
-    "Barnet leker mest alene og trekker seg unna når andre barn tar kontakt. Det tar sjelden initiativ til lek og har få venner i gruppa.",
-    "Barnet har vansker med å vente på tur og dele leker, og konflikter i leken ender ofte med at barnet slår eller biter.",
-    "Barnet søker lite blikkontakt, reagerer sterkt på endringer i dagsrytmen og er svært opptatt av de samme lekene.",
-    "Barnet virker klossete, faller ofte og unngår klatring og ballek. Barnet strever med å holde blyant og bruke saks.",
-    "Barnet var sent ute med å gå og har fortsatt usikker balanse i trapper og ute i ulendt terreng.",
-    "Barnet har kort oppmerksomhetsspenn, klarer ikke å sitte i ro i samlingsstund og forlater aktiviteter før de er ferdige.",
-    "Barnet har hyppige og langvarige raseriutbrudd ved overganger og krav, og personalet må ofte skjerme barnet fra gruppa.",
-    "Barnet er svært stille og engstelig, gråter mye ved levering og deltar lite i aktiviteter selv etter lang tilvenning.",
-]
-SCHOOL_CONCERNS = [
-    "Eleven har store vansker med å komme i gang med oppgaver og trenger voksenstøtte hele tiden for å holde fokus i timene.",
-    "Eleven leser langt under forventet nivå for trinnet, og lesingen er langsom og uten flyt til tross for ekstra lesetrening.",
-    "Eleven strever med grunnleggende tallforståelse og bruker fingrene på enkle regnestykker som klassekameratene har automatisert.",
-    "Eleven har utagerende atferd i friminutt og timer, og konfliktene med medelever har økt det siste halvåret.",
-    "Eleven er mye borte fra skolen, virker sliten og trekker seg fra klassekameratene.",
-]
-TRIED = [
-    "Språkgruppe to ganger i uka og ASK-tavle i samlingsstund siden høsten. Noe bedre forståelse, lite endring i uttale.",
-    "Fast voksen i overganger og bildestøttet dagsplan. Færre utbrudd, men fortsatt mange konflikter i frilek.",
-    "Lekegrupper med to-tre barn og voksenstyrt lek ute. Barnet deltar mer når gruppa er liten.",
-    "Motorikkløype tre dager i uka og tilpasset utstyr ved måltider. Liten effekt så langt.",
-    "Ekstra lesetrening 20 minutter daglig i seks uker og tilpasset lekseplan. Lite fremgang.",
-    "Kortere økter med pauser og tydelige beskjeder én og én. Bedre i små grupper, ikke i helklasse.",
-    "Samarbeidsmøter med foreldrene hver sjette uke og observasjon med TRAS og Alle med.",
-]
-REPORT = {
-    "report_play": [
-        "Barnet trives best i rolleleken med én fast venn, men faller ut når leken blir større og mer regelstyrt.",
-        "Barnet leker mye parallelt med andre og går sjelden inn i felles lek uten hjelp fra en voksen.",
-        "Barnet er glad i konstruksjonslek og kan holde på lenge alene med klosser og lego.",
-    ],
-    "report_social": [
-        "Barnet er knyttet til sine faste voksne og søker trøst hos dem, men tar lite kontakt med de andre barna.",
-        "Barnet blir fort frustrert når noe ikke går som det vil, og trenger hjelp til å roe seg.",
-        "Barnet er vennlig og omsorgsfullt, men trekker seg fra gruppa når det blir mye lyd.",
-    ],
-    "report_language": [
-        "Barnet bruker korte setninger og har et begrenset ordforråd. TRAS-observasjonen viser forsinket utvikling i språkforståelse og språkproduksjon.",
-        "Barnet forstår mer enn det uttrykker, og peker eller viser når ordene ikke strekker til.",
-        "Barnet snakker morsmålet godt hjemme ifølge foreldrene, men har få norske ord.",
-    ],
-    "report_motor": [
-        "Syn og hørsel er undersøkt på helsestasjonen uten funn. Grovmotorikken er noe forsinket.",
-        "Barnet har svakt blyantgrep og unngår tegning og klipping. Hørsel ikke undersøkt ennå.",
-        "Ingen kjente vansker med syn og hørsel. Barnet er motorisk aktivt og sikkert.",
-    ],
-    "report_attention": [
-        "Barnet trenger hjelp i påkledning og ved måltider, og mister fort oppmerksomheten i samling.",
-        "Barnet klarer de fleste hverdagsrutiner selv, men trenger påminnelser og tett oppfølging i overganger.",
-        "Barnet holder fokus i egenvalgte aktiviteter, men ikke i voksenstyrte.",
-    ],
-    "report_frame": [
-        "Gruppa har 18 barn og tre voksne, én av dem ufaglært. Det har vært mye sykefravær i personalet i høst.",
-        "Avdelingen har 14 barn under tre år og fire voksne. Stabil personalgruppe.",
-        "Stor avdeling med 24 barn og fire voksne. Vi har fått ny pedagogisk leder i år.",
-    ],
-    "report_measures": [
-        "Tiltakene i barnehagens plan er prøvd i tre måneder; barnet profitterer på en-til-en-støtte, som vi ikke har ressurser til over tid.",
-        "Tilrettelegging i små grupper har gitt noe effekt, men ikke nok til at barnet følger jevnaldrende.",
-        "Vi har prøvd det vi kan innenfor ordinært tilbud, og ønsker nå PPTs vurdering.",
-    ],
-}
-WITHDRAWN_REASONS = [
-    "Familien har flyttet til en annen kommune.",
-    "Barnehagen ser ikke lenger behov etter nye tiltak i gruppa.",
-    "Foreldrene ønsket ikke å gå videre med saken.",
-    "Henvist ved en feil: barnet var allerede henvist fra før.",
-    "Barnet har fått tilbud gjennom habiliteringstjenesten.",
-]
-CONSENT_WITHDRAWN = "Samtykket er trukket."  # what services.consent_withdraw stores
-PAUSE_REASONS = [
-    "Foreldrene avlyste to avtaler",
-    "Barnet er innlagt på sykehus i en periode",
-    "Venter på utredning fra BUP",
-    "Familien er på lengre utenlandsopphold",
-    "Venter på tolk",
-    "Foreldrene ba om utsettelse til etter ferien",
-]
-ASSESSMENT_TEXTS = {
-    "development": [
-        "Kartleggingen viser en vesentlig forsinket språkutvikling, særlig i ordforråd og setningsbygging, mens lek og samspill er alderstypisk.",
-        "Barnet har vansker med oppmerksomhet og regulering som hindrer deltakelse i lek og læring i gruppa.",
-        "Observasjon og samtaler viser motoriske vansker som påvirker lek, selvstendighet og deltakelse ute.",
-        "Barnet har sammensatte vansker i samspill og kommunikasjon; hørsel og syn er undersøkt uten funn.",
-    ],
-    "goals": [
-        "Barnet skal bruke setninger med tre-fire ord og gjøre seg forstått for andre barn i lek.",
-        "Barnet skal delta i samlingsstund i ti minutter og i lek med minst ett annet barn.",
-        "Barnet skal klatre, hoppe og kle på seg med mindre hjelp innen ett år.",
-    ],
-    "kind_of_help": [
-        "Språkstimulering med spesialpedagog, strukturert og daglig, og veiledning av personalet i å bruke språket i alle situasjoner.",
-        "Tett voksenstøtte i overganger og lek, med visuell dagsplan og forberedelse av endringer.",
-        "Motorisk trening i små grupper og tilpasning av utstyr og aktiviteter.",
-    ],
-    "child_views": [
-        "Barnet forteller at det liker best å leke ute og med bilene, og at det er vanskelig når de andre ikke forstår.",
-        "Barnet er for ungt til å uttrykke seg om hjelpen; synspunktene er hentet gjennom observasjon av hva barnet søker og unngår.",
-    ],
-    "guardian_views": [
-        "Foreldrene er enige i vurderingen og ønsker at hjelpen gis i barnehagen, sammen med de andre barna. Det er lagt vekt på dette i forslaget til organisering.",
-        "Foreldrene er bekymret og ønsker hjelp raskt. De ønsker ikke at barnet tas ut av gruppa; det er vektlagt.",
-    ],
-}
-
 
 # --- the plan ------------------------------------------------------------------------------------
 
@@ -278,16 +62,6 @@ class DemoCaseload:
     events: int = 0
     by_status: dict = field(default_factory=dict)
     skipped: bool = False
-
-
-@dataclass
-class _Family:
-    child: Child
-    names: Names
-    tongue: str
-    surname: str
-    address: str
-    guardians: list[Guardian] = field(default_factory=list)
 
 
 @dataclass
@@ -356,24 +130,6 @@ class _Seeder:
         return unit.municipality_id == self.solvik.pk and unit.area.name in {"Nord", "Sør"}
 
 
-def _surname(raw: str, female: bool) -> str:
-    male, _, fem = raw.partition("|")
-    return fem if female and fem else male
-
-
-def _email(name: str, rng: random.Random) -> str:
-    text = name.lower().translate(
-        str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ł": "l", " ": "."})
-    )
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    suffix = str(rng.randint(1, 99)) if rng.random() < 0.3 else ""
-    return f"{text}{suffix}@example.no"
-
-
-def _phone(rng: random.Random) -> str:
-    return f"9{rng.randint(0, 99):02d} {rng.randint(0, 99):02d} {rng.randint(0, 999):03d}"
-
-
 # --- children and guardians -----------------------------------------------------------------------
 
 
@@ -382,89 +138,6 @@ def _child_units(seeder: _Seeder, n: int) -> list[Unit]:
     by_name = {u.name: u for u in seeder.units}
     featured = [by_name[name] for name, k in FEATURED.items() for _ in range(k + 2)][:n]
     return featured + [seeder.rng.choice(seeder.units) for _ in range(n - len(featured))]
-
-
-def _make_family(seeder: _Seeder, unit: Unit) -> _Family:
-    rng = seeder.rng
-    tongue = "norsk"
-    roll = rng.randint(1, 1000)
-    for name, share in FOREIGN_TONGUES.items():
-        roll -= share
-        if roll <= 0:
-            tongue = name
-            break
-    names = FOREIGN_NAMES.get(tongue, NORWEGIAN)
-    female = rng.random() < 0.48
-    surname = rng.choice(names.surnames)
-    if unit.kind == Unit.Kind.KINDERGARTEN:  # aged 1–6
-        age_days = rng.randint(366, 6 * 365)
-    else:  # aged 6–12
-        age_days = rng.randint(6 * 365 + 2, 13 * 365 - 2)
-    birth_date = seeder.today - timedelta(days=age_days)
-    # Some children of families who came recently have a D-number (day + 40).
-    dnr = tongue != "norsk" and rng.random() < (0.3 if tongue == "ukrainsk" else 0.1)
-    child = Child(
-        municipality_id=unit.municipality_id,
-        unit=unit,
-        first_name=rng.choice(names.girls if female else names.boys),
-        last_name=_surname(surname, female),
-        birth_date=birth_date,
-        id_number=seeder.id_number(unit.municipality_id, birth_date, "dnr" if dnr else "fnr"),
-        sex=Child.Sex.FEMALE if female else Child.Sex.MALE,
-        mother_tongue=tongue,
-        needs_interpreter=tongue != "norsk" and rng.random() < 0.15,
-        created_at=seeder.at(seeder.today - timedelta(days=rng.randint(30, 700))),
-    )
-    street = f"{rng.choice(STREETS)} {rng.randint(1, 80)}"
-    address = f"{street}, {POSTCODES.get(unit.municipality.number, '1850 Solvik')}"
-    return _Family(child, names, tongue, surname, address)
-
-
-def _guardian(seeder: _Seeder, fam: _Family, relation: str, **flags) -> Guardian:
-    rng = seeder.rng
-    female = relation != R.FATHER
-    first = rng.choice(fam.names.women if female else fam.names.men)
-    surname = _surname(fam.surname, female)
-    if fam.tongue == "norsk" and female and rng.random() < 0.3:
-        surname = rng.choice(SURNAMES)  # kept her own name
-    name = f"{first} {surname}"
-    foreign = fam.tongue != "norsk"
-    lives_with = flags.get("lives_with_child", True)
-    other_home = f"{rng.choice(STREETS)} {rng.randint(1, 80)}, " + fam.address.split(", ")[-1]
-    return Guardian(
-        child=fam.child,
-        name=name,
-        relation=relation,
-        phone=_phone(rng),
-        email=_email(name, rng) if rng.random() < 0.9 else "",
-        address=fam.address if lives_with else other_home,
-        needs_interpreter=foreign and rng.random() < 0.45,
-        language=fam.tongue,
-        **flags,
-    )
-
-
-def _make_guardians(seeder: _Seeder, fam: _Family) -> list[Guardian]:
-    """1–2 guardians; always at least one with parental responsibility the child lives with
-    (the one whose consent lets the assessment start)."""
-    rng = seeder.rng
-    roll = rng.random()
-    if roll < 0.68:  # parents together
-        return [_guardian(seeder, fam, R.MOTHER), _guardian(seeder, fam, R.FATHER)]
-    if roll < 0.80:  # parents apart, shared parental responsibility
-        home, away = rng.sample([R.MOTHER, R.FATHER], 2)
-        return [
-            _guardian(seeder, fam, home),
-            _guardian(seeder, fam, away, lives_with_child=False),
-        ]
-    if roll < 0.86:  # the father has no parental responsibility
-        return [
-            _guardian(seeder, fam, R.MOTHER),
-            _guardian(seeder, fam, R.FATHER, parental_responsibility=False, lives_with_child=False),
-        ]
-    if roll < 0.89:
-        return [_guardian(seeder, fam, R.MOTHER), _guardian(seeder, fam, R.CO_MOTHER)]
-    return [_guardian(seeder, fam, R.MOTHER if rng.random() < 0.8 else R.FATHER)]
 
 
 # --- cases ----------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""manage.py seed_demo: the synthetic demo municipality. Lives in decisions, the top of the
-app chain (decisions → referrals → teams), so it may seed every app without importing upward."""
+"""manage.py seed_demo: the synthetic demo municipality. Lives in the demo app, above the app
+chain (demo → decisions → referrals → teams), so it may seed every app; no product app imports it."""
 
 import random
 import time
@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from decisions import flagging
-from decisions.demo import seed_dashboard_story, seed_decisions
-from referrals.consultations_demo import seed_named_consultations
-from referrals.demo import seed_caseload
+from demo.caseload import seed_caseload
+from demo.consultations import seed_named_consultations
+from demo.decisions import seed_dashboard_story, seed_decisions
+from demo.organisation import DEMO_PASSWORD, seed_organisation
+from demo.ressursteam import seed_ressursteam
 from referrals.models import Referral
-from teams.demo import DEMO_PASSWORD, seed_organisation
-from teams.ressursteam_demo import seed_ressursteam
 
 LOGINS = [
     ("radgiver@demo.no", "PP-rådgiver (områdene Nord og Sør i Solvik)"),

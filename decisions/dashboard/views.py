@@ -1,6 +1,6 @@
 """The kommunalsjef's dashboard (/oversikt/) and its exports (CSV and Excel).
 
-Aggregates only: the figures come from decisions/dashboard.py, which counts the cases of the
+Aggregates only: the figures come from decisions/dashboard/, which counts the cases of the
 units the user oversees as director, office or PPT leader and hands back numbers, never a case
 (a PPT leader also gets open cases per advisor: staff names, never a child's). Small
 counts are suppressed (decisions/suppression.py) before anything is shown or exported, and the
@@ -25,7 +25,7 @@ from config.exports import spreadsheet_row, spreadsheet_value, workbook_without_
 from config.forms import FastSelect, LimitedForm
 from decisions import dashboard as stats
 from decisions.dashboard import Period, Table
-from decisions.dashboard_systemwork import (
+from decisions.dashboard.systemwork import (
     SYSTEMWORK_SLUGS,
     systemwork_chart,
     systemwork_figures,
@@ -185,7 +185,7 @@ def _load(request):
         advisor_municipalities=stats.advisor_municipality_ids(request.user),
     )
     tables = stats.dashboard_tables(figures)
-    # System work against individual cases (decisions/dashboard_systemwork.py): same filters,
+    # System work against individual cases (decisions/dashboard/systemwork.py): same filters,
     # shown and exported with the rest.
     for table in systemwork_tables(systemwork_figures(units=chosen, period=period)):
         tables[table.slug] = table

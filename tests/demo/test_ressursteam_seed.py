@@ -1,4 +1,4 @@
-"""seed_demo's ressursteam (teams/ressursteam_demo.py, referrals/consultations_demo.py): a year
+"""seed_demo's ressursteam (demo/ressursteam.py, demo/consultations.py): a year
 of meetings, both kinds of consultation, system work and the services overview; twice gives
 the same rows."""
 

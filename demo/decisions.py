@@ -186,7 +186,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
     return counts
 
 
-# --- the dashboard's story (decisions/dashboard.py) -------------------------------------------
+# --- the dashboard's story (decisions/dashboard/) -------------------------------------------
 # Added for the kommunalsjef's dashboard; seed_demo calls it after seed_decisions. It moves some
 # of the seeded cases between units of the same municipality so that the director's page tells
 # a story: one area whose queue grows month by month, one kindergarten with many overdue cases.
@@ -216,8 +216,8 @@ _AREA_LIMITED_ADVISOR = Q(advisor__roles__kind="advisor", advisor__roles__areas_
 @transaction.atomic
 def seed_dashboard_story(rng: random.Random, today: date, municipalities: list[Municipality]):
     """Idempotent: once the story's kindergarten has its overdue cases, it changes nothing.
-    Leaves the demo styrere's own units (referrals.demo.FEATURED) as they are."""
-    from referrals.demo import FEATURED
+    Leaves the demo styrere's own units (demo.caseload.FEATURED) as they are."""
+    from demo.caseload import FEATURED
     from teams.models import Unit
 
     solvik = municipalities[0]

@@ -1,0 +1,408 @@
+"""The dashboard's tables: the figures as rows of cells, with small counts suppressed
+(decisions/suppression.py), exactly as the page shows them and the exports carry them."""
+
+from dataclasses import dataclass
+
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from decisions import suppression
+from decisions.dashboard.figures import Figures
+from decisions.dashboard.scope import ADVISOR_SLUG, PHASES
+
+
+@dataclass
+class Cell:
+    value: int | float | None
+    hidden: bool = False
+    kind: str = "count"  # count, share (0–100), days, text
+
+    @property
+    def text(self) -> str:
+        """What the page shows (Norwegian number format)."""
+        if self.hidden:
+            return suppression.HIDDEN
+        if self.value is None:
+            return "–"
+        if self.kind == "text":
+            return str(self.value)
+        if self.kind == "share":
+            return f"{formats.number_format(self.value, 0)} %"
+        if self.kind == "days":
+            return formats.number_format(self.value, 0 if self.value == int(self.value) else 1)
+        if type(self.value) is int:
+            # number_format(value, 0, force_grouping=True) for a whole count, without its
+            # machinery: a table per unit of a large municipality has 1,500 cells.
+            return f"{self.value:,}".replace(",", str(formats.get_format("THOUSAND_SEPARATOR")))
+        return formats.number_format(self.value, 0, use_l10n=True, force_grouping=True)
+
+    @property
+    def export(self) -> int | float | str:
+        """What a spreadsheet cell holds: the number, "<5", or empty."""
+        if self.hidden:
+            return suppression.HIDDEN
+        if self.value is None:
+            return ""
+        if self.kind == "share":
+            return round(self.value, 1)
+        if self.kind == "days":
+            return round(self.value, 1)
+        return self.value
+
+    @property
+    def chart(self) -> int | float | None:
+        """What a chart may draw: never a hidden number."""
+        return None if self.hidden else self.value
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell]
+    total: bool = False
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    columns: list[str]  # the header, first column included
+    rows: list[Row]
+    note: str = ""
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(c.hidden for r in self.rows for c in r.cells)
+
+
+def _grid(
+    rows: list[tuple[object, str, list[int]]],
+    total: tuple[str, list[int]] | None,
+    *,
+    row_sums: tuple[int, list[int]] | None = None,
+) -> list[Row]:
+    """Rows of counts with their column totals as equations (and, with ``row_sums`` =
+    (total column, part columns), each row's parts adding up to its total column)."""
+    values, equations = {}, []
+    width = len(rows[0][2]) if rows else len(total[1]) if total else 0
+    for key, _label, counts in rows:
+        for c, v in enumerate(counts):
+            values[(key, c)] = v
+    if total is not None:
+        for c, v in enumerate(total[1]):
+            values[("total", c)] = v
+        equations += suppression.column_equations([k for k, _l, _v in rows], range(width), "total")
+    if row_sums is not None:
+        whole, parts = row_sums
+        keys = [k for k, _l, _v in rows] + (["total"] if total is not None else [])
+        equations += [([(k, p) for p in parts], (k, whole)) for k in keys]
+    hidden = suppression.suppress(values, equations)
+    result = [
+        Row(label, [Cell(v, (key, c) in hidden) for c, v in enumerate(counts)])
+        for key, label, counts in rows
+    ]
+    if total is not None:
+        result.append(
+            Row(total[0], [Cell(v, ("total", c) in hidden) for c, v in enumerate(total[1])], True)
+        )
+    return result
+
+
+def _phase_table(fig: Figures) -> Table:
+    rows = []
+    for key, _status, label in PHASES:
+        p = fig.phases[key]
+        ok = p["open"] - p["approaching"] - p["overdue"]
+        rows.append((key, str(label), [p["open"], ok, p["approaching"], p["overdue"]]))
+    totals = [sum(r[2][c] for r in rows) for c in range(4)]
+    return Table(
+        "faser",
+        str(_("Åpne saker etter fase nå")),
+        [
+            str(_("Fase")),
+            str(_("Åpne saker")),
+            str(_("Innen fristen")),
+            str(_("Nærmer seg frist")),
+            str(_("Over fristen")),
+        ],
+        _grid(rows, (str(_("Alle åpne saker")), totals), row_sums=(0, [1, 2, 3])),
+        str(
+            _(
+                "Saker i fasen i dag. Over fristen: minst én frist i saken er passert uten å være "
+                "møtt. Nærmer seg: minst én frist er innenfor varslingstiden, ingen er passert."
+            )
+        ),
+    )
+
+
+SHARE_LABELS = {
+    "decision": _("Vedtak innen fristen (tre måneder fra T0)"),
+    "provisional_reply": _("Foreløpig svar innen en måned, der det trengtes"),
+    "help_start": _("Hjelpen startet innen fristen"),
+}
+
+
+def _share_table(fig: Figures) -> Table:
+    rows = []
+    for name, label in SHARE_LABELS.items():
+        s = fig.shares[name]
+        values = {"on": s["on_time"], "late": s["total"] - s["on_time"], "all": s["total"]}
+        hidden = suppression.suppress(values, [(["on", "late"], "all")])
+        share = 100 * s["on_time"] / s["total"] if s["total"] else None
+        cells = [Cell(values[k], k in hidden) for k in ("on", "late", "all")]
+        cells.append(Cell(share, bool(hidden), "share"))
+        rows.append(Row(str(label), cells))
+    return Table(
+        "frister",
+        str(_("Frister overholdt i perioden")),
+        [
+            str(_("Frist")),
+            str(_("Innen fristen")),
+            str(_("For sent eller ikke møtt")),
+            str(_("Frister i perioden")),
+            str(_("Andel innen fristen")),
+        ],
+        rows,
+        str(
+            _(
+                "Frister som falt i perioden: møtt, eller passert uten å være møtt. Foreløpig "
+                "svar telles bare der vedtaket ikke kom innen en måned."
+            )
+        ),
+    )
+
+
+WAIT_LABELS = {
+    "assessment": _("Fra T0 til sakkyndig vurdering"),
+    "decision": _("Fra T0 til vedtak"),
+    "help": _("Fra vedtak til hjelpen startet"),
+}
+
+
+def _wait_table(fig: Figures) -> Table:
+    rows = []
+    for name, label in WAIT_LABELS.items():
+        w = fig.waits[name]
+        few = w["n"] < 5  # the median of one or two cases is those cases' own waiting time
+        rows.append(
+            Row(
+                str(label),
+                [
+                    Cell(w["n"], suppression.is_small(w["n"])),
+                    Cell(None if few else w["median"], kind="days"),
+                    Cell(None if few else w["p90"], kind="days"),
+                ],
+            )
+        )
+    return Table(
+        "ventetid",
+        str(_("Ventetid i dager")),
+        [str(_("Strekning")), str(_("Saker")), str(_("Median")), str(_("90-persentil"))],
+        rows,
+        str(
+            _(
+                "Saker der steget skjedde i perioden. Median: halvparten ventet kortere. "
+                "90-persentil: ni av ti ventet kortere. Vises ikke for færre enn fem saker."
+            )
+        ),
+    )
+
+
+def _month_table(fig: Figures) -> Table:
+    rows = [
+        (
+            i,
+            formats.date_format(m["month"], "YEAR_MONTH_FORMAT"),
+            [m["received"], m["decided"], m["open"]],
+        )
+        for i, m in enumerate(fig.months)
+    ]
+    # Received and decided add up over the months; the caseload is a stock, it has no total.
+    values = {(i, c): v for i, _l, counts in rows for c, v in enumerate(counts)}
+    totals = [sum(m["received"] for m in fig.months), sum(m["decided"] for m in fig.months)]
+    values.update({("total", c): v for c, v in enumerate(totals)})
+    keys = [i for i, _l, _c in rows]
+    hidden = suppression.suppress(values, suppression.column_equations(keys, [0, 1], "total"))
+    result = [
+        Row(label, [Cell(v, (i, c) in hidden) for c, v in enumerate(counts)])
+        for i, label, counts in rows
+    ]
+    result.append(
+        Row(
+            str(_("Sum")),
+            [Cell(v, ("total", c) in hidden) for c, v in enumerate(totals)] + [Cell(None)],
+            True,
+        )
+    )
+    return Table(
+        "maned",
+        str(_("Inn og ut per måned")),
+        [
+            str(_("Måned")),
+            str(_("Henvisninger mottatt")),
+            str(_("Vedtak fattet")),
+            str(_("Åpne saker ved månedsslutt")),
+        ],
+        result,
+        str(
+            _(
+                "Åpne saker: fristene løper (T0), uten vedtak og ikke trukket. For inneværende "
+                "måned: i dag."
+            )
+        ),
+    )
+
+
+def _place_tables(fig: Figures) -> tuple[Table, Table]:
+    """Per area and per unit, suppressed together: a unit's counts add up to its area's."""
+    values, equations = {}, []
+    cols = ["approaching", "overdue"]
+    for a in fig.areas:
+        for c in cols:
+            values[("area", a["id"], c)] = a[c]
+    for u in fig.units:
+        for c in cols:
+            values[("unit", u["id"], c)] = u[c]
+    for c in cols:
+        values[("total", c)] = sum(a[c] for a in fig.areas)
+        equations.append(([("area", a["id"], c) for a in fig.areas], ("total", c)))
+        for a in fig.areas:
+            parts = [("unit", u["id"], c) for u in fig.units if u["area_id"] == a["id"]]
+            equations.append((parts, ("area", a["id"], c)))
+    hidden = suppression.suppress(values, equations)
+
+    def cells(prefix, ident):
+        keys = [(prefix, ident, c) if ident is not None else (prefix, c) for c in cols[::-1]]
+        return [Cell(values[k], k in hidden) for k in keys]
+
+    total_row = Row(str(_("Alle")), cells("total", None), True)
+    header = [str(_("Over fristen")), str(_("Nærmer seg frist"))]
+    areas = Table(
+        "omrader",
+        str(_("Saker over fristen per område")),
+        [str(_("Område")), *header],
+        _ranked([Row(a["name"], cells("area", a["id"])) for a in fig.areas]) + [total_row],
+        str(_("Åpne saker i dag, flest over fristen først.")),
+    )
+    area_name = {a["id"]: a["name"] for a in fig.areas}
+    unit_rows = [
+        Row(
+            u["name"], [Cell(area_name.get(u["area_id"], ""), kind="text"), *cells("unit", u["id"])]
+        )
+        for u in fig.units
+    ]
+    units = Table(
+        "enheter",
+        str(_("Saker over fristen per enhet")),
+        [str(_("Enhet")), str(_("Område")), *header],
+        _ranked(unit_rows, first=1)
+        + [Row(str(_("Alle")), [Cell("", kind="text"), *cells("total", None)], True)],
+        str(_("Enheter med saker over eller nær fristen i dag, flest over fristen først.")),
+    )
+    return areas, units
+
+
+def _ranked(rows: list[Row], first: int = 0) -> list[Row]:
+    """Most overdue first, by what the reader sees: a hidden count is ranked with the "<5"s
+    (after every shown count above zero, before the zeros), or its place in the ranking would
+    tell how big it is."""
+
+    return sorted(rows, key=lambda r: (_rank(r.cells[first]), _rank(r.cells[first + 1]), r.label))
+
+
+def _rank(cell: Cell) -> tuple:
+    if cell.hidden:
+        return (1, 0)
+    return (0, -cell.value) if cell.value else (2, 0)
+
+
+def _advisor_table(fig: Figures) -> Table:
+    """Open cases per advisor, most overdue first (ranked by what is shown, as _ranked does),
+    the unassigned cases last."""
+    # The unassigned cases (advisor None) last, whatever their count.
+    advisors = sorted(fig.advisors, key=lambda a: a["id"] is None)
+    rows = [
+        (
+            a["id"],
+            a["name"] if a["id"] is not None else str(_("Ikke tildelt rådgiver")),
+            [
+                a["open"],
+                a["open"] - a["approaching"] - a["overdue"],
+                a["approaching"],
+                a["overdue"],
+            ],
+        )
+        for a in advisors
+    ]
+    totals = [sum(r[2][c] for r in rows) for c in range(4)]
+    grid = _grid(rows, (str(_("Alle")), totals), row_sums=(0, [1, 2, 3]))
+    named = sum(1 for a in advisors if a["id"] is not None)
+    ranked = sorted(grid[:named], key=lambda r: (_rank(r.cells[3]), _rank(r.cells[2]), r.label))
+    return Table(
+        ADVISOR_SLUG,
+        str(_("Åpne saker per rådgiver nå")),
+        [
+            str(_("Rådgiver")),
+            str(_("Åpne saker")),
+            str(_("Innen fristen")),
+            str(_("Nærmer seg frist")),
+            str(_("Over fristen")),
+        ],
+        ranked + grid[named:],
+        str(
+            _(
+                "Åpne saker i dag etter rådgiveren saken er tildelt, flest over fristen først. "
+                "Vises bare for PP-ledelsen."
+            )
+        ),
+    )
+
+
+APPEAL_ROWS = [
+    ("received", _("Klager mottatt")),
+    ("pending", _("Til behandling i kommunen")),
+    ("reversed", _("Omgjort av kommunen")),
+    ("sent", _("Sendt til Statsforvalteren")),
+    ("awaiting", _("Venter på Statsforvalteren")),
+    ("upheld", _("Stadfestet av Statsforvalteren")),
+    ("changed", _("Endret av Statsforvalteren")),
+    ("remanded", _("Opphevet og sendt tilbake")),
+]
+
+
+def _appeal_table(fig: Figures) -> Table:
+    values = dict(fig.appeals)
+    hidden = suppression.suppress(
+        values,
+        [
+            (["pending", "reversed", "sent"], "received"),
+            (["awaiting", "upheld", "changed", "remanded"], "sent"),
+        ],
+    )
+    nested = {"awaiting", "upheld", "changed", "remanded"}
+    return Table(
+        "klager",
+        str(_("Klager på vedtak")),
+        [str(_("Klager")), str(_("Antall"))],
+        [
+            Row(("– " if key in nested else "") + str(label), [Cell(values[key], key in hidden)])
+            for key, label in APPEAL_ROWS
+        ],
+        str(_("Klager mottatt i perioden, etter hvor de er nå.")),
+    )
+
+
+def dashboard_tables(fig: Figures) -> dict[str, Table]:
+    areas, units = _place_tables(fig)
+    tables = [
+        _phase_table(fig),
+        _share_table(fig),
+        _wait_table(fig),
+        _month_table(fig),
+        areas,
+        units,
+        _appeal_table(fig),
+    ]
+    if fig.advisors is not None:
+        tables.append(_advisor_table(fig))
+    return {t.slug: t for t in tables}

@@ -1,0 +1,115 @@
+"""The demo's case texts: concerns, what was tried, the reports, the reasons for withdrawals
+and pauses, and the assessments' texts, as data (demo/caseload.py picks from them)."""
+
+# --- case texts ---------------------------------------------------------------------------------
+
+# One sentence per line, unwrapped: they are data, read and edited as a list.
+KINDERGARTEN_CONCERNS = [
+    "Barnet har et lite ordforråd for alderen og snakker mest i ettordsytringer. Andre barn og voksne har vansker med å forstå hva barnet sier.",
+    "Barnet uttaler mange lyder utydelig (r, s og k) og blir frustrert og trekker seg når det ikke blir forstått.",
+    "Barnet forstår enkle beskjeder i hverdagen, men strever med beskjeder i flere ledd og med å følge med i samlingsstund.",
+    "Barnet har to språk hjemme og bruker lite norsk etter to år i barnehagen. Vi ønsker hjelp til å vurdere om språkutviklingen går som forventet.",
+    "Barnet leker mest alene og trekker seg unna når andre barn tar kontakt. Det tar sjelden initiativ til lek og har få venner i gruppa.",
+    "Barnet har vansker med å vente på tur og dele leker, og konflikter i leken ender ofte med at barnet slår eller biter.",
+    "Barnet søker lite blikkontakt, reagerer sterkt på endringer i dagsrytmen og er svært opptatt av de samme lekene.",
+    "Barnet virker klossete, faller ofte og unngår klatring og ballek. Barnet strever med å holde blyant og bruke saks.",
+    "Barnet var sent ute med å gå og har fortsatt usikker balanse i trapper og ute i ulendt terreng.",
+    "Barnet har kort oppmerksomhetsspenn, klarer ikke å sitte i ro i samlingsstund og forlater aktiviteter før de er ferdige.",
+    "Barnet har hyppige og langvarige raseriutbrudd ved overganger og krav, og personalet må ofte skjerme barnet fra gruppa.",
+    "Barnet er svært stille og engstelig, gråter mye ved levering og deltar lite i aktiviteter selv etter lang tilvenning.",
+]
+SCHOOL_CONCERNS = [
+    "Eleven har store vansker med å komme i gang med oppgaver og trenger voksenstøtte hele tiden for å holde fokus i timene.",
+    "Eleven leser langt under forventet nivå for trinnet, og lesingen er langsom og uten flyt til tross for ekstra lesetrening.",
+    "Eleven strever med grunnleggende tallforståelse og bruker fingrene på enkle regnestykker som klassekameratene har automatisert.",
+    "Eleven har utagerende atferd i friminutt og timer, og konfliktene med medelever har økt det siste halvåret.",
+    "Eleven er mye borte fra skolen, virker sliten og trekker seg fra klassekameratene.",
+]
+TRIED = [
+    "Språkgruppe to ganger i uka og ASK-tavle i samlingsstund siden høsten. Noe bedre forståelse, lite endring i uttale.",
+    "Fast voksen i overganger og bildestøttet dagsplan. Færre utbrudd, men fortsatt mange konflikter i frilek.",
+    "Lekegrupper med to-tre barn og voksenstyrt lek ute. Barnet deltar mer når gruppa er liten.",
+    "Motorikkløype tre dager i uka og tilpasset utstyr ved måltider. Liten effekt så langt.",
+    "Ekstra lesetrening 20 minutter daglig i seks uker og tilpasset lekseplan. Lite fremgang.",
+    "Kortere økter med pauser og tydelige beskjeder én og én. Bedre i små grupper, ikke i helklasse.",
+    "Samarbeidsmøter med foreldrene hver sjette uke og observasjon med TRAS og Alle med.",
+]
+REPORT = {
+    "report_play": [
+        "Barnet trives best i rolleleken med én fast venn, men faller ut når leken blir større og mer regelstyrt.",
+        "Barnet leker mye parallelt med andre og går sjelden inn i felles lek uten hjelp fra en voksen.",
+        "Barnet er glad i konstruksjonslek og kan holde på lenge alene med klosser og lego.",
+    ],
+    "report_social": [
+        "Barnet er knyttet til sine faste voksne og søker trøst hos dem, men tar lite kontakt med de andre barna.",
+        "Barnet blir fort frustrert når noe ikke går som det vil, og trenger hjelp til å roe seg.",
+        "Barnet er vennlig og omsorgsfullt, men trekker seg fra gruppa når det blir mye lyd.",
+    ],
+    "report_language": [
+        "Barnet bruker korte setninger og har et begrenset ordforråd. TRAS-observasjonen viser forsinket utvikling i språkforståelse og språkproduksjon.",
+        "Barnet forstår mer enn det uttrykker, og peker eller viser når ordene ikke strekker til.",
+        "Barnet snakker morsmålet godt hjemme ifølge foreldrene, men har få norske ord.",
+    ],
+    "report_motor": [
+        "Syn og hørsel er undersøkt på helsestasjonen uten funn. Grovmotorikken er noe forsinket.",
+        "Barnet har svakt blyantgrep og unngår tegning og klipping. Hørsel ikke undersøkt ennå.",
+        "Ingen kjente vansker med syn og hørsel. Barnet er motorisk aktivt og sikkert.",
+    ],
+    "report_attention": [
+        "Barnet trenger hjelp i påkledning og ved måltider, og mister fort oppmerksomheten i samling.",
+        "Barnet klarer de fleste hverdagsrutiner selv, men trenger påminnelser og tett oppfølging i overganger.",
+        "Barnet holder fokus i egenvalgte aktiviteter, men ikke i voksenstyrte.",
+    ],
+    "report_frame": [
+        "Gruppa har 18 barn og tre voksne, én av dem ufaglært. Det har vært mye sykefravær i personalet i høst.",
+        "Avdelingen har 14 barn under tre år og fire voksne. Stabil personalgruppe.",
+        "Stor avdeling med 24 barn og fire voksne. Vi har fått ny pedagogisk leder i år.",
+    ],
+    "report_measures": [
+        "Tiltakene i barnehagens plan er prøvd i tre måneder; barnet profitterer på en-til-en-støtte, som vi ikke har ressurser til over tid.",
+        "Tilrettelegging i små grupper har gitt noe effekt, men ikke nok til at barnet følger jevnaldrende.",
+        "Vi har prøvd det vi kan innenfor ordinært tilbud, og ønsker nå PPTs vurdering.",
+    ],
+}
+WITHDRAWN_REASONS = [
+    "Familien har flyttet til en annen kommune.",
+    "Barnehagen ser ikke lenger behov etter nye tiltak i gruppa.",
+    "Foreldrene ønsket ikke å gå videre med saken.",
+    "Henvist ved en feil: barnet var allerede henvist fra før.",
+    "Barnet har fått tilbud gjennom habiliteringstjenesten.",
+]
+CONSENT_WITHDRAWN = "Samtykket er trukket."  # what services.consent_withdraw stores
+PAUSE_REASONS = [
+    "Foreldrene avlyste to avtaler",
+    "Barnet er innlagt på sykehus i en periode",
+    "Venter på utredning fra BUP",
+    "Familien er på lengre utenlandsopphold",
+    "Venter på tolk",
+    "Foreldrene ba om utsettelse til etter ferien",
+]
+ASSESSMENT_TEXTS = {
+    "development": [
+        "Kartleggingen viser en vesentlig forsinket språkutvikling, særlig i ordforråd og setningsbygging, mens lek og samspill er alderstypisk.",
+        "Barnet har vansker med oppmerksomhet og regulering som hindrer deltakelse i lek og læring i gruppa.",
+        "Observasjon og samtaler viser motoriske vansker som påvirker lek, selvstendighet og deltakelse ute.",
+        "Barnet har sammensatte vansker i samspill og kommunikasjon; hørsel og syn er undersøkt uten funn.",
+    ],
+    "goals": [
+        "Barnet skal bruke setninger med tre-fire ord og gjøre seg forstått for andre barn i lek.",
+        "Barnet skal delta i samlingsstund i ti minutter og i lek med minst ett annet barn.",
+        "Barnet skal klatre, hoppe og kle på seg med mindre hjelp innen ett år.",
+    ],
+    "kind_of_help": [
+        "Språkstimulering med spesialpedagog, strukturert og daglig, og veiledning av personalet i å bruke språket i alle situasjoner.",
+        "Tett voksenstøtte i overganger og lek, med visuell dagsplan og forberedelse av endringer.",
+        "Motorisk trening i små grupper og tilpasning av utstyr og aktiviteter.",
+    ],
+    "child_views": [
+        "Barnet forteller at det liker best å leke ute og med bilene, og at det er vanskelig når de andre ikke forstår.",
+        "Barnet er for ungt til å uttrykke seg om hjelpen; synspunktene er hentet gjennom observasjon av hva barnet søker og unngår.",
+    ],
+    "guardian_views": [
+        "Foreldrene er enige i vurderingen og ønsker at hjelpen gis i barnehagen, sammen med de andre barna. Det er lagt vekt på dette i forslaget til organisering.",
+        "Foreldrene er bekymret og ønsker hjelp raskt. De ønsker ikke at barnet tas ut av gruppa; det er vektlagt.",
+    ],
+}
