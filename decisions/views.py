@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.limits import page_number
+from core.limits import page_number
 from decisions import forms, services
 from decisions.flagging import digest_context
 from decisions.models import (

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.limits import parse_int
+from core.limits import parse_int
 from referrals import consultations, services
 from referrals.access_log import (
     AccessLogEntry,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from config.limits import parse_int
+from core.limits import parse_int
 from teams import hooks
 from teams import ressursteam_scoping as scoping
 from teams import ressursteam_services as services

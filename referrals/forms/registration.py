@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import (
+from core.forms import (
     DATE_WIDGET,
     FastSelect,
     LimitedForm,

@@ -16,7 +16,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from config import limits
+from core import limits
 
 # A native date picker; the value in ISO form, which <input type="date"> requires.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -161,7 +161,7 @@ def limit_fields(fields: dict, *, planned_dates=()) -> None:
 class LimitsMixin:
     """Every text has a maximum length (the model's, else FREE_TEXT_MAX for a textarea and
     NAME_MAX for a line) and no control characters; every date is between 2000-01-01 and
-    tomorrow, or for the fields in ``planned_dates`` a few years ahead (config.limits)."""
+    tomorrow, or for the fields in ``planned_dates`` a few years ahead (core.limits)."""
 
     planned_dates: tuple[str, ...] = ()
 
