@@ -304,12 +304,29 @@ def referral_create(*, actor, child_id: int, unit, **values) -> Referral:
     child = Child.objects.select_for_update().get(pk=child_id)
     if child.municipality_id != unit.municipality_id:
         raise CaseError(_("Enheten hører til en annen kommune enn barnet."), field="unit")
+    refuse_second_open_referral(child)
     referral = Referral.objects.create(
         child=child, unit=unit, municipality_id=unit.municipality_id, created_by=actor, **values
     )
     case_event_record(referral=referral, actor=actor, action="referral.created", to_status=S.DRAFT)
     _announce(referral, "referral.created")
     return referral
+
+
+class OpenReferralExists(CaseError):
+    """The child already has an open case: a second one would split its history and clocks."""
+
+    def __init__(self, referral: Referral):
+        super().__init__(_("Barnet har allerede en åpen henvisning. Fortsett i den."))
+        self.referral = referral
+
+
+def refuse_second_open_referral(child: Child) -> None:
+    """One open case per child. The caller holds the child's row lock, so two quick posts
+    cannot both pass this check."""
+    open_referral = child.referrals.filter(status__in=Referral.OPEN_STATUSES).first()
+    if open_referral is not None:
+        raise OpenReferralExists(open_referral)
 
 
 @transaction.atomic
