@@ -221,6 +221,13 @@ class VersionedModelForm(LimitedModelForm):
             # Read when the form renders (a subclass may still change its initial values).
             self.fields["rendered"].initial = self._signed_values
 
+    def clean(self):
+        # The hidden bookkeeping leaves cleaned_data, which views pass to services whole.
+        cleaned = super().clean()
+        self.once_token = cleaned.pop("once", None) or None
+        cleaned.pop("rendered", None)
+        return cleaned
+
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 

@@ -37,7 +37,7 @@ def _once_key(token: str) -> str:
 def once_claim(request, form):
     """None when the form may be acted on (its token is now claimed), else the answer to a
     repeated post: the redirect to what the first post made, or (still running) an error."""
-    token = form.cleaned_data.get("once") if "once" in form.fields else None
+    token = getattr(form, "once_token", None)  # VersionedModelForm.clean
     if not token:
         return None
     key = _once_key(f"{request.user.pk}:{token}")
@@ -53,7 +53,7 @@ def once_claim(request, form):
 
 
 def _once_done(request, form, url: str | None) -> None:
-    token = form.cleaned_data.get("once") if "once" in form.fields else None
+    token = getattr(form, "once_token", None)
     if not token:
         return
     key = _once_key(f"{request.user.pk}:{token}")
@@ -76,8 +76,6 @@ def run_form(request, form, service, *, done: str, then, stale=None):
     if repeated is not None:
         return repeated
     values = form.values() if hasattr(form, "values") else dict(form.cleaned_data)
-    values.pop("once", None)
-    values.pop("rendered", None)
     if "version" in form.cleaned_data:  # an edit names the version it started from
         values["version"] = form.cleaned_data["version"]
     try:
