@@ -13,7 +13,6 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config import embedded
-from config import logging as config_logging
 from config.env import (
     BROKER_SCHEMES,
     env,
@@ -24,6 +23,7 @@ from config.env import (
     read_list,
     read_url,
 )
+from core import logging as config_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A developer's .env (git-ignored; `make install` writes DEBUG=1 into a new one) fills in what
@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "core",
     "teams",
     "referrals",
     "decisions",
@@ -76,19 +77,19 @@ MIDDLEWARE = [
     # First: a request id for every log line and the X-Request-ID header (ops/middleware.py).
     "ops.middleware.RequestIdMiddleware",
     # Above SecurityMiddleware, so that an error it raises (an unknown Host) gets the policy:
-    # the CSP, and (config/middleware.py) the security headers on every error answer, DEBUG
+    # the CSP, and (core/middleware.py) the security headers on every error answer, DEBUG
     # pages included; X-Frame-Options on every answer, short-circuited ones included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "config.middleware.PolicyOnErrorPagesMiddleware",
+    "core.middleware.PolicyOnErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # GET, HEAD and POST only; OPTIONS, TRACE and the rest get an empty 405.
-    "config.middleware.AllowedMethodsMiddleware",
+    "core.middleware.AllowedMethodsMiddleware",
     # An admin query string with NUL or another control character is a 400 (Django's filters).
-    "config.middleware.ControlCharactersInQueryMiddleware",
+    "core.middleware.ControlCharactersInQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "config.middleware.NorwegianFirstLocaleMiddleware",
+    "core.middleware.NorwegianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,9 +98,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After auth, messages and htmx: it logs out, says why, and answers htmx with a redirect.
-    "config.middleware.SessionTimeoutMiddleware",
-    "config.middleware.NoStoreForSignedInMiddleware",
-    # Records request.user and the path with every change (teams/history.py).
+    "teams.middleware.SessionTimeoutMiddleware",
+    "core.middleware.NoStoreForSignedInMiddleware",
+    # Records request.user and the path with every change (core/history.py).
     "pghistory.middleware.HistoryMiddleware",
     # Last: turns a login refused by AxesStandaloneBackend into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -326,7 +327,7 @@ SECURE_CSP = {
 # --- Sessions: in the database, so that deactivating a user can delete all their sessions
 # (a trigger on teams_user, see teams/models.py UserSession). A session ends after
 # SESSION_IDLE_TIMEOUT without a request and SESSION_COOKIE_AGE after login, whatever
-# happens in between (config.middleware.SessionTimeoutMiddleware); a shared PC's browser
+# happens in between (teams.middleware.SessionTimeoutMiddleware); a shared PC's browser
 # forgets the cookie when it closes.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = read_int("SESSION_MAX_HOURS", 10, minimum=1, maximum=24) * 3600
@@ -357,7 +358,7 @@ TRUSTED_PROXY_COUNT = read_int("TRUSTED_PROXY_COUNT", 0, maximum=10)
 # pghistory's middleware attaches the user and path to changes made by writing requests.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
-# Structured logs (config/logging.py): JSON lines in production, readable text under DEBUG.
+# Structured logs (core/logging.py): JSON lines in production, readable text under DEBUG.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured("LOG_FORMAT must be json or text.")

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateBoundsValidator, LimitedForm, NameField
-from config.limits import DECISION_PERIOD_MAX, PLANNED_AHEAD
+from core.forms import DateBoundsValidator, LimitedForm, NameField
+from core.limits import DECISION_PERIOD_MAX, PLANNED_AHEAD
 from decisions.models import Appeal, Decision
 from referrals.models import Assessment
 

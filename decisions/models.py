@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import tracked
 from referrals.models import (  # kinds live with the case
     Assessment,
     DeadlineKind,
@@ -17,7 +18,6 @@ from referrals.models import (  # kinds live with the case
     case_scope_fields,
     copy_case_scope,
 )
-from teams.history import tracked
 from teams.models import Municipality, Unit
 
 

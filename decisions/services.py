@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.limits import DECISION_PERIOD_MAX, planned_latest
+from core.limits import DECISION_PERIOD_MAX, planned_latest
 from decisions import deadlines as rules
 from decisions.models import (
     Appeal,

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.limits import page_number
+from core.limits import page_number
+from core.views import add_error
 from decisions import forms, services
 from decisions.flagging import digest_context
 from decisions.models import (
@@ -127,7 +128,7 @@ def _action(
             messages.error(request, exc.message)
             return redirect("referrals:case_detail", pk=referral.pk)
         except CaseError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_error(form, exc)
         else:
             messages.success(request, extra.pop("done", _("Registrert.")))
             return redirect("referrals:case_detail", pk=referral.pk)

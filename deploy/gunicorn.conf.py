@@ -1,7 +1,7 @@
 """Gunicorn's configuration for every deployment (Procfile, systemd, the container image).
 
 Values come from the environment: PORT (or BIND), WEB_CONCURRENCY, GUNICORN_TIMEOUT. Logs go
-to stdout/stderr as JSON lines through the app's own logging config (config/logging.py);
+to stdout/stderr as JSON lines through the app's own logging config (core/logging.py);
 the app logs one line per request itself, so gunicorn's access log is off.
 """
 
@@ -31,7 +31,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 
 def _logconfig():
     try:
-        from config.logging import config
+        from core.logging import config
 
         fmt = os.environ.get("LOG_FORMAT") or (
             "text" if os.environ.get("DEBUG", "0").lower() in ("1", "true", "yes", "on") else "json"

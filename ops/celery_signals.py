@@ -9,7 +9,7 @@ import logging.config
 
 from celery import signals
 
-from config import logging as log_context
+from core import logging as log_context
 
 HEADER = "rimelig_request_id"
 

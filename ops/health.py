@@ -76,7 +76,7 @@ def check_worker(redis_ok: bool = True) -> Check:
     """A Celery worker answers a broadcast ping within TIMEOUT."""
     if not redis_ok:
         return Check("celery_worker", False, "broker unreachable")
-    from config.celery import app
+    from celery import current_app as app  # config.celery's app (config imports ops)
 
     try:
         with app.connection_for_write() as conn:

@@ -1,4 +1,4 @@
-"""A request id for every request, and one log line per request (config/logging.py)."""
+"""A request id for every request, and one log line per request (core/logging.py)."""
 
 import logging
 import re
@@ -7,7 +7,7 @@ import uuid
 
 from django.http import JsonResponse
 
-from config import logging as log_context
+from core import logging as log_context
 
 log = logging.getLogger("rimelig.request")
 

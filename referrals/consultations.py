@@ -71,7 +71,7 @@ def consultation_consent_withdraw(*, consent_id: int, withdrawn_on: date, actor)
     """A guardian withdraws the consent to a named discussion: from that day the child is not
     discussed by name on it (another guardian's standing consent still counts). Consultations
     already held stay, with the consent they were held under. The change is in the history
-    (teams.history) with the user who made it."""
+    (core.history) with the user who made it."""
     child_id = ConsultationConsent.objects.values_list("child_id", flat=True).get(pk=consent_id)
     Child.objects.select_for_update().get(pk=child_id)  # one change to a child's consents at a time
     consent = ConsultationConsent.objects.select_for_update().get(pk=consent_id)

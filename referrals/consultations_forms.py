@@ -4,7 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DATE_WIDGET, LimitedForm, LimitedModelForm, form_helper
+from core.forms import DATE_WIDGET, LimitedForm, LimitedModelForm, form_helper
 from referrals.forms.registration import GuardianChoiceField
 from referrals.models import Guardian, NamedConsultation
 from teams.ressursteam_models import Meeting

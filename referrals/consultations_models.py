@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from teams.history import tracked
+from core.history import tracked
 from teams.ressursteam_models import ConsultationFields, Meeting
 
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.limits import parse_int
+from core.limits import parse_int
+from core.views import FORM_METHODS, add_error, posted
 from referrals import consultations, services
 from referrals.access_log import (
     AccessLogEntry,
@@ -42,15 +43,8 @@ from referrals.services import CaseError
 from teams.ressursteam_scoping import get_meeting_for_user, visible_meetings
 from teams.security import client_ip
 
-FORM_METHODS = ["GET", "POST"]
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _add_error(form, exc: CaseError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+_posted = posted
+_add_error = add_error  # core/views.py: the message next to its field
 
 
 def _log_consultations(request, rows) -> None:

@@ -10,7 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import FastSelect
+from core.forms import FastSelect
 from referrals import selectors
 from referrals.models import Referral
 from referrals.scoping import can_work_on_cases

@@ -1,7 +1,7 @@
 """The case's change history ("Historikk"): what changed, by whom and when, for the case, its
 child, guardians, consents, assessment, decisions and provisional replies.
 
-Read from the history tables that PostgreSQL triggers fill (teams/history.py), so it shows
+Read from the history tables that PostgreSQL triggers fill (core/history.py), so it shows
 changes made by any path, bulk updates included, not only those the journal was told about.
 The user is the one pghistory's middleware attached to the request that made the change.
 

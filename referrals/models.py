@@ -14,9 +14,14 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.history import tracked
+from referrals.access_log_models import AccessLogEntry  # noqa: F401 (registered with the app)
+from referrals.consultations_models import (  # noqa: F401 (named consultations, own module)
+    ConsultationConsent,
+    NamedConsultation,
+)
 from referrals.idnumber import mask
 from referrals.querysets import ReferralQuerySet
-from teams.history import tracked
 from teams.models import Municipality, Unit
 
 
@@ -534,10 +539,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-from referrals.access_log import AccessLogEntry  # noqa: E402,F401  (the model lives in its own module)
-from referrals.consultations_models import (  # noqa: E402,F401  (named consultations, own module)
-    ConsultationConsent,
-    NamedConsultation,
-)

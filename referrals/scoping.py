@@ -17,11 +17,11 @@ Invisible is 404 (no existence leak); visible but not allowed to act is 403.
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, Expression, F, Func, Lookup, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.sql import EqualsAny, Ids, IdsAndSubquery  # noqa: F401 (EqualsAny: dashboard)
 from referrals.models import Child, Guardian, Referral
 from teams.models import Role
 from teams.scoping import has_role, user_roles, visible_units
@@ -44,19 +44,6 @@ def headed_unit_ids(user) -> list[int]:
         if role.kind == Role.Kind.UNIT_HEAD:
             ids.update(role.unit_ids)
     return sorted(ids)
-
-
-class EqualsAny(Lookup):
-    """``lhs = ANY(rhs)``, rhs an array expression (a subquery's ARRAY, or a list as one
-    parameter). Used as an expression: ``Q(EqualsAny(F("unit_id"), …))``."""
-
-    lookup_name = "equals_any"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = compiler.compile(self.rhs)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def visible_case_q(user, *, unit: str = "unit_id", advisor: str = "advisor") -> Q:
@@ -92,38 +79,12 @@ def _headed_q(unit_ids: list[int], *, unit: str = "unit_id", case: str = "") -> 
     child who is still at one of their units. A child who moved on takes their closed cases
     along: the old kindergarten has no further need to know (personopplysningsloven, the
     principle of data minimisation, GDPR art. 5 (1) c)."""
-    ids = _Ids(unit_ids)
+    ids = Ids(unit_ids)
     children_here = Child.objects.filter(EqualsAny(F("unit_id"), ids)).values("pk")
     return Q(EqualsAny(F(unit), ids)) & (
         Q(**{f"{case}status__in": Referral.OPEN_STATUSES})
         | Q(**{f"{case}child_id__in": children_here})
     )
-
-
-class _Ids(Expression):
-    """A list of ids as one ``bigint[]`` parameter. (A Value with an ArrayField prepared each
-    of an advisor's 200 ids through the field on every request.)"""
-
-    output_field = ArrayField(BigIntegerField())
-
-    def __init__(self, ids: list[int]):
-        super().__init__()
-        self.ids = [int(pk) for pk in ids]
-
-    def as_sql(self, compiler, connection):
-        return "%s::bigint[]", (self.ids,)
-
-
-class _IdsAndSubquery(Func):
-    """``(ARRAY[ids]::bigint[] || ARRAY(subquery))``: a list of ids and a subquery's, as one
-    array."""
-
-    output_field = ArrayField(BigIntegerField())
-
-    def as_sql(self, compiler, connection, **extra):
-        ids, ids_params = compiler.compile(self.source_expressions[0])
-        sub, sub_params = compiler.compile(self.source_expressions[1])
-        return f"({ids} || {sub})", (*ids_params, *sub_params)
 
 
 @dataclass
@@ -155,7 +116,7 @@ class CaseScope:
             )
 
     def _ids(self):
-        return _Ids(self.unit_ids)
+        return Ids(self.unit_ids)
 
     def referrals(self) -> QuerySet[Referral]:
         if not has_role(self.user, *CASE_ROLES):
@@ -164,7 +125,7 @@ class CaseScope:
             # No empty arm for a plain styrer: an OR with an empty array still costs the plan.
             q = _headed_q(self.headed_ids)
             if self.full_ids:
-                q |= Q(EqualsAny(F("unit_id"), _Ids(self.full_ids)))
+                q |= Q(EqualsAny(F("unit_id"), Ids(self.full_ids)))
         else:  # the hot path (advisors, the office): unchanged
             q = Q(EqualsAny(F("unit_id"), self._ids()))
         if has_role(self.user, Role.Kind.ADVISOR):
@@ -187,7 +148,7 @@ class CaseScope:
                 .values("unit_id")
             )
             queryset = queryset.filter(
-                EqualsAny(F("unit_id"), _IdsAndSubquery(self._ids(), ArraySubquery(own_units)))
+                EqualsAny(F("unit_id"), IdsAndSubquery(self._ids(), ArraySubquery(own_units)))
             )
         return queryset
 

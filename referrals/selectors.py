@@ -13,7 +13,7 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, W
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from config.limits import page_number
+from core.limits import page_number
 from referrals.idnumber import compact
 from referrals.models import Child, Referral
 from referrals.scoping import CaseScope, visible_referrals
@@ -241,7 +241,7 @@ class KeysFirstPaginator(Paginator):
 
     def get_page(self, number):
         """Paginator.get_page (a bad number: the first page; past the end, however far: the
-        last; config.limits.page_number keeps the OFFSET inside bigint), with the
+        last; core.limits.page_number keeps the OFFSET inside bigint), with the
         count read in the keys' query (``COUNT(*) OVER ()``) instead of a query of its own."""
         number = page_number(None if number is None else str(number))
         keys = self._keys(number)

@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.limits import date_bound_error
+from core.errors import DomainError as CaseError  # noqa: F401 (the one domain error)
+from core.limits import date_bound_error
 from referrals.idnumber import IdNumberError, parse_id_number
 from referrals.models import (
     Assessment,
@@ -31,22 +32,12 @@ from referrals.signals import case_changed
 S = Referral.Status
 
 
-class CaseError(Exception):
-    """A domain error with a message for the user."""
-
-    def __init__(self, message: str, *, field: str | None = None, fields: tuple = ()):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.fields = tuple(fields)  # further fields to mark (e.g. all that are missing)
-
-
 class TransitionError(CaseError):
     pass
 
 
 def date_check(value: date | None, *, field: str, earliest=None, latest=None) -> None:
-    """The bound of config.limits (2000-01-01 .. tomorrow by default) as a domain error, so
+    """The bound of core.limits (2000-01-01 .. tomorrow by default) as a domain error, so
     it holds for every caller, not only the forms (a year 1 date made deadlines 740,000 days
     overdue; one in year 9999 overflowed the deadline arithmetic)."""
     if message := date_bound_error(value, earliest=earliest, latest=latest):
@@ -313,12 +304,29 @@ def referral_create(*, actor, child_id: int, unit, **values) -> Referral:
     child = Child.objects.select_for_update().get(pk=child_id)
     if child.municipality_id != unit.municipality_id:
         raise CaseError(_("Enheten hører til en annen kommune enn barnet."), field="unit")
+    refuse_second_open_referral(child)
     referral = Referral.objects.create(
         child=child, unit=unit, municipality_id=unit.municipality_id, created_by=actor, **values
     )
     case_event_record(referral=referral, actor=actor, action="referral.created", to_status=S.DRAFT)
     _announce(referral, "referral.created")
     return referral
+
+
+class OpenReferralExists(CaseError):
+    """The child already has an open case: a second one would split its history and clocks."""
+
+    def __init__(self, referral: Referral):
+        super().__init__(_("Barnet har allerede en åpen henvisning. Fortsett i den."))
+        self.referral = referral
+
+
+def refuse_second_open_referral(child: Child) -> None:
+    """One open case per child. The caller holds the child's row lock, so two quick posts
+    cannot both pass this check."""
+    open_referral = child.referrals.filter(status__in=Referral.OPEN_STATUSES).first()
+    if open_referral is not None:
+        raise OpenReferralExists(open_referral)
 
 
 @transaction.atomic

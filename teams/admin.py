@@ -18,7 +18,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import LimitedModelForm, NameField, limit_fields
+from core.forms import LimitedModelForm, NameField, limit_fields
 from teams.models import Area, Municipality, PPTOffice, Role, TaskRun, Unit, User
 from teams.scoping import (
     administered_municipalities,

@@ -19,7 +19,7 @@ import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 
-from config.limits import strip_invisible
+from core.limits import strip_invisible
 from teams import hooks
 
 # Groups of digits, each separated from the next by up to three characters that are neither

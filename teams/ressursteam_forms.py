@@ -9,7 +9,7 @@ from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import (
+from core.forms import (
     DATE_WIDGET,
     FastSelect,
     LimitedForm,

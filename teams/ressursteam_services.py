@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.limits import date_bound_error, planned_latest
+from core.errors import DomainError as TeamError  # noqa: F401 (the one domain error)
+from core.limits import date_bound_error, planned_latest
 from teams.anonymity import anonymity_errors
 from teams.ressursteam_models import (
     AnonymousConsultation,
@@ -23,17 +24,8 @@ from teams.ressursteam_models import (
 )
 
 
-class TeamError(Exception):
-    """A domain error with a message for the user (``field``: where to show it)."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def _date_check(value: date | None, *, field: str, latest=None) -> None:
-    """config.limits' bound as a domain error, for every caller (not only the forms)."""
+    """core.limits' bound as a domain error, for every caller (not only the forms)."""
     if message := date_bound_error(value, latest=latest):
         raise TeamError(message, field=field)
 

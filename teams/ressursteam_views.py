@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from config.limits import parse_int
+from core.limits import parse_int
+from core.views import FORM_METHODS, add_error, posted
 from teams import hooks
 from teams import ressursteam_scoping as scoping
 from teams import ressursteam_services as services
@@ -41,12 +42,8 @@ from teams.ressursteam_models import (
 from teams.ressursteam_services import TeamError
 from teams.scoping import visible_municipalities
 
-FORM_METHODS = ["GET", "POST"]
 LIST_LIMIT = 200
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
+_posted = posted
 
 
 def _require_team_role(user) -> None:
@@ -54,8 +51,7 @@ def _require_team_role(user) -> None:
         raise Http404
 
 
-def _error(form, exc: TeamError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+_error = add_error  # core/views.py: the message next to its field
 
 
 def _add_months(day: date, months: int) -> date:

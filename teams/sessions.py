@@ -2,7 +2,7 @@
 moment after the account is deactivated.
 
 The times live in the session itself (epoch seconds, JSON-serialisable); the middleware in
-config/middleware.py asks ``expiry_reason`` on every request and calls ``touch``.
+core/middleware.py asks ``expiry_reason`` on every request and calls ``touch``.
 """
 
 import time

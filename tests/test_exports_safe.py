@@ -1,5 +1,5 @@
 """Exports cannot run (issue 16, deliverable 7): a unit, area or advisor named like a formula
-comes out of every CSV and Excel download of the dashboard as inert text (config/exports.py),
+comes out of every CSV and Excel download of the dashboard as inert text (core/exports.py),
 and numbers stay numbers."""
 
 import csv
@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from config.exports import FORMULA_STARTERS, spreadsheet_value
+from core.exports import FORMULA_STARTERS, spreadsheet_value
 from decisions import dashboard
 from decisions.dashboard import Cell, Row, Table
 from decisions.dashboard.systemwork import SYSTEMWORK_SLUGS

@@ -1,9 +1,9 @@
-"""config.forms.FastSelect writes the HTML of Django's forms.Select without its templates."""
+"""core.forms.FastSelect writes the HTML of Django's forms.Select without its templates."""
 
 import pytest
 from django import forms
 
-from config.forms import FastSelect
+from core.forms import FastSelect
 
 CHOICES = [
     ("", "Alle <enheter>"),

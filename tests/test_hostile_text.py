@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.html import format_html
 
-from config.forms import FastSelect, form_helper
+from core.forms import FastSelect, form_helper
 from teams.ressursteam_models import Meeting, TeamMember
 
 HOSTILE = '<b hx-post="/saker/1/handling/withdraw/" hx-trigger="load" onclick="x()">x</b>'

@@ -150,7 +150,7 @@ def test_the_date_9999_12_31_on_the_vedtak_form_is_no_500(client, world, field):
     ],
 )
 def test_parse_int_takes_only_ascii_digits_in_range(value, expected):
-    from config.limits import parse_int
+    from core.limits import parse_int
 
     assert parse_int(value) == expected
 
@@ -160,7 +160,7 @@ def test_parse_int_takes_only_ascii_digits_in_range(value, expected):
     [(None, 1), ("", 1), ("²", 1), ("-3", 1), ("0", 1), ("7", 7), ("007", 7), (HUGE, 100_000)],
 )
 def test_page_number_is_a_small_positive_number(value, expected):
-    from config.limits import page_number
+    from core.limits import page_number
 
     assert page_number(value) == expected
 
@@ -215,11 +215,11 @@ def _project_forms() -> list[type]:
 
 # Forms that bound their input otherwise: the login (Django's own, with its limits), and the
 # bases themselves.
-NOT_LIMITED = {"teams.forms.LoginForm", "config.forms.LimitedForm", "config.forms.LimitedModelForm"}
+NOT_LIMITED = {"teams.forms.LoginForm", "core.forms.LimitedForm", "core.forms.LimitedModelForm"}
 
 
 def test_every_form_of_the_project_is_limited():
-    from config.forms import LimitsMixin
+    from core.forms import LimitsMixin
 
     found = _project_forms()
     assert len(found) > 20  # the walk found the forms

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from config.exports import spreadsheet_row, spreadsheet_value, workbook_without_formulas
-from config.forms import FastSelect, LimitedForm
+from core.exports import spreadsheet_row, spreadsheet_value, workbook_without_formulas
+from core.forms import FastSelect, LimitedForm
 from decisions import dashboard as stats
 from decisions.dashboard import Period, Table
 from decisions.dashboard.systemwork import (
@@ -418,7 +418,7 @@ def _csv(table: Table) -> str:
 
 
 def _xlsx(tables: list[Table], heading: list[str]) -> bytes:
-    """Every row through spreadsheet_row (config/exports.py): no name can become a formula."""
+    """Every row through spreadsheet_row (core/exports.py): no name can become a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import LimitedForm
+from core.forms import LimitedForm
 from referrals.attachments import ACCEPT, attachment_check_file, max_size_label
 from referrals.services import CaseError
 

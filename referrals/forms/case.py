@@ -7,7 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import FastSelect, LimitedForm, LimitedModelForm
+from core.forms import FastSelect, LimitedForm, LimitedModelForm
 from referrals.models import Assessment
 from teams.models import Role, User
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import (
+from core.forms import (
     DATE_WIDGET,
     FastSelect,
     LimitedForm,
@@ -302,7 +302,8 @@ class ReferralForm(VersionedModelForm):
         )
         self.fields["advisor"].empty_label = _("Ikke tildelt ennå")
         self.fields["concern"].required = True
-        version = ["version"] if "version" in self.fields else []
+        # The hidden fields of a VersionedModelForm (core/forms.py) that this one has.
+        version = [f for f in ("version", "rendered", "once") if f in self.fields]
         self.helper = form_helper(
             *version,
             Fieldset(

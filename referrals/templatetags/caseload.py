@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from config.forms import attrs_html
+from core.forms import attrs_html
 from referrals.case_page import STATUS_BADGES
 from referrals.models import DeadlineKind, Referral
 from referrals.templatetags.deadlines import day, deadline_badge_html

@@ -20,8 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from config.forms import LimitedForm
-from config.limits import page_number, parse_int
+from core.forms import LimitedForm
+from core.limits import page_number, parse_int
 from referrals.access_log import AccessLogEntry, access_log_record
 from referrals.idnumber import compact
 from referrals.models import Child, Referral

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.views import add_error
 from referrals import case_page, services
 from referrals.access_log import access_log_view
 from referrals.attachments import attachment_section
@@ -23,10 +24,8 @@ from referrals.services import CaseError, StaleEdit, TransitionError
 
 
 def _add_error(form, exc: CaseError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    for name in exc.fields:  # mark each missing field too, next to the field
-        if name in form.fields:
-            form.add_error(name, _("Må fylles ut før vurderingen kan ferdigstilles."))
+    # core/views.py; each missing field is marked too, next to the field
+    add_error(form, exc, missing=_("Må fylles ut før vurderingen kan ferdigstilles."))
 
 
 @login_required

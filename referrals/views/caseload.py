@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from config.limits import strip_control_characters
+from core.limits import strip_control_characters
 from referrals import case_page, selectors
 from referrals.filters import CaseloadFilter, UnitCaseloadFilter
 from referrals.models import Referral

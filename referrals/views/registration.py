@@ -13,10 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.views import FORM_METHODS, add_error, posted, run_form
 from referrals import registration_requests, services
 from referrals.access_log import AccessLogEntry, access_log_record, access_log_view
 from referrals.forms.registration import (
@@ -38,39 +40,33 @@ from referrals.scoping import (
     visible_children,
     visible_referrals,
 )
-from referrals.services import CaseError, StaleEdit
+from referrals.services import CaseError, OpenReferralExists, StaleEdit
 
-FORM_METHODS = ["GET", "POST"]
-
-
-def _posted(request):
-    # Not ``request.POST or None``: an empty POST must still be validated (and refused).
-    return request.POST if request.method == "POST" else None
+_posted = posted
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
 
 def _save_edit(request, form, context, save, *, done, then):
-    """POST of an optimistic-locked edit form: save through the service with the version the
-    form started from; a stale edit shows the other person's changes, a domain error lands next
-    to its field (also TransitionError: a closed case is not edited). Returns the redirect, or
-    None when the form is shown again."""
-    try:
-        save(version=form.cleaned_data["version"], actor=request.user, **form.values())
-    except StaleEdit as exc:
-        context.update(_stale_context(exc, form))
-    except CaseError as exc:
-        _add_case_error(form, exc)
-    else:
-        messages.success(request, done)
-        return redirect(then[0], pk=then[1])
-    return None
+    """POST of an optimistic-locked edit form (core.views.run_form): a stale edit shows the
+    other person's changes and refills the fields the user did not change with what is saved
+    now; a domain error lands next to its field (also TransitionError: a closed case is not
+    edited). Returns the redirect, or None when the form is shown again."""
+    saved = run_form(
+        request,
+        form,
+        save,
+        done=done,
+        then=lambda _result: reverse(then[0], args=[then[1]]),
+        stale=StaleEdit,
+    )
+    if getattr(form, "stale", None) is not None:
+        context.update(_stale_context(form.stale, form))
+    return saved
 
 
-def _add_case_error(form, exc: CaseError) -> None:
-    """A service's message next to its field, or above the form when the field isn't on it."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+_add_case_error = add_error
 
 
 def _display(model, name: str, value) -> str:
@@ -132,7 +128,6 @@ def stale_current(exc: StaleEdit, form) -> list[tuple]:
 
 
 def _stale_context(exc: StaleEdit, form) -> dict:
-    form.set_version(exc.current.version)
     events = stale_events(exc)
     return {
         "stale_events": events,
@@ -297,13 +292,15 @@ def guardian_new(request, pk):
         access_log_view(request, child)
     form = GuardianForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.guardian_add(child_id=child.pk, actor=request.user, **form.values())
-        except CaseError as exc:
-            _add_case_error(form, exc)
-        else:
-            messages.success(request, _("Foresatt er lagt til."))
-            return redirect("referrals:child_detail", pk=child.pk)
+        added = run_form(
+            request,
+            form,
+            partial(services.guardian_add, child_id=child.pk),
+            done=_("Foresatt er lagt til."),
+            then=lambda _guardian: reverse("referrals:child_detail", args=[child.pk]),
+        )
+        if added:
+            return added
     return render(request, "referrals/guardian_form.html", {"form": form, "child": child})
 
 
@@ -345,15 +342,20 @@ def referral_new(request, pk):
         municipality_id=child.municipality_id,
     )
     if request.method == "POST" and form.is_valid():
-        values = form.values()
-        try:
-            referral = services.referral_create(actor=request.user, child_id=child.pk, **values)
-        except CaseError as exc:
-            _add_case_error(form, exc)
-        else:
-            messages.success(request, _("Henvisningen er opprettet som utkast."))
-            return redirect("referrals:case_detail", pk=referral.pk)
-    return render(request, "referrals/referral_form.html", {"form": form, "child": child})
+        created = run_form(
+            request,
+            form,
+            partial(services.referral_create, child_id=child.pk),
+            done=_("Henvisningen er opprettet som utkast."),
+            then=lambda referral: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if created:
+            return created
+    error = getattr(form, "domain_error", None)
+    context = {"form": form, "child": child}
+    if isinstance(error, OpenReferralExists):
+        context["open_referral"] = error.referral  # the page links to it
+    return render(request, "referrals/referral_form.html", context)
 
 
 @login_required

@@ -1,5 +1,5 @@
 """Error answers carry the same Content Security Policy and security headers as every page,
-with DEBUG on and off (issue 16, deliverable 8; config.middleware.PolicyOnErrorPagesMiddleware).
+with DEBUG on and off (issue 16, deliverable 8; core.middleware.PolicyOnErrorPagesMiddleware).
 
 Django's own DEBUG pages (the traceback, the technical 404) opt out of the CSP; under
 `make run` they echo whatever a request sent, so they must not."""

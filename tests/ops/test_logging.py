@@ -1,4 +1,4 @@
-"""Structured logs (config/logging.py, ops/middleware.py, ops/celery_signals.py): one JSON
+"""Structured logs (core/logging.py, ops/middleware.py, ops/celery_signals.py): one JSON
 line per request with its id and the user's id, never a child's name; the request id carried
 into the Celery tasks the request sends."""
 
@@ -9,8 +9,8 @@ import logging
 import pytest
 from django.urls import reverse
 
-from config import logging as log_context
-from config.logging import ContextFilter, JsonFormatter
+from core import logging as log_context
+from core.logging import ContextFilter, JsonFormatter
 from ops import celery_signals
 from ops.middleware import incoming_or_new
 from tests.factories import ChildFactory
@@ -95,7 +95,7 @@ def test_a_task_carries_the_request_id_that_sent_it_into_its_log_lines(json_log)
 
 
 def test_the_text_format_under_debug_and_json_in_production(settings):
-    from config.logging import config
+    from core.logging import config
 
     assert "()" in config("json", "INFO")["formatters"]["default"]
     assert "format" in config("text", "INFO")["formatters"]["default"]

@@ -1,6 +1,6 @@
 """Only GET, HEAD and POST reach a page (issue 16, deliverable 8): OPTIONS, TRACE and any other
 method get an empty 405 with an Allow header, signed in or not, with the headers every answer
-has (config.middleware.AllowedMethodsMiddleware)."""
+has (core.middleware.AllowedMethodsMiddleware)."""
 
 import pytest
 from django.urls import reverse

@@ -1,5 +1,5 @@
 """An admin query string with NUL or another control character is a 400 with Rimelig's page
-before the admin sees it (issue 16, deliverable 5; config.middleware.
+before the admin sees it (issue 16, deliverable 5; core.middleware.
 ControlCharactersInQueryMiddleware): the hostile-data crawl found the admin's list filters
 sending such a value to PostgreSQL. Rimelig's own pages answer with a message at the field."""
 

@@ -1,8 +1,8 @@
 """Limits on what a request may carry: integers, dates and text (issue 16).
 
-Framework-level, so every app (and config/forms.py) may import it. Views parse every integer
+Framework-level, so every app (and core/forms.py) may import it. Views parse every integer
 they read by hand with ``parse_int``/``page_number``; forms and services bound every date with
-``date_bound_error``; forms bound every text through config/forms.py, built on the helpers here.
+``date_bound_error``; forms bound every text through core/forms.py, built on the helpers here.
 """
 
 import re

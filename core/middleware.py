@@ -1,33 +1,17 @@
-"""Rimelig's own middleware: the language, the limits on a signed-in session, the methods a
-page takes, and the security policy on error pages."""
+"""Rimelig's own middleware: the language, caching for a signed-in user, the methods a
+page takes, and the security policy on error pages.(The session limits are teams/middleware.py: they read teams/sessions.py.)
+"""
 
 import re
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.http import HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
 from django.middleware.security import SecurityMiddleware
-from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
-
-from teams import sessions
-
-
-def _expired_message(reason: str) -> str:
-    if reason == sessions.IDLE:
-        minutes = int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60)
-        return _(
-            "Du ble logget ut etter %(minutes)s minutter uten aktivitet. Logg inn på nytt."
-        ) % {"minutes": minutes}
-    return _("Økten din er utløpt. Logg inn på nytt.")
 
 
 class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
@@ -43,31 +27,6 @@ class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-
-
-class SessionTimeoutMiddleware:
-    """Ends a signed-in session after SESSION_IDLE_TIMEOUT without a request, or
-    SESSION_COOKIE_AGE after login (teams/sessions.py keeps both times in the session).
-
-    The user lands on the login page with a message; an htmx request is sent there with a full
-    page load rather than swapping the login form into a fragment.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.user.is_authenticated:
-            at = sessions.now()
-            reason = sessions.expiry_reason(request.session, at)
-            if reason:
-                logout(request)
-                messages.info(request, _expired_message(reason))
-                if getattr(request, "htmx", False):
-                    return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
-                return redirect_to_login(request.get_full_path())
-            sessions.touch(request.session, at)
-        return self.get_response(request)
 
 
 class NoStoreForSignedInMiddleware:
@@ -158,7 +117,7 @@ class ControlCharactersInQueryMiddleware:
     (Rimelig's own page) before the admin sees it: Django's list filters pass
     ``?kind__exact=a%00b`` straight to PostgreSQL, which cannot compare a text with NUL (three
     500s the hostile-data crawl found). Rimelig's own pages parse their parameters themselves
-    (config/forms.py, config/limits.py) and answer with a message next to the field."""
+    (core/forms.py, core/limits.py) and answer with a message next to the field."""
 
     FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -1,22 +1,28 @@
 """Form pieces shared by every app (teams cannot import referrals, so they live here)."""
 
 import html
+import json
+import secrets
+from datetime import date, datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
     ProhibitNullCharactersValidator,
 )
+from django.forms.models import model_to_dict
 from django.utils.deconstruct import deconstructible
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from config import limits
+from core import limits
 
 # A native date picker; the value in ISO form, which <input type="date"> requires.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -161,7 +167,7 @@ def limit_fields(fields: dict, *, planned_dates=()) -> None:
 class LimitsMixin:
     """Every text has a maximum length (the model's, else FREE_TEXT_MAX for a textarea and
     NAME_MAX for a line) and no control characters; every date is between 2000-01-01 and
-    tomorrow, or for the fields in ``planned_dates`` a few years ahead (config.limits)."""
+    tomorrow, or for the fields in ``planned_dates`` a few years ahead (core.limits)."""
 
     planned_dates: tuple[str, ...] = ()
 
@@ -178,19 +184,49 @@ class LimitedModelForm(LimitsMixin, forms.ModelForm):
     pass
 
 
+RENDERED_SALT = "core.forms.rendered"
+RENDERED_MAX = 200_000
+
+
+def _once_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
 class VersionedModelForm(LimitedModelForm):
     """A plain edit screen that names the version it started from (optimistic locking: the
     service refuses an edit started from an older version). ``values()`` is what the view
-    passes to the service; the form never saves. Used by referrals' and teams' forms."""
+    passes to the service; the form never saves. Used by referrals' and teams' forms.
+
+    An edit also carries, signed, the values it was rendered with (``rendered``), so that
+    after a stale edit the fields the user did not change can take what is saved now
+    (``refill``). A new object's form carries a one-time token (``once``) instead, so a
+    double click makes one row (core/views.py run_form)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # Signed JSON of every field's value as rendered; a long text fits (compressed).
+    rendered = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=RENDERED_MAX, strip=False
+    )
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             del self.fields["version"]  # a new object has no version to compare
+            del self.fields["rendered"]
+            self.fields["once"].initial = _once_token  # a fresh token each time it renders
         else:
+            del self.fields["once"]
             self.fields["version"].initial = self.instance.version
+            # Read when the form renders (a subclass may still change its initial values).
+            self.fields["rendered"].initial = self._signed_values
+
+    def clean(self):
+        # The hidden bookkeeping leaves cleaned_data, which views pass to services whole.
+        cleaned = super().clean()
+        self.once_token = cleaned.pop("once", None) or None
+        cleaned.pop("rendered", None)
+        return cleaned
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
@@ -199,3 +235,103 @@ class VersionedModelForm(LimitedModelForm):
         """After a stale edit: keep the user's input, but let a deliberate re-submit through."""
         self.data = self.data.copy()
         self.data["version"] = str(version)
+
+    # --- after a stale edit ------------------------------------------------------------------
+
+    def _shown(self, initial: dict | None = None) -> dict:
+        """Each field's value as an unbound form shows it (dates as dates, choices as ids)."""
+        shown = {}
+        for name in self._meta.fields:
+            if name in self.fields:
+                field = self.fields[name]
+                value = (
+                    self.get_initial_for_field(field, name) if initial is None else initial[name]
+                )
+                shown[name] = field.prepare_value(value)
+        return shown
+
+    def _signed_values(self, initial: dict | None = None) -> str:
+        shown = self._shown(initial)
+        return signing.dumps(shown, salt=RENDERED_SALT, compress=True, serializer=_Serializer)
+
+    def _rendered_values(self) -> dict | None:
+        try:
+            return signing.loads(
+                self.data.get("rendered") or "", salt=RENDERED_SALT, serializer=_Serializer
+            )
+        except signing.BadSignature:
+            return None  # none sent (or forged): every field counts as the user's own
+
+    def user_changed(self) -> set[str]:
+        """The fields whose posted value differs from the value the form was rendered with."""
+        rendered = self._rendered_values()
+        if rendered is None:
+            return {name for name in self._meta.fields if name in self.fields}
+        changed = set()
+        for name in self._meta.fields:
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            posted = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            if name not in rendered or _changed(field, rendered[name], posted):
+                changed.add(name)
+        return changed
+
+    def refill(self, current) -> None:
+        """After a stale edit: what is saved now in every field the user did not change, the
+        user's own input in the rest, and the current version and values, so that a second
+        "Lagre" applies only the user's own changes."""
+        mine = self.user_changed()
+        now = model_to_dict(current, fields=[n for n in self._meta.fields if n in self.fields])
+        shown = self._shown(now)
+        data = self.data.copy()
+        for name, value in shown.items():
+            if name not in mine:
+                _put(data, self.add_prefix(name), self.fields[name], value)
+        data["version"] = str(current.version)
+        data["rendered"] = self._signed_values(now)
+        self.data = data
+
+
+class _Encoder(DjangoJSONEncoder):
+    def default(self, o):
+        if hasattr(o, "pk"):  # a model instance left in an initial value
+            return o.pk
+        return super().default(o)
+
+
+class _Serializer:
+    """signing's JSON, with dates and model instances (ASCII: every character escaped)."""
+
+    def dumps(self, obj) -> bytes:
+        return json.dumps(obj, separators=(",", ":"), cls=_Encoder).encode("ascii")
+
+    def loads(self, data: bytes):
+        return json.loads(data.decode("ascii"))
+
+
+def _changed(field, rendered, posted) -> bool:
+    """Field.has_changed with the rendered value back in the field's own type."""
+    if isinstance(field, (forms.DateField, forms.DateTimeField)) and rendered:
+        try:
+            rendered = field.to_python(rendered)
+        except ValidationError:
+            return True
+    return field.has_changed(rendered, posted)
+
+
+def _put(data, key: str, field, value) -> None:
+    """``value`` into QueryDict ``data`` as the browser would post it."""
+    if isinstance(field, forms.BooleanField):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    elif isinstance(value, (list, tuple)):
+        data.setlist(key, [str(v) for v in value])
+    elif value is None:
+        data[key] = ""
+    elif isinstance(value, (date, datetime)):
+        data[key] = value.isoformat()
+    else:
+        data[key] = str(value)

@@ -69,13 +69,13 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 def config(fmt: str, level: str) -> dict:
     """The LOGGING dict for settings (and gunicorn's logconfig_dict)."""
-    formatter = {"()": "config.logging.JsonFormatter"} if fmt == "json" else {"format": TEXT_FORMAT}
+    formatter = {"()": "core.logging.JsonFormatter"} if fmt == "json" else {"format": TEXT_FORMAT}
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
-            "context": {"()": "config.logging.ContextFilter"},
-            "exceptions_only": {"()": "config.logging.ExceptionsOnly"},
+            "context": {"()": "core.logging.ContextFilter"},
+            "exceptions_only": {"()": "core.logging.ExceptionsOnly"},
         },
         "formatters": {"default": formatter},
         "handlers": {
