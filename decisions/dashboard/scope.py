@@ -16,8 +16,8 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
+from core.sql import EqualsAny
 from referrals.models import Referral
-from referrals.scoping import EqualsAny
 from teams.models import Role, Unit
 from teams.scoping import has_role, user_roles, visible_municipalities, visible_units
 
