@@ -51,6 +51,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions import suppression
 from decisions.models import OPEN_UNTIL, Appeal, CaseFact, Decision
+from referrals import states
 from referrals.models import Referral
 from referrals.scoping import EqualsAny
 from teams.models import Role, Unit
@@ -71,7 +72,7 @@ PHASES = [
 ]
 PHASE_STATUSES = [status for _key, status, _label in PHASES]
 # Clock running, no decision yet: open at every month's end since T0.
-UNDECIDED = [S.RECEIVED, S.ASSESSING, S.ASSESSED]
+UNDECIDED = list(states.UNDECIDED)
 
 
 # --- who sees what ------------------------------------------------------------------------------
