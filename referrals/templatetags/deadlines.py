@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from referrals import clock
+from referrals import clock, states
 
 register = template.Library()
 
@@ -77,6 +77,12 @@ def deadline_badge_html(
 @register.simple_tag
 def deadline_badge(due_on, warn_on=None, met_on=None, paused=False, label=""):
     return deadline_badge_html(due_on, warn_on, met_on, paused, label)
+
+
+@register.filter
+def may(referral, action: str) -> bool:
+    """``{% if referral|may:"decide" %}``: the state table's rule for a template's button."""
+    return states.allowed(action, referral.status)
 
 
 @register.filter

@@ -261,3 +261,41 @@ def test_a_decision_recomputes_the_clock_once(world, recomputes):
     # The recompute saw the decision: the decision deadline is met.
     met = referral.deadlines.get(kind="decision").met_on
     assert met == DAY
+
+
+CLOCK_BUTTONS = {
+    "decisions:provisional_reply_new": "provisional_reply",
+    "decisions:decision_new": "decide",
+    "decisions:help_start": "help_start",
+    "decisions:appeal_new": "appeal",
+}
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_the_case_clock_tab_offers_the_office_exactly_the_allowed_actions(client, world, status):
+    from django.urls import reverse
+
+    referral = _case_in(status, world)
+    client.force_login(world.office)
+    text = client.get(reverse("decisions:case_clock", args=[referral.pk])).text
+    offered = {name for name in CLOCK_BUTTONS if reverse(name, args=[referral.pk]) in text}
+    assert offered == {name for name, a in CLOCK_BUTTONS.items() if states.allowed(a, status)}
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_the_assessment_tab_and_the_upload_form_follow_the_table(client, world, status):
+    from django.urls import reverse
+
+    referral = _case_in(status, world)
+    client.force_login(world.advisor)
+    text = client.get(reverse("referrals:case_detail", args=[referral.pk])).text
+    assessment_tab = reverse("referrals:assessment_edit", args=[referral.pk]) in text
+    assert assessment_tab == states.allowed("edit_assessment", status)
+    assert ("så det kan ikke legges til vedlegg" not in text) == states.allowed("upload", status)
+
+
+def test_the_dashboards_phases_are_the_open_statuses_after_the_draft():
+    from decisions import dashboard
+
+    assert [s for s in states.OPEN if s != S.DRAFT] == dashboard.PHASE_STATUSES
+    assert list(states.UNDECIDED) == dashboard.UNDECIDED
