@@ -15,28 +15,15 @@ Rules (DESIGN.md "The case and its clock", DOMAIN.md § 2):
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 from functools import lru_cache
 
 import holidays
 
+from referrals import clock
 
-class Kind(StrEnum):
-    PROVISIONAL_REPLY = "provisional_reply"
-    ASSESSMENT = "assessment"
-    DECISION = "decision"
-    HELP_START = "help_start"
-    RENEWAL = "renewal"
-    ANNUAL_REPORT = "annual_report"
-
-
-class State(StrEnum):
-    OK = "ok"
-    APPROACHING = "approaching"
-    OVERDUE = "overdue"
-    MET = "met"
-    MET_LATE = "met_late"
-    PAUSED = "paused"
+# The clock's vocabulary is referrals/clock.py's: one enum of kinds, one of states.
+Kind = clock.DeadlineKind
+State = clock.State
 
 
 @dataclass(frozen=True)
@@ -185,14 +172,12 @@ def compute_deadlines(facts: CaseFacts, rules: dict[Kind, Rule], today: date) ->
 
 
 def status_of(due: Due, today: date) -> Status:
-    if due.met_on is not None:
-        late = (due.met_on - due.due_on).days
-        return Status(State.MET_LATE, late) if late > 0 else Status(State.MET, 0)
-    if due.paused:
-        return Status(State.PAUSED, (due.due_on - today).days)
-    left = (due.due_on - today).days
-    if left < 0:
-        return Status(State.OVERDUE, -left)
-    if left <= due.warning_days:
-        return Status(State.APPROACHING, left)
-    return Status(State.OK, left)
+    """A computed deadline's state on ``today`` (referrals.clock decides it, as for the badge)."""
+    state, days = clock.deadline_state(
+        due.due_on,
+        today=today,
+        warning_days=due.warning_days,
+        met_on=due.met_on,
+        paused=due.paused,
+    )
+    return Status(state, days)

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from decisions.models import DeadlineFlag, Notification
+from referrals import clock
 from teams.models import TaskRun
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,9 @@ def digest_context(notification: Notification) -> dict:
             "late": (today - f.deadline.due_on).days,
             "url": settings.SITE_URL
             + reverse("referrals:case_detail", args=[f.deadline.referral_id]),
-            "overdue": f.deadline.due_on < today,
+            # An open flag's deadline is unmet and unpaused: the clock says overdue or not.
+            "overdue": clock.deadline_state(f.deadline.due_on, today=today)[0]
+            == clock.State.OVERDUE,
         }
         for f in flags
     ]

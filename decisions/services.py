@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from decisions.models import (
     Notification,
     ProvisionalReply,
 )
+from referrals import states
 from referrals.models import Referral
 from referrals.services import (
     CaseError,
@@ -32,8 +34,6 @@ from referrals.services import (
     referral_set_next_deadline,
 )
 from referrals.signals import case_changed
-
-S = Referral.Status
 
 LEGAL_REFERENCES = {
     rules.Kind.PROVISIONAL_REPLY: "Forvaltningsloven § 11 a: foreløpig svar når saken ikke kan avgjøres innen en måned.",
@@ -91,17 +91,24 @@ def case_facts(referral: Referral) -> rules.CaseFacts:
         help_started_on=decision.help_started_on if decision else None,
         annual_report_on=decision.annual_report_on if decision else None,
         pauses=tuple((p.started_on, p.ended_on) for p in referral.pauses.all()),
-        closed=referral.status in {S.WITHDRAWN, S.CLOSED},
+        closed=referral.status in states.CLOSED,
     )
 
 
-def deadlines_recompute(referral_id: int, *, today: date | None = None) -> list[Deadline]:
+CLOCK_FACTS = ("pauses", "provisional_replies", "decisions")
+
+
+def deadlines_recompute(
+    referral_id: int, *, today: date | None = None, referral: Referral | None = None
+) -> list[Deadline]:
     """Bring a case's Deadline rows in line with its facts; a deadline met or moved cancels its
-    pending notifications (the office is not told of what is no longer due)."""
+    pending notifications (the office is not told of what is no longer due). decisions' own
+    services pass ``referral``, the row they locked and moved (no second read of it)."""
     today = today or timezone.localdate()
-    referral = Referral.objects.prefetch_related("pauses", "provisional_replies", "decisions").get(
-        pk=referral_id
-    )
+    if referral is None:
+        referral = Referral.objects.prefetch_related(*CLOCK_FACTS).get(pk=referral_id)
+    else:
+        prefetch_related_objects([referral], *CLOCK_FACTS)
     wanted = {
         d.kind: d
         for d in rules.compute_deadlines(
@@ -167,17 +174,19 @@ def notifications_cancel_stale(referral_id: int) -> int:
 
 @receiver(case_changed, dispatch_uid="decisions.recompute_deadlines")
 def _recompute_on_case_change(sender, referral, **kwargs):
-    """The one way decisions hears of a case's move (DESIGN.md): recompute its clock inside the
-    same transaction."""
+    """The one way decisions hears of a referrals service's change (DESIGN.md): recompute the
+    case's clock inside the same transaction. decisions' own services do not come this way:
+    they call _announce below."""
     deadlines_recompute(referral.pk)
 
 
+def _announce(referral: Referral) -> None:
+    """The end of every decisions service that changes a case: its clock, recomputed once,
+    from the row the service locked (each fact is read afresh: the prefetch is new)."""
+    deadlines_recompute(referral.pk, referral=referral)
+
+
 # --- provisional reply, decision, appeal, help -------------------------------------------------
-
-
-def _decidable(referral: Referral) -> None:
-    if referral.status in {S.WITHDRAWN, S.CLOSED, S.DRAFT}:
-        raise TransitionError(_("Saken er ikke åpen for dette."))
 
 
 @transaction.atomic
@@ -185,7 +194,7 @@ def provisional_reply_register(
     *, referral_id: int, sent_on: date, reason: str, expected_decision_on: date, actor
 ) -> ProvisionalReply:
     referral = referral_lock(referral_id)
-    if referral.status not in {S.RECEIVED, S.ASSESSING, S.ASSESSED, S.AWAITING_CONSENT}:
+    if not states.allowed("provisional_reply", referral.status):
         raise TransitionError(_("Foreløpig svar gis før vedtaket er fattet."))
     date_check(sent_on, field="sent_on")
     date_check(expected_decision_on, field="expected_decision_on", latest=planned_latest())
@@ -212,7 +221,7 @@ def provisional_reply_register(
             "expected": expected_decision_on.strftime("%d.%m.%Y"),
         },
     )
-    case_changed.send(sender=Referral, referral=referral, action="provisional_reply.registered")
+    _announce(referral)
     return reply
 
 
@@ -257,7 +266,7 @@ def decision_register(
 ) -> Decision:
     """Register the vedtak: assessed (or appealed) → decided."""
     referral = referral_lock(referral_id)
-    if referral.status not in {S.ASSESSED, S.APPEALED}:
+    if not states.allowed("decide", referral.status):
         raise TransitionError(
             _("Vedtak kan fattes når den sakkyndige vurderingen er ferdig (saken er «%(s)s»).")
             % {"s": referral.get_status_display()}
@@ -314,11 +323,12 @@ def decision_register(
     )
     referral_move(
         referral=referral,
-        to=S.DECIDED,
+        step="decide",
         actor=actor,
         action="decision.registered",
         detail={"outcome": outcome, "decided_on": decided_on.strftime("%d.%m.%Y")},
     )
+    _announce(referral)
     return decision
 
 
@@ -327,7 +337,7 @@ def help_start_register(*, referral_id: int, started_on: date, actor) -> Decisio
     """Help has started: needs every guardian with parental responsibility to have consented."""
     referral = referral_lock(referral_id)
     decision = referral.decisions.select_for_update().filter(superseded=False).first()
-    if referral.status != S.DECIDED or decision is None:
+    if not states.allowed("help_start", referral.status) or decision is None:
         raise TransitionError(_("Hjelpen kan registreres som startet når vedtaket er fattet."))
     if decision.outcome == Decision.Outcome.REFUSED:
         raise TransitionError(_("Vedtaket er et avslag; det er ingen hjelp å starte."))
@@ -340,11 +350,12 @@ def help_start_register(*, referral_id: int, started_on: date, actor) -> Decisio
     decision.save(update_fields=["help_started_on"])
     referral_move(
         referral=referral,
-        to=S.HELP_STARTED,
+        step="help_start",
         actor=actor,
         action="help.started",
         detail={"started_on": started_on.strftime("%d.%m.%Y")},
     )
+    _announce(referral)
     return decision
 
 
@@ -357,7 +368,7 @@ def appeal_deadline(decision: Decision) -> date:
 def appeal_register(*, referral_id: int, received_on: date, actor, note: str = "") -> Appeal:
     referral = referral_lock(referral_id)
     decision = referral.decisions.filter(superseded=False).first()
-    if decision is None or referral.status not in {S.DECIDED, S.HELP_STARTED}:
+    if decision is None or not states.allowed("appeal", referral.status):
         raise TransitionError(_("Det er ikke noe vedtak å klage på."))
     date_check(received_on, field="received_on")
     if received_on > timezone.localdate() or received_on < decision.decided_on:
@@ -367,7 +378,7 @@ def appeal_register(*, referral_id: int, received_on: date, actor, note: str = "
     )
     referral_move(
         referral=referral,
-        to=S.APPEALED,
+        step="appeal",
         actor=actor,
         action="appeal.received",
         detail={
@@ -375,6 +386,7 @@ def appeal_register(*, referral_id: int, received_on: date, actor, note: str = "
             "late": received_on > appeal_deadline(decision),
         },
     )
+    _announce(referral)
     return appeal
 
 
@@ -402,11 +414,10 @@ def appeal_update(
     case_event_record(
         referral=referral, actor=actor, action="appeal.updated", detail={"outcome": outcome}
     )
-    if outcome == Appeal.Outcome.UPHELD and referral.status == S.APPEALED:
-        to = S.HELP_STARTED if appeal.decision.help_started_on else S.DECIDED
-        referral_move(referral=referral, to=to, actor=actor, action="appeal.upheld")
-    else:
-        case_changed.send(sender=Referral, referral=referral, action="appeal.updated")
+    if outcome == Appeal.Outcome.UPHELD and states.allowed("appeal_upheld", referral.status):
+        step = "appeal_upheld_after_help" if appeal.decision.help_started_on else "appeal_upheld"
+        referral_move(referral=referral, step=step, actor=actor, action="appeal.upheld")
+    _announce(referral)
     return appeal
 
 

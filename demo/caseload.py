@@ -34,6 +34,7 @@ from demo.people import (
     _make_family,
     _make_guardians,
 )
+from referrals import states
 from referrals.idnumber import generate_synthetic
 from referrals.models import Assessment, CaseEvent, Child, Consent, Guardian, Pause, Referral
 from teams.models import Unit
@@ -49,7 +50,7 @@ STATE_SHARES = {
 # The state a withdrawn case was in when it was withdrawn.
 WITHDRAWN_FROM = {S.DRAFT: 15, S.AWAITING_CONSENT: 35, S.RECEIVED: 25, S.ASSESSING: 25}
 # How far the case got, in order; the index decides which moves a case has made.
-PATH = [S.DRAFT, S.AWAITING_CONSENT, S.RECEIVED, S.ASSESSING, S.ASSESSED]
+PATH = list(states.BEFORE_DECISION)
 FEATURED = {"Solsikken barnehage": 13, "Blåbærtoppen barnehage": 7}  # the demo styrere's units
 BATCH = 1000
 

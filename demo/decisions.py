@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from decisions import services
 from decisions.models import Appeal, Decision, ProvisionalReply
+from referrals import states
 from referrals.models import CaseEvent, Consent, Referral
 from teams.models import Municipality, Role
 
@@ -163,7 +164,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
         Referral.objects.filter(pk=referral.pk).update(status=status)
     for referral in Referral.objects.filter(
         municipality_id__in=ids,
-        status__in=[S.RECEIVED, S.ASSESSING, S.ASSESSED],
+        status__in=states.UNDECIDED,
         t0__lte=today - timedelta(days=21),
     ).order_by("pk"):
         if rng.random() < 0.4:
@@ -197,7 +198,7 @@ STORY_OVERDUE = 18
 # Of the undecided cases whose clock started k months ago (k = 0 is this month), the share moved
 # to the story area: more each month, so its inflow and open caseload climb.
 STORY_SHARES = {5: 0.10, 4: 0.18, 3: 0.26, 2: 0.34, 1: 0.42, 0: 0.50}
-UNDECIDED = [S.RECEIVED, S.ASSESSING, S.ASSESSED]
+UNDECIDED = list(states.UNDECIDED)
 
 
 def _months_ago(day: date, today: date) -> int:

@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from referrals import services
+from referrals import services, states
 from referrals.models import (
     Assessment,
     Attachment,
@@ -363,8 +363,19 @@ def pause_rows(referral: Referral, today: date | None = None) -> tuple[list[Paus
 
 # --- what the user may do now ----------------------------------------------------------------
 
-WITHDRAWABLE = {S.DRAFT, S.AWAITING_CONSENT, S.RECEIVED, S.ASSESSING, S.ASSESSED}
-PAUSABLE = {S.RECEIVED, S.ASSESSING, S.ASSESSED}
+# The state table's actions behind the case page's buttons.
+PAGE_ACTIONS = (
+    "submit",
+    "consent",
+    "start_assessment",
+    "edit_assessment",
+    "withdraw",
+    "pause",
+    "resume",
+    "assign",
+    "edit_referral",
+    "upload",
+)
 
 
 @dataclass
@@ -392,16 +403,16 @@ def allowed_actions(referral: Referral, *, can_work: bool) -> AllowedActions:
         return AllowedActions()
     status = referral.status
     paused = referral.open_pause is not None
+    may = {name: states.allowed(name, status) for name in PAGE_ACTIONS}
     return AllowedActions(
-        submit=status == S.DRAFT,
-        register_consent=referral.is_open,
-        start_assessment=status == S.RECEIVED and not paused,
-        edit_assessment=status == S.ASSESSING,
-        withdraw=status in WITHDRAWABLE,
-        pause=status in PAUSABLE and not paused,
-        resume=paused,
-        assign=referral.is_open,
-        # The referral's content is settled once the decision is made.
-        edit_referral=status in {S.DRAFT, S.AWAITING_CONSENT, S.RECEIVED, S.ASSESSING, S.ASSESSED},
-        upload=referral.status not in (S.CLOSED, S.WITHDRAWN),
+        submit=may["submit"],
+        register_consent=may["consent"],
+        start_assessment=may["start_assessment"] and not paused,
+        edit_assessment=may["edit_assessment"],
+        withdraw=may["withdraw"],
+        pause=may["pause"] and not paused,
+        resume=may["resume"] and paused,
+        assign=may["assign"],
+        edit_referral=may["edit_referral"],
+        upload=may["upload"],
     )

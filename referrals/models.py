@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked
+from referrals import clock, states
 from referrals.access_log_models import AccessLogEntry  # noqa: F401 (registered with the app)
 from referrals.consultations_models import (  # noqa: F401 (named consultations, own module)
     ConsultationConsent,
@@ -151,29 +152,14 @@ class Guardian(Versioned):
         return self.name
 
 
-class DeadlineKind(models.TextChoices):
-    """The kinds of deadline on a case's clock (decisions/ computes them; the caseload shows the
-    next one, stored on the referral so a list needs no join)."""
-
-    PROVISIONAL_REPLY = "provisional_reply", _("Foreløpig svar")
-    ASSESSMENT = "assessment", _("Sakkyndig vurdering")
-    DECISION = "decision", _("Vedtak")
-    HELP_START = "help_start", _("Hjelpen starter")
-    RENEWAL = "renewal", _("Ny vurdering før vedtaket løper ut")
-    ANNUAL_REPORT = "annual_report", _("Årsrapport")
+# The kinds of deadline on a case's clock: one enum, in the clock module (decisions/ computes
+# them; the caseload shows the next one, stored on the referral so a list needs no join).
+DeadlineKind = clock.DeadlineKind
 
 
-# Referral.OPEN_STATUSES as plain values, for the partial indexes in Referral.Meta (a class body
-# cannot see the model's own attributes); checked against it below the model.
-_OPEN_STATUS_VALUES = [
-    "draft",
-    "awaiting_consent",
-    "received",
-    "assessing",
-    "assessed",
-    "decided",
-    "appealed",
-]
+# The open statuses as plain values, for the partial indexes in Referral.Meta (the migrations
+# hold the same list; a change here needs a migration).
+_OPEN_STATUS_VALUES = [s.value for s in states.OPEN]
 
 
 # next_deadline_*: derived data rewritten on every deadline recompute; not history.
@@ -181,27 +167,10 @@ _OPEN_STATUS_VALUES = [
 class Referral(Versioned):
     """The case (PPT-sak): from the referral to a completed sakkyndig vurdering and beyond."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Utkast")
-        AWAITING_CONSENT = "awaiting_consent", _("Venter på samtykke")
-        RECEIVED = "received", _("Mottatt")
-        ASSESSING = "assessing", _("Utredning pågår")
-        ASSESSED = "assessed", _("Sakkyndig vurdering ferdig")
-        DECIDED = "decided", _("Vedtak fattet")
-        APPEALED = "appealed", _("Klage")
-        HELP_STARTED = "help_started", _("Hjelpen er i gang")
-        CLOSED = "closed", _("Avsluttet")
-        WITHDRAWN = "withdrawn", _("Trukket")
+    # The statuses and their groups live in the state table (referrals/states.py).
+    Status = states.Status
 
-    OPEN_STATUSES = [
-        Status.DRAFT,
-        Status.AWAITING_CONSENT,
-        Status.RECEIVED,
-        Status.ASSESSING,
-        Status.ASSESSED,
-        Status.DECIDED,
-        Status.APPEALED,
-    ]
+    OPEN_STATUSES = list(states.OPEN)
 
     class Priority(models.TextChoices):
         NORMAL = "normal", _("Normal")
@@ -339,10 +308,6 @@ class Referral(Versioned):
     @cached_property
     def open_pause(self):
         return next((p for p in self.pauses.all() if p.ended_on is None), None)
-
-
-if [str(s) for s in Referral.OPEN_STATUSES] != _OPEN_STATUS_VALUES:
-    raise ImportError("_OPEN_STATUS_VALUES must list Referral.OPEN_STATUSES in order")
 
 
 @tracked()

@@ -1,9 +1,11 @@
 from django.db import models
 
+from referrals import states
+
 
 class ReferralQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status__in=self.model.OPEN_STATUSES)
+        return self.filter(status__in=states.OPEN)
 
     def for_units(self, unit_ids):
         return self.filter(unit_id__in=unit_ids)

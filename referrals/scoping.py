@@ -22,6 +22,7 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.sql import EqualsAny, Ids, IdsAndSubquery  # noqa: F401 (EqualsAny: dashboard)
+from referrals import states
 from referrals.models import Child, Guardian, Referral
 from teams.models import Role
 from teams.scoping import has_role, user_roles, visible_units
@@ -82,8 +83,7 @@ def _headed_q(unit_ids: list[int], *, unit: str = "unit_id", case: str = "") -> 
     ids = Ids(unit_ids)
     children_here = Child.objects.filter(EqualsAny(F("unit_id"), ids)).values("pk")
     return Q(EqualsAny(F(unit), ids)) & (
-        Q(**{f"{case}status__in": Referral.OPEN_STATUSES})
-        | Q(**{f"{case}child_id__in": children_here})
+        Q(**{f"{case}status__in": states.OPEN}) | Q(**{f"{case}child_id__in": children_here})
     )
 
 
@@ -140,12 +140,10 @@ class CaseScope:
         the list's keys, count and sort columns from referral_open_unit alone (an index-only
         scan) instead of a BitmapOr and a visit to every case's row (bench/: 4.5 → 2.3 ms at
         1,000,000 cases)."""
-        queryset = queryset.filter(status__in=Referral.OPEN_STATUSES)
+        queryset = queryset.filter(status__in=states.OPEN)
         if has_role(self.user, Role.Kind.ADVISOR):
             own_units = (
-                Referral.objects.filter(advisor_id=self.user.pk, status__in=Referral.OPEN_STATUSES)
-                .order_by()
-                .values("unit_id")
+                Referral.objects.open().filter(advisor_id=self.user.pk).order_by().values("unit_id")
             )
             queryset = queryset.filter(
                 EqualsAny(F("unit_id"), IdsAndSubquery(self._ids(), ArraySubquery(own_units)))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError as CaseError  # noqa: F401 (the one domain error)
 from core.limits import date_bound_error
+from referrals import states
 from referrals.idnumber import IdNumberError, parse_id_number
 from referrals.models import (
     Assessment,
@@ -69,12 +70,25 @@ def case_event_record(*, referral, actor, action, from_status="", to_status="", 
     )
 
 
-def _announce(referral: Referral, action: str) -> None:
-    case_changed.send(sender=Referral, referral=referral, action=action)
+def _announce(referral: Referral, *actions: str) -> None:
+    """Tell decisions once, at the end of a service: ``action`` is the last journal action,
+    ``actions`` every one the service wrote (a submit may also start the clock)."""
+    case_changed.send(sender=Referral, referral=referral, action=actions[-1], actions=actions)
 
 
-def _move(referral: Referral, to: str, *, actor, action: str, fields=(), detail=None) -> Referral:
-    """Move a locked referral to ``to``, journal it and tell decisions."""
+def _move(
+    referral: Referral,
+    to: str,
+    *,
+    actor,
+    action: str,
+    fields=(),
+    detail=None,
+    announce: bool = True,
+) -> Referral:
+    """Move a locked referral to ``to`` and journal it; tell decisions unless the caller
+    announces once at its own end (``announce=False``: a service that moves twice, or
+    decisions' own services, which recompute their clock directly)."""
     before = referral.status
     referral.status = to
     referral.version += 1
@@ -87,12 +101,14 @@ def _move(referral: Referral, to: str, *, actor, action: str, fields=(), detail=
         to_status=to,
         detail=detail,
     )
-    _announce(referral, action)
+    if announce:
+        _announce(referral, action)
     return referral
 
 
-def _require(referral: Referral, *allowed: str) -> None:
-    if referral.status not in allowed:
+def _require(referral: Referral, action: str) -> None:
+    """The state table's rule for ``action``, under the caller's row lock."""
+    if not states.allowed(action, referral.status):
         raise TransitionError(
             _("Dette kan ikke gjøres når saken har status «%(status)s».")
             % {"status": referral.get_status_display()}
@@ -332,7 +348,7 @@ def refuse_second_open_referral(child: Child) -> None:
 @transaction.atomic
 def referral_update(*, referral_id: int, version: int, actor, **values) -> Referral:
     referral = _lock_referral(referral_id)
-    if not referral.is_open:
+    if not states.allowed("update_referral", referral.status):
         raise TransitionError(_("En avsluttet eller trukket sak kan ikke endres."))
     if "unit" in values and values["unit"].municipality_id != referral.municipality_id:
         raise CaseError(_("Enheten hører til en annen kommune enn saken."), field="unit")
@@ -374,11 +390,12 @@ def decision_consent_given(referral: Referral) -> bool:
     return bool(responsible) and responsible <= consented
 
 
-def _start_clock_if_ready(referral: Referral, *, actor) -> None:
+def _start_clock_if_ready(referral: Referral, *, actor) -> tuple[str, ...]:
     """awaiting_consent → received once the referral is in and consent is given; T0 is the
-    later of the two dates (DESIGN: the start of the clock)."""
-    if referral.status != S.AWAITING_CONSENT or not assessment_consent_given(referral):
-        return
+    later of the two dates (DESIGN: the start of the clock). The caller announces (the journal
+    action returned, if any)."""
+    if not states.allowed("receive", referral.status) or not assessment_consent_given(referral):
+        return ()
     dates = [
         c.given_on
         for c in referral.consents.all()
@@ -391,19 +408,21 @@ def _start_clock_if_ready(referral: Referral, *, actor) -> None:
     referral.t0 = max(referral.received_on, referral.consent_on)
     _move(
         referral,
-        S.RECEIVED,
+        states.moves_to("receive"),
         actor=actor,
         action="referral.received",
         fields=["consent_on", "t0"],
         detail={"t0": referral.t0.strftime("%d.%m.%Y")},
+        announce=False,
     )
+    return ("referral.received",)
 
 
 @transaction.atomic
 def referral_submit(*, referral_id: int, actor, received_on: date) -> Referral:
     """The referral is complete and received by PPT: draft → awaiting_consent (→ received)."""
     referral = _lock_referral(referral_id)
-    _require(referral, S.DRAFT)
+    _require(referral, "submit")
     # Nothing about a child is received before the child was born.
     date_check(received_on, field="received_on", earliest=referral.child.birth_date)
     if received_on > timezone.localdate():
@@ -411,12 +430,14 @@ def referral_submit(*, referral_id: int, actor, received_on: date) -> Referral:
     referral.received_on = received_on
     _move(
         referral,
-        S.AWAITING_CONSENT,
+        states.moves_to("submit"),
         actor=actor,
         action="referral.submitted",
         fields=["received_on"],
+        announce=False,
     )
-    _start_clock_if_ready(referral, actor=actor)
+    started = _start_clock_if_ready(referral, actor=actor)
+    _announce(referral, "referral.submitted", *started)  # once, at the end
     return referral
 
 
@@ -425,7 +446,7 @@ def consent_register(
     *, referral_id: int, guardian_id: int, purpose: str, given_on: date, actor
 ) -> Consent:
     referral = _lock_referral(referral_id)
-    if not referral.is_open:
+    if not states.allowed("consent", referral.status):
         raise TransitionError(_("Saken er avsluttet eller trukket."))
     guardian = Guardian.objects.filter(pk=guardian_id, child_id=referral.child_id).first()
     if guardian is None:
@@ -458,8 +479,8 @@ def consent_register(
             "given_on": given_on.strftime("%d.%m.%Y"),
         },
     )
-    _announce(referral, "consent.registered")
-    _start_clock_if_ready(referral, actor=actor)
+    started = _start_clock_if_ready(referral, actor=actor)
+    _announce(referral, "consent.registered", *started)  # once, at the end
     return consent
 
 
@@ -496,14 +517,14 @@ def consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> Consent:
     stops = (
         consent.purpose == Consent.Purpose.ASSESSMENT
         and had_consent
-        and referral.status in {S.RECEIVED, S.ASSESSING, S.ASSESSED}
+        and states.allowed("stop_without_consent", referral.status)
         and not assessment_consent_given(referral)
     )
     if stops:
         referral.withdrawn_reason = _("Samtykket er trukket.")
         _move(
             referral,
-            S.WITHDRAWN,
+            states.moves_to("stop_without_consent"),
             actor=actor,
             action="referral.withdrawn",
             fields=["withdrawn_reason"],
@@ -517,7 +538,7 @@ def consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> Consent:
 @transaction.atomic
 def referral_assign(*, referral_id: int, advisor, actor) -> Referral:
     referral = _lock_referral(referral_id)
-    if not referral.is_open:
+    if not states.allowed("assign", referral.status):
         raise TransitionError(_("Saken er avsluttet eller trukket."))
     before = str(referral.advisor or "–")
     referral.advisor = advisor
@@ -536,14 +557,18 @@ def referral_assign(*, referral_id: int, advisor, actor) -> Referral:
 @transaction.atomic
 def referral_start_assessment(*, referral_id: int, actor) -> Referral:
     referral = _lock_referral(referral_id)
-    _require(referral, S.RECEIVED)
+    _require(referral, "start_assessment")
     if referral.open_pause:
         raise TransitionError(_("Saken står på pause."))
     Assessment.objects.get_or_create(referral=referral, defaults={"author": actor})
     if referral.advisor_id is None:
         referral.advisor = actor
     return _move(
-        referral, S.ASSESSING, actor=actor, action="referral.assessment_started", fields=["advisor"]
+        referral,
+        states.moves_to("start_assessment"),
+        actor=actor,
+        action="referral.assessment_started",
+        fields=["advisor"],
     )
 
 
@@ -563,7 +588,7 @@ def assessment_save(
 ) -> Assessment:
     """Save the sakkyndig vurdering as a draft, or complete it: assessing → assessed."""
     referral = _lock_referral(referral_id)
-    _require(referral, S.ASSESSING)
+    _require(referral, "edit_assessment")
     assessment = Assessment.objects.select_for_update().get(referral=referral)
     _edit(
         assessment,
@@ -596,20 +621,26 @@ def assessment_save(
     assessment.completed_on = completed_on
     assessment.save(update_fields=["completed_on"])
     referral.assessed_on = completed_on
-    _move(referral, S.ASSESSED, actor=actor, action="referral.assessed", fields=["assessed_on"])
+    _move(
+        referral,
+        states.moves_to("assess"),
+        actor=actor,
+        action="referral.assessed",
+        fields=["assessed_on"],
+    )
     return assessment
 
 
 @transaction.atomic
 def referral_withdraw(*, referral_id: int, reason: str, actor) -> Referral:
     referral = _lock_referral(referral_id)
-    _require(referral, S.DRAFT, S.AWAITING_CONSENT, S.RECEIVED, S.ASSESSING, S.ASSESSED)
+    _require(referral, "withdraw")
     # A withdrawn case is not paused: close an open pause so its days stop counting.
     referral.pauses.filter(ended_on__isnull=True).update(ended_on=timezone.localdate())
     referral.withdrawn_reason = reason[:300]
     return _move(
         referral,
-        S.WITHDRAWN,
+        states.moves_to("withdraw"),
         actor=actor,
         action="referral.withdrawn",
         fields=["withdrawn_reason"],
@@ -620,7 +651,7 @@ def referral_withdraw(*, referral_id: int, reason: str, actor) -> Referral:
 @transaction.atomic
 def referral_pause(*, referral_id: int, started_on: date, reason: str, actor) -> Pause:
     referral = _lock_referral(referral_id)
-    _require(referral, S.RECEIVED, S.ASSESSING, S.ASSESSED)
+    _require(referral, "pause")
     if referral.pauses.filter(ended_on__isnull=True).exists():
         raise TransitionError(_("Saken står allerede på pause."))
     date_check(started_on, field="started_on")
@@ -646,7 +677,7 @@ def referral_pause(*, referral_id: int, started_on: date, reason: str, actor) ->
 @transaction.atomic
 def referral_resume(*, referral_id: int, ended_on: date, actor) -> Pause:
     referral = _lock_referral(referral_id)
-    if not referral.is_open:
+    if not states.allowed("resume", referral.status):
         raise TransitionError(_("Saken er avsluttet eller trukket."))
     pause = referral.pauses.select_for_update().filter(ended_on__isnull=True).first()
     if pause is None:
@@ -668,27 +699,20 @@ def referral_resume(*, referral_id: int, ended_on: date, actor) -> Pause:
 
 # --- the part of the state machine that decisions/ drives ----------------------------------------
 
-DECISION_MOVES = {
-    # barnehageloven § 34: the sakkyndig vurdering must exist before the municipality decides.
-    S.DECIDED: {S.ASSESSED, S.APPEALED},
-    S.APPEALED: {S.DECIDED, S.HELP_STARTED},
-    S.HELP_STARTED: {S.DECIDED, S.APPEALED},
-    S.CLOSED: {S.DECIDED, S.HELP_STARTED},
-}
-
 
 def referral_lock(referral_id: int) -> Referral:
     """Lock a case row for a decisions/ service (call inside its transaction)."""
     return _lock_referral(referral_id)
 
 
-def referral_move(
-    *, referral: Referral, to: str, actor, action: str, fields=(), detail=None
-) -> Referral:
-    """Move a case locked with referral_lock along the moves decisions/ owns (vedtak, klage,
-    hjelp startet, avsluttet); the journal and case_changed as for every other move."""
-    _require(referral, *DECISION_MOVES[to])
-    return _move(referral, to, actor=actor, action=action, fields=fields, detail=detail)
+def referral_move(*, referral: Referral, step: str, actor, action: str, detail=None) -> Referral:
+    """Move a case locked with referral_lock by the state table's ``step`` (vedtak, klage,
+    hjelp startet); journalled as every other move. No case_changed: decisions' services
+    recompute their case's clock themselves, with the row they locked."""
+    _require(referral, step)
+    return _move(
+        referral, states.moves_to(step), actor=actor, action=action, detail=detail, announce=False
+    )
 
 
 def referral_set_next_deadline(*, referral_id: int, kind: str, due_on, warn_on) -> None:

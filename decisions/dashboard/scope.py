@@ -17,6 +17,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from core.sql import EqualsAny
+from referrals import states
 from referrals.models import Referral
 from teams.models import Role, Unit
 from teams.scoping import has_role, user_roles, visible_municipalities, visible_units
@@ -36,7 +37,7 @@ PHASES = [
 ]
 PHASE_STATUSES = [status for _key, status, _label in PHASES]
 # Clock running, no decision yet: open at every month's end since T0.
-UNDECIDED = [S.RECEIVED, S.ASSESSING, S.ASSESSED]
+UNDECIDED = list(states.UNDECIDED)
 
 
 # --- who sees what ------------------------------------------------------------------------------

@@ -13,13 +13,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from referrals.models import Referral
+from referrals import states
 from referrals.templatetags.caseload import url_pattern
 from referrals.templatetags.deadlines import day, deadline_badge_html
 
 register = template.Library()
-
-S = Referral.Status
 
 
 @register.simple_tag(takes_context=True)
@@ -68,17 +66,17 @@ def worklist_rows(context, items) -> str:
                 f"{text['ack']}</button>\n      </form>"
             )
         actions = []
-        if r.status in (S.RECEIVED, S.ASSESSING, S.ASSESSED, S.AWAITING_CONSENT):
+        if states.allowed("provisional_reply", r.status):
             actions.append(
                 f'<a class="btn btn-sm btn-outline-primary" href="{urls["reply"].format(r.pk)}">'
                 f"{text['reply']}</a>"
             )
-        if r.status in (S.ASSESSED, S.APPEALED):
+        if states.allowed("decide", r.status):
             actions.append(
                 f'<a class="btn btn-sm btn-primary" href="{urls["decision"].format(r.pk)}">'
                 f"{text['decision']}</a>"
             )
-        if r.status == S.DECIDED:
+        if states.allowed("help_start", r.status):
             actions.append(
                 f'<a class="btn btn-sm btn-outline-primary" href="{urls["help"].format(r.pk)}">'
                 f"{text['help']}</a>"

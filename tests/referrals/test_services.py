@@ -53,11 +53,12 @@ def draft(world, child, mother, father):
 
 @pytest.fixture
 def signals():
-    """Every case_changed sent while the test runs: (referral pk, action)."""
+    """Every case_changed sent while the test runs: (referral pk, action), one pair for each
+    journal action it announces (a submit that starts the clock announces both, once)."""
     sent = []
 
-    def receiver(sender, referral, action, **kwargs):
-        sent.append((referral.pk, action))
+    def receiver(sender, referral, action, actions=(), **kwargs):
+        sent.extend((referral.pk, a) for a in actions or (action,))
 
     case_changed.connect(receiver, weak=False, dispatch_uid="test_services")
     yield sent

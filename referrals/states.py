@@ -1,0 +1,93 @@
+"""The case's state table: its statuses, their named groups, and every action with the
+statuses it may start from and the status it moves to.
+
+The one place these rules are written. The services check ``allowed(action, status)`` under
+their row lock; the case page's buttons, the worklist's actions, the dashboard's phases and
+the demo read the same table. A new status or case kind is one edit here plus its service.
+Pure Python (no models): referrals/models.py takes ``Status`` from here as its choices.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(TextChoices):
+    """Referral.Status: the database's choices (order matters: it is the path of a case)."""
+
+    DRAFT = "draft", _("Utkast")
+    AWAITING_CONSENT = "awaiting_consent", _("Venter på samtykke")
+    RECEIVED = "received", _("Mottatt")
+    ASSESSING = "assessing", _("Utredning pågår")
+    ASSESSED = "assessed", _("Sakkyndig vurdering ferdig")
+    DECIDED = "decided", _("Vedtak fattet")
+    APPEALED = "appealed", _("Klage")
+    HELP_STARTED = "help_started", _("Hjelpen er i gang")
+    CLOSED = "closed", _("Avsluttet")
+    WITHDRAWN = "withdrawn", _("Trukket")
+
+
+S = Status
+
+# --- the named groups (tuples in the order of Status, so a group can be read as a path) -----
+
+# The clock runs (T0 is set) and no decision is made yet.
+UNDECIDED = (S.RECEIVED, S.ASSESSING, S.ASSESSED)
+# Before the vedtak: the referral's content may still change and the case may be withdrawn.
+BEFORE_DECISION = (S.DRAFT, S.AWAITING_CONSENT, *UNDECIDED)
+# The referral is in, no vedtak yet: forvaltningsloven § 11 a's provisional reply may be sent.
+REPLYABLE = (S.AWAITING_CONSENT, *UNDECIDED)
+# A vedtak stands.
+DECIDED = (S.DECIDED, S.HELP_STARTED)
+# Nothing more happens to the case.
+CLOSED = (S.CLOSED, S.WITHDRAWN)
+# Open cases: every caseload, the partial indexes in Referral.Meta, ReferralQuerySet.open().
+OPEN = tuple(s for s in S if s not in CLOSED and s != S.HELP_STARTED)
+NOT_CLOSED = tuple(s for s in S if s not in CLOSED)
+
+
+@dataclass(frozen=True)
+class Action:
+    starts_from: tuple[Status, ...]
+    moves_to: Status | None = None  # None: the status stays
+
+
+ACTIONS: dict[str, Action] = {
+    # referrals/services.py
+    "submit": Action((S.DRAFT,), S.AWAITING_CONSENT),
+    # consent and referral both in: the clock starts (T0)
+    "receive": Action((S.AWAITING_CONSENT,), S.RECEIVED),
+    "consent": Action(OPEN),
+    "assign": Action(OPEN),
+    # The case page offers "Endre henvisningen" until the vedtak (the referral's content is then
+    # settled); the service still takes an edit of any open case (a moved unit after a klage).
+    "edit_referral": Action(BEFORE_DECISION),
+    "update_referral": Action(OPEN),
+    "start_assessment": Action((S.RECEIVED,), S.ASSESSING),
+    "edit_assessment": Action((S.ASSESSING,)),
+    "assess": Action((S.ASSESSING,), S.ASSESSED),
+    "withdraw": Action(BEFORE_DECISION, S.WITHDRAWN),
+    # a withdrawn consent the work rests on stops the case
+    "stop_without_consent": Action(UNDECIDED, S.WITHDRAWN),
+    "pause": Action(UNDECIDED),
+    "resume": Action(OPEN),
+    "upload": Action(NOT_CLOSED),
+    # decisions/services.py
+    "provisional_reply": Action(REPLYABLE),
+    # barnehageloven § 34: the sakkyndig vurdering must exist before the municipality decides.
+    "decide": Action((S.ASSESSED, S.APPEALED), S.DECIDED),
+    "help_start": Action((S.DECIDED,), S.HELP_STARTED),
+    "appeal": Action(DECIDED, S.APPEALED),
+    "appeal_upheld": Action((S.APPEALED,), S.DECIDED),
+    "appeal_upheld_after_help": Action((S.APPEALED,), S.HELP_STARTED),
+}
+
+
+def allowed(action: str, status: str) -> bool:
+    """May ``action`` start from ``status``? (A KeyError for an action the table lacks.)"""
+    return status in ACTIONS[action].starts_from
+
+
+def moves_to(action: str) -> Status | None:
+    return ACTIONS[action].moves_to
