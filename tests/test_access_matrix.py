@@ -188,10 +188,7 @@ def objects(world, tmp_path, settings):
         referral=case,
         decided_on=date(2026, 11, 2),
         decided_by=world.office,
-        outcome="refused",
-        hours_per_week=None,
-        organisation="",
-        competence="",
+        refused=True,
         superseded=True,
     )
     appeal = AppealFactory(

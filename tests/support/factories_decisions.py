@@ -17,11 +17,17 @@ DAY = date(2026, 11, 24)
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):
-    """A granted vedtak of five hours a week in a group (the case's scope fields follow its
-    referral on save)."""
+    """A granted vedtak of five hours a week in a group; ``refused=True`` for an avslag, which
+    has none of them. The case's scope fields are copied by a trigger: refresh_from_db to
+    read them."""
 
     class Meta:
         model = Decision
+
+    class Params:
+        refused = factory.Trait(
+            outcome=Decision.Outcome.REFUSED, hours_per_week=None, organisation="", competence=""
+        )
 
     referral = factory.SubFactory(ReferralFactory, status=Referral.Status.DECIDED)
     decided_on = DAY
