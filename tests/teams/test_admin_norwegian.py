@@ -65,7 +65,13 @@ def _visible_text(html: str) -> str:
     )
 
 
-@pytest.mark.parametrize("who", ["solvik_admin", "operator"])
+@pytest.fixture
+def superuser(db):
+    """Sees axes' login records (Django's permissions; no Rimelig role)."""
+    return UserFactory(email="root@test.no", is_staff=True, is_superuser=True)
+
+
+@pytest.mark.parametrize("who", ["solvik_admin", "operator", "superuser"])
 def test_every_admin_list_reads_in_norwegian(request, who):
     client = Client()
     client.force_login(request.getfixturevalue(who))
