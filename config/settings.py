@@ -34,6 +34,9 @@ if (BASE_DIR / ".env").is_file():
 VAR_DIR = Path(env.str("RIMELIG_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 
 DEBUG = read_bool("DEBUG", False)
+# Django's technical error pages (every URL, the traceback) only when asked for; otherwise
+# Rimelig's own 404 and 500 pages under DEBUG too (ops.errors.OwnErrorPagesMiddleware).
+DEBUG_ERROR_PAGES = read_bool("DEBUG_ERROR_PAGES", False)
 _INSECURE_KEY = "django-insecure-rimelig-demo-only-never-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if DEBUG else "")
 if not SECRET_KEY:
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.PolicyOnErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Under DEBUG, Rimelig's own 404 and 500 pages unless DEBUG_ERROR_PAGES=1.
+    "ops.errors.OwnErrorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # GET, HEAD and POST only; OPTIONS, TRACE and the rest get an empty 405.
     "core.middleware.AllowedMethodsMiddleware",

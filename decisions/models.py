@@ -194,7 +194,10 @@ class DeadlinePolicy(models.Model):
     (the 1967 forvaltningslov is being replaced; numbering must not be hard-coded)."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="deadline_policies"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="deadline_policies",
+        verbose_name=_("kommune"),
     )
     kind = models.CharField(_("frist"), max_length=20, choices=DeadlineKind.choices)
     months = models.SmallIntegerField(_("måneder"), default=0)

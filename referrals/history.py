@@ -61,6 +61,7 @@ LABELS = {
     "guardian": _("Foresatt"),
     "author": _("Utarbeidet av"),
     "decided_by": _("Vedtatt av"),
+    "unit": _("Enhet"),
     "superseded": _("Erstattet av nytt vedtak"),
 }
 

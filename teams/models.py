@@ -42,7 +42,9 @@ class Municipality(models.Model):
 class Area(models.Model):
     """An område: the municipality's grouping of units that advisors are assigned to."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="areas")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="areas", verbose_name=_("kommune")
+    )
     name = models.CharField(_("navn"), max_length=100)
 
     class Meta:
@@ -72,8 +74,12 @@ class Unit(models.Model):
     org_number = models.CharField(
         _("organisasjonsnummer"), max_length=9, unique=True, validators=[validate_org_number]
     )
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="units")
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="units")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="units", verbose_name=_("kommune")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="units", verbose_name=_("område")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -206,7 +212,9 @@ class Role(models.Model):
     OFFICE_ROLES = {Kind.ADVISOR, Kind.PPT_LEADER}
     MUNICIPALITY_ROLES = {Kind.SPECIAL_EDUCATOR, Kind.OFFICE, Kind.DIRECTOR, Kind.ADMIN}
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("bruker")
+    )
     kind = models.CharField(_("rolle"), max_length=20, choices=Kind.choices)
     ppt_office = models.ForeignKey(
         PPTOffice,

@@ -199,7 +199,7 @@ class SystemWork(models.Model):
     )
     topic = models.CharField(_("tema"), max_length=20, choices=Topic.choices)
     description = models.TextField(_("beskrivelse"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("registrert"), default=timezone.now)
 
     class Meta:
         ordering = ["-worked_on", "-pk"]

@@ -7,14 +7,11 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from decisions.models import Appeal, Deadline, DeadlineFlag, Decision, Notification
+from decisions.models import Deadline, Notification
 from referrals.models import Attachment, Consent
-from referrals.services import (
-    consent_register,
-    referral_start_assessment,
-    referral_submit,
-)
-from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
+from tests.builders import case_at
+from tests.support.factories_decisions import AppealFactory, DeadlineFlagFactory, DecisionFactory
+from tests.support.factories_ressursteam import FollowUpFactory, MeetingFactory
 
 PERSONAS = ["anonymous", "advisor", "styrer_a", "styrer_b", "office", "director", "outsider"]
 OK = {200}
@@ -173,18 +170,9 @@ def test_every_url_has_an_entry_in_the_matrix():
 @pytest.fixture
 def objects(world, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    child = ChildFactory(unit=world.unit_a)
-    guardian = GuardianFactory(child=child)
-    case = ReferralFactory(child=child, created_by=world.advisor, advisor=world.advisor)
-    referral_submit(referral_id=case.pk, actor=world.advisor, received_on=date(2026, 10, 28))
-    consent_register(
-        referral_id=case.pk,
-        guardian_id=guardian.pk,
-        purpose="assessment",
-        given_on=date(2026, 10, 28),
-        actor=world.advisor,
-    )
-    referral_start_assessment(referral_id=case.pk, actor=world.advisor)
+    case = case_at("assessing", world=world, on=date(2026, 10, 28))
+    child = case.child
+    guardian = child.guardians.get()
     from django.core.files.base import ContentFile
 
     attachment = Attachment(
@@ -196,18 +184,18 @@ def objects(world, tmp_path, settings):
         uploaded_by=world.advisor,
     )
     attachment.file.save("x", ContentFile(b"%PDF-1.4"), save=True)
-    decision = Decision.objects.create(
+    decision = DecisionFactory(
         referral=case,
         decided_on=date(2026, 11, 2),
         decided_by=world.office,
-        outcome="refused",
+        refused=True,
         superseded=True,
     )
-    appeal = Appeal.objects.create(
+    appeal = AppealFactory(
         decision=decision, received_on=date(2026, 11, 3), registered_by=world.office
     )
     deadline = Deadline.objects.get(referral=case, kind="provisional_reply")
-    flag = DeadlineFlag.objects.create(
+    flag = DeadlineFlagFactory(
         deadline=deadline, level="approaching", flagged_on=date(2026, 11, 25)
     )
     note = Notification.objects.create(recipient=world.office, day=date(2026, 11, 25))
@@ -215,12 +203,11 @@ def objects(world, tmp_path, settings):
         consultation_consent_register,
         consultation_named_create,
     )
-    from teams.ressursteam_models import FollowUp, Meeting
 
-    meeting = Meeting.objects.create(
-        unit=world.unit_a, held_on=date(2026, 11, 10), created_by=world.advisor
+    meeting = MeetingFactory(
+        unit=world.unit_a, held_on=date(2026, 11, 10), created_by=world.advisor, agenda=""
     )
-    follow_up = FollowUp.objects.create(
+    follow_up = FollowUpFactory(
         meeting=meeting, description="Kartlegge", responsible="Styrer", due_on=date(2026, 12, 1)
     )
     consultation_consent = consultation_consent_register(

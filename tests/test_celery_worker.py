@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from teams.models import TaskRun
-from tests.processes import database_url, wait_for
+from tests.support.processes import database_url, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).with_name("celery"))

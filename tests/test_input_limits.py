@@ -10,8 +10,8 @@ from django.urls import reverse
 from decisions.models import Decision
 from referrals.models import Referral
 from teams.ressursteam_models import Meeting
+from tests.builders import case_at
 from tests.conftest import frozen_today
-from tests.decisions.test_decision_services import assessed_case
 from tests.factories import ChildFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def _decision_data(**overrides):
 
 
 def test_a_provider_name_over_150_characters_on_the_vedtak_form_is_no_500(client, world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     client.force_login(world.office)
     url = reverse("decisions:decision_new", args=[case.pk])
     response = client.post(url, _decision_data(provider_name="x" * 151))
@@ -110,7 +110,7 @@ def test_a_provider_name_over_150_characters_on_the_vedtak_form_is_no_500(client
 
 @pytest.mark.parametrize("field", ["decided_on", "starts_on", "ends_on"])
 def test_the_date_0001_01_01_on_the_vedtak_form_is_no_500(client, world, field):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     client.force_login(world.office)
     url = reverse("decisions:decision_new", args=[case.pk])
     response = client.post(url, _decision_data(**{field: "0001-01-01"}))
@@ -121,7 +121,7 @@ def test_the_date_0001_01_01_on_the_vedtak_form_is_no_500(client, world, field):
 
 @pytest.mark.parametrize("field", ["decided_on", "starts_on", "ends_on"])
 def test_the_date_9999_12_31_on_the_vedtak_form_is_no_500(client, world, field):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     client.force_login(world.office)
     url = reverse("decisions:decision_new", args=[case.pk])
     response = client.post(url, _decision_data(**{field: "9999-12-31"}))
@@ -420,7 +420,7 @@ def test_a_received_date_before_the_child_was_born_is_refused_next_to_the_field(
 
 
 def test_a_vedtak_period_over_three_years_is_refused(client, world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     client.force_login(world.office)
     response = client.post(
         reverse("decisions:decision_new", args=[case.pk]),
@@ -443,7 +443,7 @@ def test_the_services_refuse_out_of_bound_dates_too(world):
         referral_services.referral_submit(
             referral_id=draft.pk, actor=world.advisor, received_on=date(1, 1, 1)
         )
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     for wrong in (
         {"decided_on": date(1999, 12, 31)},
         {"decided_on": date(2026, 11, 24), "starts_on": date(9999, 12, 31)},

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.processes import ROOT, env, start_worker, stop, wait_for
+from tests.support.processes import ROOT, env, start_worker, stop, wait_for
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "var" / "browser-artifacts"

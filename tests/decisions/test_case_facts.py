@@ -23,8 +23,9 @@ from referrals.services import (
     referral_update,
     referral_withdraw,
 )
+from tests.builders import case_at
 from tests.decisions.conftest import RECEIVED, received_case
-from tests.decisions.test_decision_services import assessed_case, decide
+from tests.decisions.test_decision_services import decide
 from tests.factories import ChildFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_the_fact_row_follows_a_case_from_referral_to_help(world):
 
 
 def test_the_fact_row_follows_decisions_appeals_and_help(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     row = fact(case)
     assert (row.status, row.assessed_on) == (S.ASSESSED, date(2026, 11, 20))
 
@@ -143,7 +144,7 @@ def test_the_fact_row_follows_decisions_appeals_and_help(world):
 
 
 def test_a_refusal_is_marked_refused(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     decide(case, world, outcome="refused", hours_per_week=None, organisation="", competence="")
     assert fact(case).refused
 
@@ -177,7 +178,7 @@ def test_a_deadline_met_moved_or_removed_changes_the_row(world):
 
 
 def test_moving_the_case_moves_its_row_its_journal_and_its_appeals(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     decide(case, world)
     appeal = services.appeal_register(
         referral_id=case.pk, received_on=date(2026, 11, 25), actor=world.office
@@ -205,7 +206,7 @@ def test_moving_the_case_moves_its_row_its_journal_and_its_appeals(world):
 
 
 def test_a_new_journal_event_and_appeal_get_their_cases_scope(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     event = CaseEvent.objects.create(referral=case, action="note", actor=world.advisor)
     event.refresh_from_db()
     assert (event.municipality_id, event.unit_id) == (world.municipality.pk, world.unit_a.pk)

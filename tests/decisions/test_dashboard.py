@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 from decisions import dashboard
 from decisions.dashboard import Period
 from decisions.dashboard.systemwork import SYSTEMWORK_SLUGS
-from decisions.models import Appeal, Deadline, Decision, ProvisionalReply
+from decisions.models import Appeal, ProvisionalReply
 from referrals.models import CaseEvent, Referral
 from tests.conftest import frozen_today
 from tests.factories import ChildFactory, ReferralFactory
+from tests.support.factories_decisions import DeadlineFactory, DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,23 +51,20 @@ def make_case(world, unit, status, *, t0=None, received=None, assessed=None, chi
 
 
 def deadline(referral, kind, due, met=None, *, paused=False):
-    return Deadline.objects.create(
-        referral=referral,
-        kind=kind,
-        due_on=due,
-        met_on=met,
-        paused=paused,
-        warning_days=14,
-        warn_on=due - timedelta(days=14),
-    )
+    """A deadline warned 14 days ahead, written directly: the figures are worked out by hand."""
+    return DeadlineFactory(referral=referral, kind=kind, due_on=due, met_on=met, paused=paused)
 
 
 def decide(world, referral, on, *, outcome="granted", superseded=False, help_on=None):
-    return Decision.objects.create(
+    """A vedtak without hours or organisation (no figure here reads them)."""
+    return DecisionFactory(
         referral=referral,
         decided_on=on,
         decided_by=world.office,
         outcome=outcome,
+        hours_per_week=None,
+        organisation="",
+        competence="",
         superseded=superseded,
         help_started_on=help_on,
     )

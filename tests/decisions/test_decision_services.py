@@ -8,40 +8,16 @@ import pytest
 
 from decisions import services
 from decisions.models import Decision
-from referrals.models import Assessment, Referral
+from referrals.models import Referral
 from referrals.services import (
     CaseError,
     TransitionError,
-    assessment_save,
     consent_register,
-    referral_start_assessment,
 )
-from tests.decisions.conftest import received_case
+from tests.builders import case_at
 from tests.factories import GuardianFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def assessed_case(world, hours="5.0"):
-    case = received_case(world)
-    referral_start_assessment(referral_id=case.pk, actor=world.advisor)
-    assessment = Assessment.objects.get(referral=case)
-    assessment_save(
-        referral_id=case.pk,
-        version=assessment.version,
-        actor=world.advisor,
-        complete=True,
-        completed_on=date(2026, 11, 20),
-        development="Forsinket språkutvikling.",
-        goals="Utvide ordforrådet.",
-        kind_of_help="Språkstimulering i liten gruppe.",
-        guardian_views="Foreldrene ønsker hjelp i barnehagen; vektlagt.",
-        conclusion=Assessment.Conclusion.NEEDS_HELP,
-        organisation="group",
-        recommended_hours=Decimal(hours),
-        competence="special_educator",
-    )
-    return Referral.objects.get(pk=case.pk)
 
 
 def deadlines(case):
@@ -63,7 +39,7 @@ def decide(case, world, **kw):
 
 
 def test_a_provisional_reply_meets_its_deadline(world):
-    case = received_case(world)
+    case = case_at("received", world=world)
     services.provisional_reply_register(
         referral_id=case.pk,
         sent_on=date(2026, 11, 24),
@@ -77,14 +53,14 @@ def test_a_provisional_reply_meets_its_deadline(world):
 
 
 def test_a_decision_needs_a_completed_assessment(world):
-    case = received_case(world)
+    case = case_at("received", world=world)
     with pytest.raises(TransitionError):
         decide(case, world)
     assert not Decision.objects.exists()
 
 
 def test_a_decision_following_the_assessment_moves_the_case_and_meets_the_decision_deadline(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     decision = decide(case, world)
     case.refresh_from_db()
     assert case.status == Referral.Status.DECIDED
@@ -107,7 +83,7 @@ def test_a_decision_following_the_assessment_moves_the_case_and_meets_the_decisi
     ],
 )
 def test_a_decision_that_deviates_from_the_assessment_demands_a_reason(world, change):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     with pytest.raises(CaseError) as exc:
         decide(case, world, **change)
     assert exc.value.field == "deviation_reason"
@@ -119,13 +95,13 @@ def test_a_decision_that_deviates_from_the_assessment_demands_a_reason(world, ch
 
 
 def test_a_refusal_needs_no_hours_and_has_no_help_deadlines(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     decide(case, world, outcome="refused", hours_per_week=None)
     assert "help_start" not in deadlines(case)
 
 
 def test_help_can_start_only_with_consent_from_everyone_with_parental_responsibility(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     second = GuardianFactory(child=case.child, relation="father", lives_with_child=False)
     decide(case, world)
     first = case.child.guardians.exclude(pk=second.pk).get()
@@ -158,7 +134,7 @@ def test_help_can_start_only_with_consent_from_everyone_with_parental_responsibi
 
 
 def test_an_appeal_is_registered_sent_on_and_upheld(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     decision = decide(case, world)
     assert services.appeal_deadline(decision) == date(2026, 12, 15)
     appeal = services.appeal_register(
@@ -177,7 +153,7 @@ def test_an_appeal_is_registered_sent_on_and_upheld(world):
 
 
 def test_a_new_decision_after_an_appeal_supersedes_the_old_one(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     first = decide(case, world)
     services.appeal_register(
         referral_id=case.pk, received_on=date(2026, 11, 25), actor=world.office
@@ -192,7 +168,7 @@ def test_a_new_decision_after_an_appeal_supersedes_the_old_one(world):
 
 
 def test_a_future_decision_date_is_refused(world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     with pytest.raises(CaseError) as exc:
         decide(case, world, decided_on=date(2099, 1, 1))
     assert exc.value.field == "decided_on"
@@ -204,7 +180,7 @@ def test_policy_rows_override_the_defaults_per_municipality(world):
     services.deadline_policy_ensure_defaults(world.municipality)
     assert DeadlinePolicy.objects.filter(municipality=world.municipality).count() == 6
     DeadlinePolicy.objects.filter(municipality=world.municipality, kind="decision").update(months=2)
-    case = received_case(world)
+    case = case_at("received", world=world)
     assert deadlines(case)["decision"].due_on == date(2026, 12, 28)
 
 

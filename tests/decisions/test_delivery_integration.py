@@ -9,8 +9,16 @@ from decisions import flagging
 from decisions.models import Notification
 from decisions.tasks import send_notification
 from tests.decisions.conftest import received_case
-from tests.processes import env, free_port, manage, start_redis, start_worker, stop, wait_for
-from tests.smtp import SMTPServer
+from tests.support.processes import (
+    env,
+    free_port,
+    manage,
+    start_redis,
+    start_worker,
+    stop,
+    wait_for,
+)
+from tests.support.smtp import SMTPServer
 
 TODAY = date(2026, 11, 25)
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from decisions import flagging
 from decisions.models import DeadlineFlag, Notification
+from tests.builders import case_at
 from tests.conftest import frozen_today
 from tests.decisions.conftest import received_case
-from tests.decisions.test_decision_services import assessed_case
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_the_worklist_rows_escape_and_carry_a_working_form(client, world):
 
 
 def test_the_decision_form_demands_a_reason_for_a_deviation_next_to_the_field(client, world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     client.force_login(world.office)
     url = reverse("decisions:decision_new", args=[case.pk])
     data = {
@@ -148,7 +148,7 @@ def test_the_case_clock_tab_shows_deadlines_decisions_and_the_appeal_period(clie
 
     from decisions.services import decision_register
 
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     decision_register(
         referral_id=case.pk,
         actor=world.office,
@@ -169,7 +169,7 @@ def test_the_case_clock_tab_shows_deadlines_decisions_and_the_appeal_period(clie
 
 
 def test_the_decision_form_starts_from_the_assessments_recommendation(client, world):
-    case = assessed_case(world)
+    case = case_at("assessed", world=world)
     client.force_login(world.office)
     form = client.get(reverse("decisions:decision_new", args=[case.pk])).context["form"]
     assert form.initial["outcome"] == "granted"

@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 from aiosmtpd.controller import Controller
 
-from tests.processes import listening, wait_for
+from tests.support.processes import listening, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -12,7 +12,7 @@ from django.db import connection
 
 from referrals.access_log import access_log_record
 from tests.decisions.conftest import received_case
-from tests.processes import database_url
+from tests.support.processes import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 

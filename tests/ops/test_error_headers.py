@@ -76,16 +76,21 @@ def _headers(response) -> dict:
     }
 
 
-@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+@pytest.mark.parametrize(
+    ("debug", "debug_pages"),
+    [(False, False), (True, False), (True, True)],
+    ids=["debug-off", "debug-own-pages", "debug-on"],
+)
 @pytest.mark.parametrize("url", list(ERRORS))
-def test_an_error_answer_has_the_pages_policy_and_headers(settings, url, debug):
+def test_an_error_answer_has_the_pages_policy_and_headers(settings, url, debug, debug_pages):
     settings.DEBUG = debug
+    settings.DEBUG_ERROR_PAGES = debug_pages
     client = Client(raise_request_exception=False)
     page = client.get("/logg-inn/")
     assert page.status_code == 200
     response = client.get(url)
-    # Under DEBUG the 503 is Django's traceback page (a 500), like any other error.
-    expected = 500 if debug and ERRORS[url] == 503 else ERRORS[url]
+    # With Django's DEBUG pages the 503 is its traceback page (a 500), like any other error.
+    expected = 500 if debug_pages and ERRORS[url] == 503 else ERRORS[url]
     assert response.status_code == expected
     assert _policy(response) == _policy(page)
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
@@ -101,6 +106,7 @@ def test_an_error_answer_has_the_pages_policy_and_headers(settings, url, debug):
 def test_the_debug_traceback_keeps_its_layout_under_the_policy(settings):
     """Its own <style> and <script> carry the request's nonce; data in it stays escaped."""
     settings.DEBUG = True
+    settings.DEBUG_ERROR_PAGES = True
     response = Client(raise_request_exception=False).get("/test-feil/500/")
     nonce = NONCE.search(response["Content-Security-Policy"]).group(0)[7:-1]
     html = response.content.decode()
@@ -117,6 +123,7 @@ def test_a_bad_request_gets_rimeligs_own_page_in_norwegian():
 
 def test_the_debug_404_keeps_its_layout_and_escapes_the_path(settings):
     settings.DEBUG = True
+    settings.DEBUG_ERROR_PAGES = True
     response = Client().get("/finnes-ikke/<b>/")
     assert response.status_code == 404
     nonce = NONCE.search(response["Content-Security-Policy"]).group(0)[7:-1]

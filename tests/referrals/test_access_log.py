@@ -11,7 +11,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.models import Appeal, Decision
 from referrals.access_log import (
     AccessLogEntry,
     AppendOnlyError,
@@ -21,17 +20,17 @@ from referrals.access_log import (
 )
 from referrals.management.commands.prune_access_log import prune_access_log
 from referrals.models import Attachment, Consent
-from referrals.services import consent_register, referral_start_assessment, referral_submit
 from teams.models import Role
+from tests.builders import case_at
 from tests.factories import (
     AreaFactory,
     ChildFactory,
-    GuardianFactory,
     ReferralFactory,
     RoleFactory,
     UnitFactory,
     UserFactory,
 )
+from tests.support.factories_decisions import AppealFactory, DecisionFactory
 
 MIDDLEWARE = "referrals.access_log.AccessLogDeniedMiddleware"
 TABLE = AccessLogEntry._meta.db_table
@@ -51,17 +50,7 @@ def case(world, settings, tmp_path):
     """A case of unit A under assessment, with a guardian's consent and a stored attachment."""
     settings.MEDIA_ROOT = tmp_path
     child = ChildFactory(unit=world.unit_a, first_name="Emma", last_name="Olsen")
-    guardian = GuardianFactory(child=child)
-    referral = ReferralFactory(child=child, created_by=world.advisor, advisor=world.advisor)
-    referral_submit(referral_id=referral.pk, actor=world.advisor, received_on=date(2026, 10, 28))
-    consent_register(
-        referral_id=referral.pk,
-        guardian_id=guardian.pk,
-        purpose="assessment",
-        given_on=date(2026, 10, 28),
-        actor=world.advisor,
-    )
-    referral_start_assessment(referral_id=referral.pk, actor=world.advisor)
+    referral = case_at("assessing", world=world, child=child, on=date(2026, 10, 28))
     attachment = Attachment(
         referral=referral,
         title="Rapport",
@@ -279,14 +268,14 @@ def test_posting_a_form_with_errors_is_a_view_row_and_a_saved_one_none(client, w
 
 
 def _appeal(world, case):
-    decision = Decision.objects.create(
+    decision = DecisionFactory(
         referral=case,
         decided_on=date(2026, 11, 2),
         decided_by=world.office,
-        outcome="refused",
+        refused=True,
         superseded=True,
     )
-    return Appeal.objects.create(
+    return AppealFactory(
         decision=decision, received_on=date(2026, 11, 3), registered_by=world.office
     )
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from decisions.models import Appeal, Deadline, DeadlineFlag, Decision, Notification
+from decisions.models import Deadline, Notification
 from referrals.access_log import (
     CHILD_DATA_APPS,
     AccessLogEntry,
@@ -17,9 +17,9 @@ from referrals.access_log import (
     watch_for,
 )
 from referrals.consultations import consultation_consent_register
-from referrals.services import consent_register, referral_submit
 from teams.ressursteam_models import Meeting
-from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
+from tests.builders import case_at
+from tests.support.factories_decisions import AppealFactory, DeadlineFlagFactory, DecisionFactory
 
 MISSING = 987654
 # Apps whose URLs carry object ids but never name a child (DESIGN.md): the ressursteam's
@@ -99,19 +99,7 @@ def test_a_refusal_on_every_watched_url_is_one_denied_row(client, world, name, r
 
 @pytest.fixture
 def case(world):
-    child = ChildFactory(unit=world.unit_a)
-    guardian = GuardianFactory(child=child)
-    referral = ReferralFactory(child=child, created_by=world.advisor, advisor=world.advisor)
-    referral_submit(referral_id=referral.pk, actor=world.advisor, received_on=date(2026, 10, 28))
-    consent_register(
-        referral_id=referral.pk,
-        guardian_id=guardian.pk,
-        purpose="assessment",
-        given_on=date(2026, 10, 28),
-        actor=world.advisor,
-    )
-    referral.refresh_from_db()
-    return referral
+    return case_at("received", world=world, on=date(2026, 10, 28))
 
 
 def test_withdrawing_a_consultation_consent_of_another_units_child_is_logged(client, world, case):
@@ -151,14 +139,14 @@ def test_a_styrer_posting_to_the_named_consultations_is_logged(client, world):
 
 
 def test_flag_appeal_and_notification_refusals_name_their_child(client, world, case):
-    decision = Decision.objects.create(
-        referral=case, decided_on=date(2026, 11, 2), decided_by=world.office, outcome="refused"
+    decision = DecisionFactory(
+        referral=case, decided_on=date(2026, 11, 2), decided_by=world.office, refused=True
     )
-    appeal = Appeal.objects.create(
+    appeal = AppealFactory(
         decision=decision, received_on=date(2026, 11, 3), registered_by=world.office
     )
     deadline = Deadline.objects.filter(referral=case).first()
-    flag = DeadlineFlag.objects.create(
+    flag = DeadlineFlagFactory(
         deadline=deadline, level="approaching", flagged_on=date(2026, 11, 25)
     )
     note = Notification.objects.create(recipient=world.office, day=date(2026, 11, 25))

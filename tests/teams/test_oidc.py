@@ -1,5 +1,5 @@
 """Single sign-on end to end: the test client is the browser on Rimelig's side, `requests`
-follows the redirect to a real mock OpenID provider on 127.0.0.1 (tests/oidc_provider.py),
+follows the redirect to a real mock OpenID provider on 127.0.0.1 (tests/support/oidc_provider.py),
 and the callback is called with the code and state the provider sent back."""
 
 import logging
@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
-from tests.oidc_provider import MockProvider, new_key
+from tests.support.oidc_provider import MockProvider, new_key
 from tests.teams.test_settings import load
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from aiosmtpd.controller import Controller
 
-from tests.processes import free_port
+from tests.support.processes import free_port
 
 
 class Handler:

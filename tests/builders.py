@@ -1,0 +1,149 @@
+"""A case at any stage of its life, built through the services a user's clicks call, so its
+status, clock, consents, journal and history are what the product would have made.
+
+    case = case_at("assessed", world=world)
+    case = case_at("decided", world=world, unit=world.unit_b, on=date(2026, 9, 1))
+
+Each stage is the one before it plus one service call; every date follows from `on`, the day
+the referral is received (and the guardian consents), so a test that pins `on` pins them all.
+The defaults lie before the day the suite was written: a service refuses a date in the
+future, so a test that moves `on` later freezes today with tests.conftest.frozen_today.
+
+For a row with dates set by hand (a dashboard's figures), use the factories instead
+(tests/factories.py, tests/support/factories_*.py)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from decisions import services as decisions
+from referrals import services as referrals
+from referrals.models import Assessment, Consent, Referral
+from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
+
+RECEIVED = date(2026, 10, 28)  # provisional reply due Mon 30.11.2026, warned from 16.11
+
+# Days after `on` of each later step (with on=28.10.2026: assessed 20.11, decided 24.11,
+# help started 27.11, appealed 01.12; paused from 04.11).
+ASSESSED_AFTER = 23
+DECIDED_AFTER = 27
+HELP_STARTED_AFTER = 30
+APPEALED_AFTER = 34
+PAUSED_AFTER = 7
+
+STAGES = (
+    "draft",
+    "awaiting_consent",
+    "received",
+    "assessing",
+    "assessed",
+    "decided",
+    "help_started",
+    "appealed",
+    "withdrawn",
+    "paused",
+)
+
+ASSESSMENT = dict(
+    development="Forsinket språkutvikling.",
+    goals="Utvide ordforrådet.",
+    kind_of_help="Språkstimulering i liten gruppe.",
+    guardian_views="Foreldrene ønsker hjelp i barnehagen; vektlagt.",
+    conclusion=Assessment.Conclusion.NEEDS_HELP,
+    organisation="group",
+    competence="special_educator",
+)
+
+
+def case_at(
+    stage: str,
+    *,
+    world,
+    unit=None,
+    child=None,
+    on: date = RECEIVED,
+    hours: str = "5.0",
+    outcome: str = "granted",
+) -> Referral:
+    """A referral of `child` (a new child of `unit`, default unit A, with one guardian) by
+    world.advisor, taken to `stage` (one of STAGES; "paused" is a received case on pause)."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; one of {', '.join(STAGES)}")
+    child = child or ChildFactory(unit=unit or world.unit_a)
+    guardian = child.guardians.first() or GuardianFactory(child=child)
+    referral = ReferralFactory(child=child, created_by=world.advisor, advisor=world.advisor)
+    _steps(stage, referral.pk, guardian=guardian, world=world, on=on, hours=hours, outcome=outcome)
+    return Referral.objects.get(pk=referral.pk)
+
+
+def _steps(stage, pk, *, guardian, world, on, hours, outcome) -> None:
+    advisor, office = world.advisor, world.office
+    if stage == "draft":
+        return
+    referrals.referral_submit(referral_id=pk, actor=advisor, received_on=on)
+    if stage == "awaiting_consent":
+        return
+    _consent(pk, guardian, Consent.Purpose.ASSESSMENT, on, advisor)
+    if stage == "withdrawn":
+        referrals.referral_withdraw(referral_id=pk, reason="Foreldrene trakk saken.", actor=advisor)
+        return
+    if stage == "paused":
+        started = on + timedelta(days=PAUSED_AFTER)
+        referrals.referral_pause(
+            referral_id=pk, started_on=started, reason="Barnet er sykt.", actor=advisor
+        )
+        return
+    if stage == "received":
+        return
+    referrals.referral_start_assessment(referral_id=pk, actor=advisor)
+    if stage == "assessing":
+        return
+    _complete_assessment(pk, advisor, on + timedelta(days=ASSESSED_AFTER), hours)
+    if stage == "assessed":
+        return
+    decided_on = on + timedelta(days=DECIDED_AFTER)
+    decide(pk, office, decided_on=decided_on, outcome=outcome, hours=hours)
+    if stage == "help_started":
+        _consent(pk, guardian, Consent.Purpose.DECISION, decided_on, advisor)
+        decisions.help_start_register(
+            referral_id=pk, started_on=on + timedelta(days=HELP_STARTED_AFTER), actor=office
+        )
+    elif stage == "appealed":
+        decisions.appeal_register(
+            referral_id=pk, received_on=on + timedelta(days=APPEALED_AFTER), actor=office
+        )
+
+
+def _consent(pk, guardian, purpose, given_on, actor) -> None:
+    referrals.consent_register(
+        referral_id=pk, guardian_id=guardian.pk, purpose=purpose, given_on=given_on, actor=actor
+    )
+
+
+def _complete_assessment(pk, actor, completed_on, hours) -> None:
+    assessment = Assessment.objects.get(referral_id=pk)
+    referrals.assessment_save(
+        referral_id=pk,
+        version=assessment.version,
+        actor=actor,
+        complete=True,
+        completed_on=completed_on,
+        recommended_hours=Decimal(hours),
+        **ASSESSMENT,
+    )
+
+
+def decide(pk: int, actor, *, decided_on: date, outcome: str = "granted", hours="5.0", **kw):
+    """The vedtak through decision_register: by default what the assessment recommended."""
+    values = dict(organisation="group", competence="special_educator")
+    if outcome == "refused":
+        values = {}
+    values.update(kw)
+    hours_per_week = Decimal(hours) if outcome != "refused" else None
+    return decisions.decision_register(
+        referral_id=pk,
+        actor=actor,
+        decided_on=decided_on,
+        outcome=outcome,
+        hours_per_week=hours_per_week,
+        **values,
+    )
