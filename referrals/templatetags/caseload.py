@@ -96,14 +96,14 @@ def caseload_rows(page, is_advisor: bool = False) -> str:
     """The <tr>s of one page of /saker/: CaseloadRows of
     referrals.selectors.referral_caseload_rows (with ``days_since_received``)."""
     t = _table(caseload_columns.CASELOAD, is_advisor=is_advisor, unit_page=False)
-    return render_safe(_rows_template(t.columns), rows=page, t=t)
+    return render_safe(_rows_template(t.columns), rows=page, **vars(t))
 
 
 @register.simple_tag
 def unit_caseload_rows(rows) -> str:
     """The <tr>s of one unit's group on /min-enhet/: Referrals, child, unit, advisor joined."""
     t = _table(caseload_columns.UNIT_CASELOAD, is_advisor=False, unit_page=True)
-    return render_safe(_rows_template(t.columns), rows=rows, t=t)
+    return render_safe(_rows_template(t.columns), rows=rows, **vars(t))
 
 
 @register.simple_tag
