@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,24 +13,14 @@ from django.views.decorators.http import require_POST
 
 from core.limits import page_number
 from core.views import add_error
-from decisions import forms, services
+from decisions import forms, selectors, services
 from decisions.flagging import digest_context
-from decisions.models import (
-    Appeal,
-    Deadline,
-    DeadlineFlag,
-    Decision,
-    Notification,
-    ProvisionalReply,
-)
 from referrals import case_page
 from referrals.access_log import access_log_view
 from referrals.scoping import (
     can_decide,
     get_referral_for_decision,
     get_referral_for_user,
-    visible_case_q,
-    visible_referrals,
 )
 from referrals.selectors import KeysFirstPaginator
 from referrals.services import CaseError, TransitionError
@@ -49,27 +38,12 @@ def worklist(request):
     """Every flagged, still unmet deadline of the office's cases: overdue first (earliest due)."""
     _office_only(request.user)
     today = timezone.localdate()
-    # EXISTS, not a join on flags with DISTINCT: no de-duplication of wide rows. The cases the
-    # user may see, tested on the deadline's own copy of its case's unit (visible_case_q,
-    # deadline_open_unit): only the office's units' unmet deadlines are read, not every
-    # municipality's each looked up in its case (bench/plans, 1,000,000 cases: 716 → 276 ms).
-    flagged = Exists(DeadlineFlag.objects.filter(deadline=OuterRef("pk")))
-    rows = (
-        Deadline.objects.unmet()
-        .filter(flagged, visible_case_q(request.user, advisor="referral__advisor"))
-        .order_by("due_on", "pk")
-    )
-    kinds = dict(Deadline._meta.get_field("kind").choices)
     kind = request.GET.get("frist", "")
-    if kind in kinds:
-        rows = rows.filter(kind=kind)
+    rows = selectors.deadline_worklist_keys(request.user, kind)
+    kinds = selectors.DEADLINE_KINDS
     # The page's keys first (sort and LIMIT over the deadlines alone), then 50 rows' joins by
     # key, without repeating the filters the keys came through.
-    shown = Deadline.objects.select_related(
-        "referral__child", "referral__unit", "referral__advisor"
-    ).prefetch_related(
-        Prefetch("flags", queryset=DeadlineFlag.objects.select_related("acknowledged_by"))
-    )
+    shown = selectors.deadline_worklist_rows()
     page = KeysFirstPaginator(rows, 50, rows=shown).get_page(request.GET.get("side"))
     items = [
         {
@@ -87,11 +61,7 @@ def worklist(request):
 @login_required
 @require_POST
 def flag_acknowledge(request, pk):
-    flag = get_object_or_404(
-        DeadlineFlag.objects.select_related("deadline__referral__unit"),
-        pk=pk,
-        deadline__referral__in=visible_referrals(request.user).values("pk"),
-    )
+    flag = get_object_or_404(selectors.flag_visible_to(request.user), pk=pk)
     if not can_decide(request.user, flag.deadline.referral):
         raise PermissionDenied
     form = forms.AcknowledgeForm(request.POST)
@@ -205,11 +175,7 @@ def appeal_new(request, pk):
 
 @login_required
 def appeal_update(request, pk):
-    appeal = get_object_or_404(
-        Appeal.objects.select_related("decision__referral"),
-        pk=pk,
-        decision__referral__in=visible_referrals(request.user).values("pk"),
-    )
+    appeal = get_object_or_404(selectors.appeal_visible_to(request.user), pk=pk)
     referral = get_referral_for_decision(request.user, appeal.decision.referral_id)
     if request.method == "GET":
         access_log_view(request, referral)
@@ -232,16 +198,16 @@ def appeal_update(request, pk):
 
 @login_required
 def inbox(request):
-    notes = Notification.objects.filter(recipient=request.user).order_by("-day", "-pk")
+    notes = selectors.notification_inbox(request.user)
     page = Paginator(notes, 30).get_page(page_number(request.GET.get("side")))
     return render(request, "decisions/inbox.html", {"page": page})
 
 
 @login_required
 def notification_detail(request, pk):
-    note = get_object_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
+    note = get_object_or_404(selectors.notification_of(request.user), pk=pk)
     if note.read_at is None:
-        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+        services.notification_mark_read(notification_id=note.pk, actor=request.user)
     return render(
         request, "decisions/notification_detail.html", {"note": note, **digest_context(note)}
     )
@@ -256,13 +222,8 @@ def case_clock(request, pk):
     )
     access_log_view(request, referral)
     today = timezone.localdate()
-    deadlines = list(Deadline.objects.filter(referral=referral).order_by("due_on"))
-    decisions = list(
-        Decision.objects.filter(referral=referral)
-        .select_related("decided_by")
-        .prefetch_related("appeals")
-    )
-    for decision in decisions:
+    rows = selectors.case_clock_rows(referral)
+    for decision in rows["decisions"]:
         decision.appeal_until = services.appeal_deadline(decision)
         decision.appeal_open = today <= decision.appeal_until
     return render(
@@ -270,11 +231,7 @@ def case_clock(request, pk):
         "decisions/case_clock.html",
         {
             **case_page.header_context(request, referral),
-            "deadlines": deadlines,
-            "decisions": decisions,
-            "replies": list(
-                ProvisionalReply.objects.filter(referral=referral).select_related("registered_by")
-            ),
+            **rows,
             "can_decide": can_decide(request.user, referral),
             "pauses": case_page.pause_rows(referral)[0],
         },

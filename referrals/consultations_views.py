@@ -20,10 +20,9 @@ from core.views import FORM_METHODS, add_error, posted
 from referrals import consultations, services
 from referrals.access_log import (
     AccessLogEntry,
-    _role_text,
-    access_log_mark,
     access_log_record,
     access_log_view,
+    access_log_views_record,
 )
 from referrals.consultations_forms import (
     ConsultationConsentForm,
@@ -41,7 +40,6 @@ from referrals.scoping import (
 )
 from referrals.services import CaseError
 from teams.ressursteam_scoping import get_meeting_for_user, visible_meetings
-from teams.security import client_ip
 
 _posted = posted
 _add_error = add_error  # core/views.py: the message next to its field
@@ -49,24 +47,7 @@ _add_error = add_error  # core/views.py: the message next to its field
 
 def _log_consultations(request, rows) -> None:
     """One access-log row per named consultation shown in a list, in one INSERT."""
-    user = request.user
-    access_log_mark(request)
-    AccessLogEntry.objects.bulk_create(
-        [
-            AccessLogEntry(
-                user=user,
-                role=_role_text(user),
-                action=AccessLogEntry.Action.VIEW,
-                object_type=AccessLogEntry.ObjectType.CONSULTATION,
-                object_id=row.pk,
-                child_id=row.child_id,
-                path=request.path[:500],
-                ip=client_ip(request),
-                status=200,
-            )
-            for row in rows
-        ]
-    )
+    access_log_views_record(request, rows, object_type=AccessLogEntry.ObjectType.CONSULTATION)
 
 
 def _meeting_param(request):
