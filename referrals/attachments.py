@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from referrals import states
 from referrals.models import Attachment, Referral
 from referrals.services import CaseError, case_event_record
 from referrals.signals import case_changed
@@ -144,8 +145,6 @@ def attachment_check_file(uploaded_file) -> str:
 
 # --- service ---------------------------------------------------------------------------------
 
-CLOSED_STATUSES = (Referral.Status.CLOSED, Referral.Status.WITHDRAWN)
-
 
 def attachment_add(*, referral_id: int, uploaded_file, title: str, actor) -> Attachment:
     """Store an uploaded file on a case, journal it and tell decisions.
@@ -158,7 +157,7 @@ def attachment_add(*, referral_id: int, uploaded_file, title: str, actor) -> Att
     try:
         with transaction.atomic():
             referral = Referral.objects.select_for_update().get(pk=referral_id)
-            if referral.status in CLOSED_STATUSES:
+            if not states.allowed("upload", referral.status):  # the state table's rule
                 raise CaseError(
                     _("Saken har status «%(status)s», så det kan ikke legges til vedlegg.")
                     % {"status": referral.get_status_display()}

@@ -506,3 +506,28 @@ def test_sizes_read_in_kb_or_mb(size, label):
 def test_a_too_big_file_is_never_shown_as_the_limit():
     assert format_megabytes(20 * MB) == "20 MB"
     assert format_megabytes(20 * MB + 1, round_up=True) == "20,1 MB"
+
+
+@pytest.mark.parametrize("status", list(Referral.Status))
+def test_the_upload_service_follows_the_state_table(world, media, status):
+    """referrals/states.py's "upload" row, not a list of its own, decides where a file may go."""
+    from referrals import states
+
+    referral = ReferralFactory(
+        status=status, child=ChildFactory(unit=world.unit_a), created_by=world.advisor
+    )
+
+    def add():
+        return attachment_add(
+            referral_id=referral.pk,
+            uploaded_file=upload("rapport.pdf", PDF_BYTES),
+            title="Rapport",
+            actor=world.advisor,
+        )
+
+    if states.allowed("upload", status):
+        assert add().referral_id == referral.pk
+    else:
+        with pytest.raises(CaseError):
+            add()
+        assert not Attachment.objects.filter(referral=referral).exists()
