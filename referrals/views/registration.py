@@ -11,7 +11,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.views import FORM_METHODS, add_error, posted, run_form
-from referrals import registration_requests, services
+from referrals import case_page, registration_requests, services
 from referrals.access_log import AccessLogEntry, access_log_record, access_log_view
 from referrals.forms.registration import (
     ChildForm,
@@ -69,58 +69,15 @@ def _save_edit(request, form, context, save, *, done, then):
 _add_case_error = add_error
 
 
-def _display(model, name: str, value) -> str:
-    if value is None or value == "" or value == []:
-        return "–"
-    if isinstance(value, bool):
-        return _("Ja") if value else _("Nei")
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return str(value)
-    labels = dict(field.choices or [])
-    if model is Referral and name == "services":
-        labels = dict(Referral.Service.choices)
-    if isinstance(value, list):
-        return ", ".join(str(labels.get(v, v)) for v in value)
-    return str(labels.get(value, value))
-
-
-def _label(model, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
-    except FieldDoesNotExist:
-        return name
-
-
-def stale_events(exc: StaleEdit) -> list[dict]:
-    """What someone else saved while the form was open, for _stale_edit.html: one entry per
-    saved version, each {actor, at, changes: [(label, old, new)]}. A child's or guardian's
-    edit is journalled once per case of the child, so repeats of a version are dropped."""
-    model = type(exc.current)
-    seen, rows = set(), []
-    for event in exc.events:
-        key = (event.detail.get("object"), event.detail.get("version"))
-        if key in seen:
-            continue
-        seen.add(key)
-        changes = [
-            (_label(model, name), _display(model, name, old), _display(model, name, new))
-            for name, (old, new) in event.detail.get("changes", {}).items()
-        ]
-        rows.append({"actor": event.actor, "at": event.at, "changes": changes})
-    return rows
-
-
 def stale_current(exc: StaleEdit, form) -> list[tuple]:
     """Where what is saved now differs from what the user typed: (label, saved, yours). Shown
     when the journal has nothing to say (a child or guardian without cases is not journalled)."""
     model = type(exc.current)
     return [
         (
-            _label(model, name),
-            _display(model, name, getattr(exc.current, name)),
-            _display(model, name, value),
+            case_page.field_label(model, name),
+            case_page.value_display(model, name, getattr(exc.current, name)),
+            case_page.value_display(model, name, value),
         )
         for name, value in form.values().items()
         if getattr(exc.current, name) != value
@@ -128,7 +85,7 @@ def stale_current(exc: StaleEdit, form) -> list[tuple]:
 
 
 def _stale_context(exc: StaleEdit, form) -> dict:
-    events = stale_events(exc)
+    events = case_page.stale_events(exc.events)
     return {
         "stale_events": events,
         "stale_current": [] if events else stale_current(exc, form),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from referrals import case_page, services
 from referrals.models import Assessment, Attachment, CaseEvent, Consent, Pause, Referral
-from tests.factories import ChildFactory, GuardianFactory
+from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
 
 S = Referral.Status
 
@@ -619,3 +619,27 @@ def test_completing_with_missing_fields_marks_each_field(client, world):
         {"version": version, "complete": "1", "completed_on": "2026-11-20", "development": "Noe"},
     )
     assert response.text.count("Må fylles ut før vurderingen kan ferdigstilles.") >= 3
+
+
+def test_a_stale_edit_names_the_pp_radgiver_as_written(world):
+    """One label helper for the journal and the stale-edit box: "PP-rådgiver", never the
+    "Pp-rådgiver" str.capitalize() made of it."""
+    from types import SimpleNamespace
+
+    from referrals.services import StaleEdit
+    from referrals.views.registration import stale_current
+
+    referral = ReferralFactory(
+        child=ChildFactory(unit=world.unit_a), created_by=world.advisor, advisor=None
+    )
+    event = CaseEvent.objects.create(
+        referral=referral,
+        actor=world.advisor_south,
+        action="referral.updated",
+        detail={"object": "referral", "version": 2, "changes": {"advisor": [None, "Kari"]}},
+    )
+    typed = SimpleNamespace(values=lambda: {"advisor": world.advisor})
+    rows = stale_current(StaleEdit(current=referral, events=[]), typed)
+    assert [label for label, _saved, _yours in rows] == ["PP-rådgiver"]
+    [entry] = case_page.stale_events([event, event])  # a repeated version is shown once
+    assert entry["changes"][0][0] == "PP-rådgiver"
