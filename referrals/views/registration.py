@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.views import FORM_METHODS, add_error, posted, run_form
+from core.views import FORM_METHODS, add_error, form_status, posted, run_form, with_once
 from referrals import case_page, registration_requests, services
 from referrals.access_log import AccessLogEntry, access_log_record, access_log_view
 from referrals.forms.registration import (
@@ -130,7 +130,9 @@ def child_new(request):
                 )
                 return redirect("referrals:child_detail", pk=child.pk)
             return _registration_request(request, child, form.cleaned_data["unit"])
-    return render(request, "referrals/child_new.html", {"form": form})
+    return render(
+        request, "referrals/child_new.html", {"form": form}, status=form_status(request, form)
+    )
 
 
 def _registration_request(request, child, unit):
@@ -235,7 +237,7 @@ def child_edit(request, pk):
         )
         if saved:
             return saved
-    return render(request, "referrals/child_form.html", context)
+    return render(request, "referrals/child_form.html", context, status=form_status(request, form))
 
 
 # --- guardians ---------------------------------------------------------------------------------
@@ -258,7 +260,10 @@ def guardian_new(request, pk):
         )
         if added:
             return added
-    return render(request, "referrals/guardian_form.html", {"form": form, "child": child})
+    context = {"form": form, "child": child}
+    return render(
+        request, "referrals/guardian_form.html", context, status=form_status(request, form)
+    )
 
 
 @login_required
@@ -280,7 +285,9 @@ def guardian_edit(request, pk):
         )
         if saved:
             return saved
-    return render(request, "referrals/guardian_form.html", context)
+    return render(
+        request, "referrals/guardian_form.html", context, status=form_status(request, form)
+    )
 
 
 # --- referrals ---------------------------------------------------------------------------------
@@ -312,7 +319,9 @@ def referral_new(request, pk):
     context = {"form": form, "child": child}
     if isinstance(error, OpenReferralExists):
         context["open_referral"] = error.referral  # the page links to it
-    return render(request, "referrals/referral_form.html", context)
+    return render(
+        request, "referrals/referral_form.html", context, status=form_status(request, form)
+    )
 
 
 @login_required
@@ -344,7 +353,9 @@ def referral_edit(request, pk):
         )
         if saved:
             return saved
-    return render(request, "referrals/referral_form.html", context)
+    return render(
+        request, "referrals/referral_form.html", context, status=form_status(request, form)
+    )
 
 
 # --- consent -----------------------------------------------------------------------------------
@@ -362,7 +373,22 @@ def _consent_page(request, referral, form, **extra):
             "consents": list(consents),
             **extra,
         },
+        status=form_status(request, form),
     )
+
+
+def _consent_register(*, referral_id, guardian, **values):
+    return services.consent_register(referral_id=referral_id, guardian_id=guardian.pk, **values)
+
+
+def _consent_registered(request, referral, _consent) -> None:
+    referral.refresh_from_db(fields=["status", "t0"])
+    message = _("Samtykket er registrert.")
+    if referral.status == Referral.Status.RECEIVED and referral.t0:
+        message += " " + _("Saken er mottatt, og fristene løper fra %(t0)s.") % {
+            "t0": referral.t0.strftime("%d.%m.%Y")
+        }
+    messages.success(request, message)
 
 
 @login_required
@@ -377,29 +403,32 @@ def consent_new(request, pk):
     if request.method == "GET":
         access_log_view(request, referral)
     guardians = referral.child.guardians.order_by("pk")
-    form = ConsentForm(_posted(request), guardians=guardians)
+    form = with_once(ConsentForm(_posted(request), guardians=guardians))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consent_register(
-                referral_id=referral.pk,
-                guardian_id=data["guardian"].pk,
-                purpose=data["purpose"],
-                given_on=data["given_on"],
-                actor=request.user,
-            )
-        except CaseError as exc:
-            _add_case_error(form, exc)
-        else:
-            referral.refresh_from_db(fields=["status", "t0"])
-            message = _("Samtykket er registrert.")
-            if referral.status == Referral.Status.RECEIVED and referral.t0:
-                message += " " + _("Saken er mottatt, og fristene løper fra %(t0)s.") % {
-                    "t0": referral.t0.strftime("%d.%m.%Y")
-                }
-            messages.success(request, message)
-            return redirect("referrals:case_detail", pk=referral.pk)
+        registered = run_form(
+            request,
+            form,
+            partial(_consent_register, referral_id=referral.pk),
+            done=partial(_consent_registered, request, referral),
+            then=lambda _consent: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if registered:
+            return registered
     return _consent_page(request, referral, form, has_guardians=guardians.exists())
+
+
+def _consent_withdrawn(request, referral, was_open, _consent) -> None:
+    referral.refresh_from_db(fields=["status"])
+    if was_open and referral.status == Referral.Status.WITHDRAWN:
+        messages.warning(
+            request,
+            _(
+                "Samtykket er trukket. Saken er stoppet, fordi ingen med foreldreansvar som "
+                "barnet bor hos lenger samtykker til sakkyndig vurdering."
+            ),
+        )
+    else:
+        messages.success(request, _("Samtykket er trukket."))
 
 
 @login_required
@@ -414,28 +443,15 @@ def consent_withdraw(request, pk, consent_pk):
     consent = get_object_or_404(referral.consents.select_related("guardian"), pk=consent_pk)
     if request.method == "GET":
         access_log_view(request, referral)
-    form = ConsentWithdrawForm(_posted(request))
+    form = with_once(ConsentWithdrawForm(_posted(request)))
     if request.method == "POST" and form.is_valid():
-        was_open = referral.is_open
-        try:
-            services.consent_withdraw(
-                consent_id=consent.pk,
-                actor=request.user,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-            )
-        except CaseError as exc:
-            _add_case_error(form, exc)
-        else:
-            referral.refresh_from_db(fields=["status"])
-            if was_open and referral.status == Referral.Status.WITHDRAWN:
-                messages.warning(
-                    request,
-                    _(
-                        "Samtykket er trukket. Saken er stoppet, fordi ingen med foreldreansvar som "
-                        "barnet bor hos lenger samtykker til sakkyndig vurdering."
-                    ),
-                )
-            else:
-                messages.success(request, _("Samtykket er trukket."))
-            return redirect("referrals:case_detail", pk=referral.pk)
+        withdrawn = run_form(
+            request,
+            form,
+            partial(services.consent_withdraw, consent_id=consent.pk),
+            done=partial(_consent_withdrawn, request, referral, referral.is_open),
+            then=lambda _consent: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if withdrawn:
+            return withdrawn
     return _consent_page(request, referral, form, consent=consent, withdraw=True)

@@ -50,7 +50,7 @@ def test_a_second_save_after_a_stale_edit_keeps_the_other_persons_change(
         referral_id=referral.pk, version=1, actor=world.advisor_south, priority="high"
     )
     refused = advisor_client.post(url, typed)
-    assert refused.status_code == 200 and 'id="stale-edit"' in refused.text
+    assert refused.status_code == 409 and 'id="stale-edit"' in refused.text
     form = refused.context["form"]
     assert form.data["priority"] == "high"  # what is saved now, in the field B left alone
     assert form.data["concern"] == "Bs nye bekymring."  # what B typed, kept
@@ -105,7 +105,7 @@ def test_a_second_open_referral_is_refused_with_a_link_to_the_open_one(
     response = advisor_client.post(
         reverse("referrals:referral_new", args=[child.pk]), referral_post(world.unit_a)
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Barnet har allerede en åpen henvisning" in response.text
     assert f'href="{reverse("referrals:case_detail", args=[open_one.pk])}"' in response.text
     assert Referral.objects.filter(child=child).count() == 1
@@ -124,6 +124,6 @@ def test_a_refused_post_frees_its_token(advisor_client, child):
     url = reverse("referrals:guardian_new", args=[child.pk])
     token = hidden(advisor_client.get(url), "once")
     refused = advisor_client.post(url, guardian_post(once=token, name=""))
-    assert refused.status_code == 200 and not Guardian.objects.exists()
+    assert refused.status_code == 422 and not Guardian.objects.exists()
     fixed = advisor_client.post(url, guardian_post(once=token))
     assert fixed.status_code == 302 and Guardian.objects.count() == 1
