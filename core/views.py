@@ -118,7 +118,8 @@ def run_form(request, form, service, *, done: str, then, stale=None, missing: st
             _once_done(request, form, None)
             raise
         form.stale = exc
-        form.refill(exc.current)
+        if hasattr(form, "refill"):  # VersionedModelForm; another form refills itself
+            form.refill(exc.current)
     else:
         url = then(result)
         _once_done(request, form, url)

@@ -2,17 +2,20 @@
 actions (foreløpig svar, vedtak, hjelp startet, klage). Cases are reached only through
 referrals.scoping; writes go through decisions.services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.limits import page_number
-from core.views import add_error
+from core.views import form_status, posted, run_form, with_once
 from decisions import forms, selectors, services
 from decisions.flagging import digest_context
 from referrals import case_page
@@ -23,7 +26,6 @@ from referrals.scoping import (
     get_referral_for_user,
 )
 from referrals.selectors import KeysFirstPaginator
-from referrals.services import CaseError, TransitionError
 from teams.models import Role
 from teams.scoping import has_role
 
@@ -85,28 +87,28 @@ def _action(
     initial=None,
     **extra,
 ):
-    """Shared shape of the decision actions: scoped fetch, validate, call the service, show
-    domain errors next to the field, redirect to the case on success."""
+    """Shared shape of the decision actions: scoped fetch, validate, call the service once
+    (core.views.run_form: a domain error next to its field, 422), back to the case on success."""
     referral = get_referral_for_decision(request.user, pk)
     if request.method == "GET":
         access_log_view(request, referral)
-    form = form_class(request.POST or None, initial=initial)
+    form = with_once(form_class(posted(request), initial=initial))
+    done = extra.pop("done", _("Registrert."))
     if request.method == "POST" and form.is_valid():
-        try:
-            service(referral_id=referral.pk, actor=request.user, **form.cleaned_data)
-        except TransitionError as exc:
-            messages.error(request, exc.message)
-            return redirect("referrals:case_detail", pk=referral.pk)
-        except CaseError as exc:
-            add_error(form, exc)
-        else:
-            messages.success(request, extra.pop("done", _("Registrert.")))
-            return redirect("referrals:case_detail", pk=referral.pk)
+        registered = run_form(
+            request,
+            form,
+            partial(service, referral_id=referral.pk),
+            done=done,
+            then=lambda _result: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if registered:
+            return registered
     return render(
         request,
         template,
         {"referral": referral, "form": form, "title": title, **extra},
-        status=422 if form.errors else 200,
+        status=form_status(request, form),
     )
 
 
@@ -179,20 +181,22 @@ def appeal_update(request, pk):
     referral = get_referral_for_decision(request.user, appeal.decision.referral_id)
     if request.method == "GET":
         access_log_view(request, referral)
-    form = forms.AppealUpdateForm(request.POST or None, initial={"outcome": appeal.outcome})
+    form = with_once(forms.AppealUpdateForm(posted(request), initial={"outcome": appeal.outcome}))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.appeal_update(appeal_id=appeal.pk, actor=request.user, **form.cleaned_data)
-        except CaseError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("Klagen er oppdatert."))
-            return redirect("referrals:case_detail", pk=referral.pk)
+        updated = run_form(
+            request,
+            form,
+            partial(services.appeal_update, appeal_id=appeal.pk),
+            done=_("Klagen er oppdatert."),
+            then=lambda _appeal: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if updated:
+            return updated
     return render(
         request,
         "decisions/action_form.html",
         {"referral": referral, "form": form, "title": _("Oppdater klage")},
-        status=422 if form.errors else 200,
+        status=form_status(request, form),
     )
 
 

@@ -554,7 +554,7 @@ def test_completing_with_missing_content_shows_what_is_missing_and_saves_nothing
     client.force_login(world.advisor)
     data = {**COMPLETE, "goals": "", "version": 1, "complete": "1"}
     response = client.post(assessment_url(referral), data)
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: issue 17
     assert "Fyll ut før vurderingen kan ferdigstilles" in response.text
     assert "realistiske mål for utvikling og læring" in response.text
     assessment = Assessment.objects.get(referral=referral)
@@ -586,7 +586,7 @@ def test_hours_outside_0_to_40_in_halves_are_refused(client, world, hours):
         assessment_url(referral),
         {**COMPLETE, "recommended_hours": hours, "version": 1, "save": "1"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: issue 17
     assert response.context["form"].errors["recommended_hours"]
     assert Assessment.objects.get(referral=referral).version == 1
 
@@ -599,7 +599,7 @@ def test_a_stale_assessment_shows_the_other_change_and_a_resubmit_works(client, 
     client.force_login(world.advisor)
     data = {**COMPLETE, "version": 1, "save": "1", "goals": "Mine mål"}
     response = client.post(assessment_url(referral), data)
-    assert response.status_code == 200
+    assert response.status_code == 409  # a stale edit is refused as a conflict
     text = response.text
     assert "Saken ble endret av noen andre mens du redigerte. Ingenting er lagret." in text
     assert "Arne" in text and "Kollegaens mål" in text
