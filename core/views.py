@@ -110,16 +110,18 @@ def run_form(request, form, service, *, done: str, then, stale=None, missing: st
         values["version"] = form.cleaned_data["version"]
     try:
         result = service(actor=request.user, **values)
-    except DomainError as exc:
-        form.domain_error = exc
-        add_error(form, exc, missing=missing)
     except Exception as exc:
-        if stale is None or not isinstance(exc, stale):
+        # The stale class first: a service may raise it as a DomainError too (MeetingChanged).
+        if stale is not None and isinstance(exc, stale):
+            form.stale = exc
+            if hasattr(form, "refill"):  # VersionedModelForm; another form refills itself
+                form.refill(exc.current)
+        elif isinstance(exc, DomainError):
+            form.domain_error = exc
+            add_error(form, exc, missing=missing)
+        else:
             _once_done(request, form, None)
             raise
-        form.stale = exc
-        if hasattr(form, "refill"):  # VersionedModelForm; another form refills itself
-            form.refill(exc.current)
     else:
         url = then(result)
         _once_done(request, form, url)
