@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.forms import once_token
 from referrals import states
 from referrals.models import Attachment, Referral
 from referrals.services import CaseError, case_event_record
@@ -247,6 +248,8 @@ def attachment_section(referral: Referral, *, can_edit: bool) -> dict:
         "can_edit": can_edit,
         "attachment_accept": ACCEPT,
         "attachment_max_label": max_size_label(),
+        # the upload form's one-time token (core/views.py run_form): a double click adds one file
+        "attachment_once": once_token(),
     }
 
 
