@@ -66,9 +66,6 @@ def _save_edit(request, form, context, save, *, done, then):
     return saved
 
 
-_add_case_error = add_error
-
-
 def stale_current(exc: StaleEdit, form) -> list[tuple]:
     """Where what is saved now differs from what the user typed: (label, saved, yours). Shown
     when the journal has nothing to say (a child or guardian without cases is not journalled)."""
@@ -114,12 +111,14 @@ def child_new(request):
     if request.method == "POST" and form.is_valid():
         if not registration_requests.lookup_allowed(request.user):
             return _too_many_lookups(request, form, "referrals/child_new.html", {"form": form})
+        # Not run_form: the answer has three shapes (new, found and visible, found elsewhere:
+        # a registration request), and a repeated post only finds the child again.
         try:
             child, created = services.child_find_or_register(
                 actor=request.user, **form.cleaned_data
             )
         except CaseError as exc:
-            _add_case_error(form, exc)
+            add_error(form, exc)
         else:
             if created:
                 messages.success(request, _("Barnet er registrert."))
