@@ -188,7 +188,8 @@ RENDERED_SALT = "core.forms.rendered"
 RENDERED_MAX = 200_000
 
 
-def _once_token() -> str:
+def once_token() -> str:
+    """A form's one-time token (core/views.py run_form): a double click acts once."""
     return secrets.token_urlsafe(18)
 
 
@@ -214,7 +215,7 @@ class VersionedModelForm(LimitedModelForm):
         if self.instance.pk is None:
             del self.fields["version"]  # a new object has no version to compare
             del self.fields["rendered"]
-            self.fields["once"].initial = _once_token  # a fresh token each time it renders
+            self.fields["once"].initial = once_token  # a fresh token each time it renders
         else:
             del self.fields["once"]
             self.fields["version"].initial = self.instance.version

@@ -435,3 +435,13 @@ def flag_acknowledge(*, flag_id: int, comment: str, actor) -> None:
         action="flag.acknowledged",
         detail={"kind": flag.deadline.kind, "comment": comment},
     )
+
+
+def notification_mark_read(*, notification_id: int, actor) -> None:
+    """The recipient opened a notification: mark it read once (the first opening counts; a
+    conditional UPDATE, so two tabs opening it at once write one time)."""
+    from decisions.models import Notification
+
+    Notification.objects.filter(pk=notification_id, recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -2,39 +2,30 @@
 actions (foreløpig svar, vedtak, hjelp startet, klage). Cases are reached only through
 referrals.scoping; writes go through decisions.services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.limits import page_number
-from core.views import add_error
-from decisions import forms, services
+from core.views import form_status, posted, run_form, with_once
+from decisions import forms, selectors, services
 from decisions.flagging import digest_context
-from decisions.models import (
-    Appeal,
-    Deadline,
-    DeadlineFlag,
-    Decision,
-    Notification,
-    ProvisionalReply,
-)
 from referrals import case_page
 from referrals.access_log import access_log_view
 from referrals.scoping import (
     can_decide,
     get_referral_for_decision,
     get_referral_for_user,
-    visible_case_q,
-    visible_referrals,
 )
 from referrals.selectors import KeysFirstPaginator
-from referrals.services import CaseError, TransitionError
 from teams.models import Role
 from teams.scoping import has_role
 
@@ -49,27 +40,12 @@ def worklist(request):
     """Every flagged, still unmet deadline of the office's cases: overdue first (earliest due)."""
     _office_only(request.user)
     today = timezone.localdate()
-    # EXISTS, not a join on flags with DISTINCT: no de-duplication of wide rows. The cases the
-    # user may see, tested on the deadline's own copy of its case's unit (visible_case_q,
-    # deadline_open_unit): only the office's units' unmet deadlines are read, not every
-    # municipality's each looked up in its case (bench/plans, 1,000,000 cases: 716 → 276 ms).
-    flagged = Exists(DeadlineFlag.objects.filter(deadline=OuterRef("pk")))
-    rows = (
-        Deadline.objects.unmet()
-        .filter(flagged, visible_case_q(request.user, advisor="referral__advisor"))
-        .order_by("due_on", "pk")
-    )
-    kinds = dict(Deadline._meta.get_field("kind").choices)
     kind = request.GET.get("frist", "")
-    if kind in kinds:
-        rows = rows.filter(kind=kind)
+    rows = selectors.deadline_worklist_keys(request.user, kind)
+    kinds = selectors.DEADLINE_KINDS
     # The page's keys first (sort and LIMIT over the deadlines alone), then 50 rows' joins by
     # key, without repeating the filters the keys came through.
-    shown = Deadline.objects.select_related(
-        "referral__child", "referral__unit", "referral__advisor"
-    ).prefetch_related(
-        Prefetch("flags", queryset=DeadlineFlag.objects.select_related("acknowledged_by"))
-    )
+    shown = selectors.deadline_worklist_rows()
     page = KeysFirstPaginator(rows, 50, rows=shown).get_page(request.GET.get("side"))
     items = [
         {
@@ -87,11 +63,7 @@ def worklist(request):
 @login_required
 @require_POST
 def flag_acknowledge(request, pk):
-    flag = get_object_or_404(
-        DeadlineFlag.objects.select_related("deadline__referral__unit"),
-        pk=pk,
-        deadline__referral__in=visible_referrals(request.user).values("pk"),
-    )
+    flag = get_object_or_404(selectors.flag_visible_to(request.user), pk=pk)
     if not can_decide(request.user, flag.deadline.referral):
         raise PermissionDenied
     form = forms.AcknowledgeForm(request.POST)
@@ -115,28 +87,28 @@ def _action(
     initial=None,
     **extra,
 ):
-    """Shared shape of the decision actions: scoped fetch, validate, call the service, show
-    domain errors next to the field, redirect to the case on success."""
+    """Shared shape of the decision actions: scoped fetch, validate, call the service once
+    (core.views.run_form: a domain error next to its field, 422), back to the case on success."""
     referral = get_referral_for_decision(request.user, pk)
     if request.method == "GET":
         access_log_view(request, referral)
-    form = form_class(request.POST or None, initial=initial)
+    form = with_once(form_class(posted(request), initial=initial))
+    done = extra.pop("done", _("Registrert."))
     if request.method == "POST" and form.is_valid():
-        try:
-            service(referral_id=referral.pk, actor=request.user, **form.cleaned_data)
-        except TransitionError as exc:
-            messages.error(request, exc.message)
-            return redirect("referrals:case_detail", pk=referral.pk)
-        except CaseError as exc:
-            add_error(form, exc)
-        else:
-            messages.success(request, extra.pop("done", _("Registrert.")))
-            return redirect("referrals:case_detail", pk=referral.pk)
+        registered = run_form(
+            request,
+            form,
+            partial(service, referral_id=referral.pk),
+            done=done,
+            then=lambda _result: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if registered:
+            return registered
     return render(
         request,
         template,
         {"referral": referral, "form": form, "title": title, **extra},
-        status=422 if form.errors else 200,
+        status=form_status(request, form),
     )
 
 
@@ -205,43 +177,41 @@ def appeal_new(request, pk):
 
 @login_required
 def appeal_update(request, pk):
-    appeal = get_object_or_404(
-        Appeal.objects.select_related("decision__referral"),
-        pk=pk,
-        decision__referral__in=visible_referrals(request.user).values("pk"),
-    )
+    appeal = get_object_or_404(selectors.appeal_visible_to(request.user), pk=pk)
     referral = get_referral_for_decision(request.user, appeal.decision.referral_id)
     if request.method == "GET":
         access_log_view(request, referral)
-    form = forms.AppealUpdateForm(request.POST or None, initial={"outcome": appeal.outcome})
+    form = with_once(forms.AppealUpdateForm(posted(request), initial={"outcome": appeal.outcome}))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.appeal_update(appeal_id=appeal.pk, actor=request.user, **form.cleaned_data)
-        except CaseError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("Klagen er oppdatert."))
-            return redirect("referrals:case_detail", pk=referral.pk)
+        updated = run_form(
+            request,
+            form,
+            partial(services.appeal_update, appeal_id=appeal.pk),
+            done=_("Klagen er oppdatert."),
+            then=lambda _appeal: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if updated:
+            return updated
     return render(
         request,
         "decisions/action_form.html",
         {"referral": referral, "form": form, "title": _("Oppdater klage")},
-        status=422 if form.errors else 200,
+        status=form_status(request, form),
     )
 
 
 @login_required
 def inbox(request):
-    notes = Notification.objects.filter(recipient=request.user).order_by("-day", "-pk")
+    notes = selectors.notification_inbox(request.user)
     page = Paginator(notes, 30).get_page(page_number(request.GET.get("side")))
     return render(request, "decisions/inbox.html", {"page": page})
 
 
 @login_required
 def notification_detail(request, pk):
-    note = get_object_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
+    note = get_object_or_404(selectors.notification_of(request.user), pk=pk)
     if note.read_at is None:
-        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+        services.notification_mark_read(notification_id=note.pk, actor=request.user)
     return render(
         request, "decisions/notification_detail.html", {"note": note, **digest_context(note)}
     )
@@ -256,13 +226,8 @@ def case_clock(request, pk):
     )
     access_log_view(request, referral)
     today = timezone.localdate()
-    deadlines = list(Deadline.objects.filter(referral=referral).order_by("due_on"))
-    decisions = list(
-        Decision.objects.filter(referral=referral)
-        .select_related("decided_by")
-        .prefetch_related("appeals")
-    )
-    for decision in decisions:
+    rows = selectors.case_clock_rows(referral)
+    for decision in rows["decisions"]:
         decision.appeal_until = services.appeal_deadline(decision)
         decision.appeal_open = today <= decision.appeal_until
     return render(
@@ -270,11 +235,7 @@ def case_clock(request, pk):
         "decisions/case_clock.html",
         {
             **case_page.header_context(request, referral),
-            "deadlines": deadlines,
-            "decisions": decisions,
-            "replies": list(
-                ProvisionalReply.objects.filter(referral=referral).select_related("registered_by")
-            ),
+            **rows,
             "can_decide": can_decide(request.user, referral),
             "pauses": case_page.pause_rows(referral)[0],
         },

@@ -88,6 +88,29 @@ def access_log_mark(request) -> None:
     request._access_logged = True
 
 
+def access_log_views_record(request, rows, *, object_type: str) -> None:
+    """One VIEW row per object shown in a list (each with ``pk`` and ``child_id``), in one
+    INSERT; the middleware then writes no row of its own for the page."""
+    user = request.user
+    access_log_mark(request)
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                user=user,
+                role=_role_text(user),
+                action=AccessLogEntry.Action.VIEW,
+                object_type=object_type,
+                object_id=row.pk,
+                child_id=row.child_id,
+                path=request.path[:500],
+                ip=client_ip(request),
+                status=200,
+            )
+            for row in rows
+        ]
+    )
+
+
 def access_log_view(request, obj) -> AccessLogEntry:
     """Record that a Child, Guardian or Referral was shown (its model name is the object
     type; a guardian and a case are logged under their child too)."""

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.forms import once_token
+from referrals import states
 from referrals.models import Attachment, Referral
 from referrals.services import CaseError, case_event_record
 from referrals.signals import case_changed
@@ -144,8 +146,6 @@ def attachment_check_file(uploaded_file) -> str:
 
 # --- service ---------------------------------------------------------------------------------
 
-CLOSED_STATUSES = (Referral.Status.CLOSED, Referral.Status.WITHDRAWN)
-
 
 def attachment_add(*, referral_id: int, uploaded_file, title: str, actor) -> Attachment:
     """Store an uploaded file on a case, journal it and tell decisions.
@@ -158,7 +158,7 @@ def attachment_add(*, referral_id: int, uploaded_file, title: str, actor) -> Att
     try:
         with transaction.atomic():
             referral = Referral.objects.select_for_update().get(pk=referral_id)
-            if referral.status in CLOSED_STATUSES:
+            if not states.allowed("upload", referral.status):  # the state table's rule
                 raise CaseError(
                     _("Saken har status «%(status)s», så det kan ikke legges til vedlegg.")
                     % {"status": referral.get_status_display()}
@@ -248,6 +248,8 @@ def attachment_section(referral: Referral, *, can_edit: bool) -> dict:
         "can_edit": can_edit,
         "attachment_accept": ACCEPT,
         "attachment_max_label": max_size_label(),
+        # the upload form's one-time token (core/views.py run_form): a double click adds one file
+        "attachment_once": once_token(),
     }
 
 

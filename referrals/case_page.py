@@ -222,7 +222,7 @@ _DATE_NOTES = {
 _PURPOSE_LABELS = dict(Consent.Purpose.choices)
 
 
-def _display(model, name: str, value) -> str:
+def value_display(model, name: str, value) -> str:
     """A journal value as the user reads it: choice labels, Ja/Nei, '–' for nothing."""
     if value in (None, "", []):
         return "–"
@@ -247,7 +247,8 @@ def _display(model, name: str, value) -> str:
     return str(value)
 
 
-def _label(model, name: str) -> str:
+def field_label(model, name: str) -> str:
+    """A field's name as written, first letter up ("PP-rådgiver", not "Pp-rådgiver")."""
     try:
         return capfirst(str(model._meta.get_field(name).verbose_name))  # keeps "PP-rådgiver"
     except FieldDoesNotExist:  # show the code rather than fail the page
@@ -272,7 +273,11 @@ def _changes(event: CaseEvent, *, limited: bool = False) -> list[Change]:
     for name, pair in sorted(changes.items(), key=lambda item: order.get(item[0], len(order))):
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         out.append(
-            Change(_label(model, name), _display(model, name, old), _display(model, name, new))
+            Change(
+                field_label(model, name),
+                value_display(model, name, old),
+                value_display(model, name, new),
+            )
         )
     return out
 
@@ -329,11 +334,20 @@ def timeline(events: list[CaseEvent], *, limited: bool = False) -> list[Timeline
 
 
 def stale_events(events: list[CaseEvent]) -> list[dict]:
-    """A StaleEdit's events as templates/referrals/_stale_edit.html reads them."""
-    return [
-        {"actor": e.actor, "at": e.at, "changes": [(c.label, c.old, c.new) for c in _changes(e)]}
-        for e in events
-    ]
+    """What someone else saved while a form was open (a StaleEdit's events), for
+    templates/referrals/_stale_edit.html: one entry per saved version, each {actor, at,
+    changes: [(label, old, new)]}. A child's or guardian's edit is journalled once per case of
+    the child, so repeats of a version are dropped."""
+    seen, rows = set(), []
+    for event in events:
+        detail = event.detail or {}
+        key = (detail.get("object"), detail.get("version"))
+        if key in seen:
+            continue
+        seen.add(key)
+        changes = [(c.label, c.old, c.new) for c in _changes(event)]
+        rows.append({"actor": event.actor, "at": event.at, "changes": changes})
+    return rows
 
 
 # --- the pedagogisk rapport and pauses -----------------------------------------------------

@@ -23,7 +23,13 @@ from referrals.models import (
     NamedConsultation,
     Referral,
 )
-from referrals.services import CaseError, case_event_record, consent_withdrawal_check, date_check
+from referrals.services import (
+    CaseError,
+    case_event_record,
+    consent_withdrawal_check,
+    date_check,
+    referral_create,
+)
 
 NO_CONSENT = gettext_lazy(
     "Barnet kan ikke drøftes med navn uten et registrert samtykke fra foresatte. Registrer "
@@ -113,6 +119,20 @@ def consultation_start_referral(*, consultation_id: int, referral_id: int, actor
             "meeting": consultation.meeting.held_on.strftime("%d.%m.%Y"),
         },
     )
+
+
+@transaction.atomic
+def consultation_referral_create(*, consultation_id: int, actor, **values) -> Referral:
+    """Start a referral from a named consultation: the draft and the link to it in one
+    transaction, so a refused link leaves no draft behind."""
+    consultation = NamedConsultation.objects.select_for_update().get(pk=consultation_id)
+    if consultation.referral_id:  # a second tab started one meanwhile
+        raise CaseError(_("Det er allerede startet en henvisning fra denne drøftingen."))
+    referral = referral_create(actor=actor, child_id=consultation.child_id, **values)
+    consultation_start_referral(
+        consultation_id=consultation.pk, referral_id=referral.pk, actor=actor
+    )
+    return referral
 
 
 # --- what teams asks for (teams.hooks), registered by ReferralsConfig.ready() ---------------------

@@ -6,6 +6,8 @@ teams.ressursteam_scoping (meetings) on its first line and logs every read of a 
 in the access log (referrals.access_log), like the other child pages.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,14 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.limits import parse_int
-from core.views import FORM_METHODS, add_error, posted
-from referrals import consultations, services
+from core.views import FORM_METHODS, form_status, posted, run_form, with_once
+from referrals import consultations
 from referrals.access_log import (
     AccessLogEntry,
-    _role_text,
-    access_log_mark,
     access_log_record,
     access_log_view,
+    access_log_views_record,
 )
 from referrals.consultations_forms import (
     ConsultationConsentForm,
@@ -39,34 +40,14 @@ from referrals.scoping import (
     visible_children,
     visible_consultations,
 )
-from referrals.services import CaseError
 from teams.ressursteam_scoping import get_meeting_for_user, visible_meetings
-from teams.security import client_ip
 
 _posted = posted
-_add_error = add_error  # core/views.py: the message next to its field
 
 
 def _log_consultations(request, rows) -> None:
     """One access-log row per named consultation shown in a list, in one INSERT."""
-    user = request.user
-    access_log_mark(request)
-    AccessLogEntry.objects.bulk_create(
-        [
-            AccessLogEntry(
-                user=user,
-                role=_role_text(user),
-                action=AccessLogEntry.Action.VIEW,
-                object_type=AccessLogEntry.ObjectType.CONSULTATION,
-                object_id=row.pk,
-                child_id=row.child_id,
-                path=request.path[:500],
-                ip=client_ip(request),
-                status=200,
-            )
-            for row in rows
-        ]
-    )
+    access_log_views_record(request, rows, object_type=AccessLogEntry.ObjectType.CONSULTATION)
 
 
 def _meeting_param(request):
@@ -100,6 +81,13 @@ def meeting_named(request, pk):
         request,
         "referrals/consultations/meeting_named.html",
         {"meeting": meeting, "rows": rows, "form": form},
+        status=form_status(request, form) if form is not None else 200,
+    )
+
+
+def _consultation_consent_register(*, child_id, guardian, **values):
+    return consultations.consultation_consent_register(
+        child_id=child_id, guardian_id=guardian.pk, **values
     )
 
 
@@ -111,30 +99,30 @@ def consultation_consent_new(request, pk):
     if request.method == "GET":
         access_log_view(request, child)
     guardians = list(child.guardians.all())
-    form = ConsultationConsentForm(
-        _posted(request),
-        guardians=child.guardians.all(),
-        initial={"given_on": timezone.localdate()},
+    form = with_once(
+        ConsultationConsentForm(
+            _posted(request),
+            guardians=child.guardians.all(),
+            initial={"given_on": timezone.localdate()},
+        )
     )
     meeting_id = _meeting_param(request)
     if request.method == "POST" and form.is_valid():
-        try:
-            consultations.consultation_consent_register(
-                child_id=child.pk,
-                guardian_id=form.cleaned_data["guardian"].pk,
-                given_on=form.cleaned_data["given_on"],
-                actor=request.user,
-            )
-        except CaseError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, _("Samtykket til drøfting er registrert."))
-            url = reverse("referrals:consultation_new", args=[child.pk])
-            return redirect(f"{url}?mote={meeting_id}" if meeting_id else url)
+        url = reverse("referrals:consultation_new", args=[child.pk])
+        registered = run_form(
+            request,
+            form,
+            partial(_consultation_consent_register, child_id=child.pk),
+            done=_("Samtykket til drøfting er registrert."),
+            then=lambda _consent: f"{url}?mote={meeting_id}" if meeting_id else url,
+        )
+        if registered:
+            return registered
     return render(
         request,
         "referrals/consultations/consent_form.html",
         {"form": form, "child": child, "meeting_id": meeting_id, "has_guardians": bool(guardians)},
+        status=form_status(request, form),
     )
 
 
@@ -148,27 +136,25 @@ def consultation_consent_withdraw(request, pk, consent_pk):
     )
     if request.method == "GET":
         access_log_view(request, child)
-    form = ConsentWithdrawForm(_posted(request))
+    form = with_once(ConsentWithdrawForm(_posted(request)))
     if consent.withdrawn_on is not None and request.method == "GET":
         messages.info(request, _("Samtykket er allerede trukket."))
         return redirect("referrals:child_detail", pk=child.pk)
     if request.method == "POST" and form.is_valid():
-        try:
-            consultations.consultation_consent_withdraw(
-                consent_id=consent.pk,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                actor=request.user,
-            )
-        except CaseError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, _("Samtykket til drøfting er trukket."))
-            return redirect("referrals:child_detail", pk=child.pk)
+        withdrawn = run_form(
+            request,
+            form,
+            partial(consultations.consultation_consent_withdraw, consent_id=consent.pk),
+            done=_("Samtykket til drøfting er trukket."),
+            then=lambda _none: reverse("referrals:child_detail", args=[child.pk]),
+        )
+        if withdrawn:
+            return withdrawn
     return render(
         request,
         "referrals/consultations/consent_withdraw.html",
         {"form": form, "child": child, "consent": consent},
-        status=422 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
@@ -182,20 +168,24 @@ def consultation_new(request, pk):
     meetings = visible_meetings(request.user).filter(unit__municipality_id=child.municipality_id)
     if child.unit_id:
         meetings = meetings.filter(unit_id=child.unit_id)
-    form = NamedConsultationForm(
-        _posted(request), meetings=meetings, initial={"meeting": _meeting_param(request)}
+    form = with_once(
+        NamedConsultationForm(
+            _posted(request), meetings=meetings, initial={"meeting": _meeting_param(request)}
+        )
     )
     consent = consultations.standing_consent(child.pk)
     if request.method == "POST" and form.is_valid():
-        try:
-            consultation = consultations.consultation_named_create(
-                child_id=child.pk, actor=request.user, **form.cleaned_data
-            )
-        except CaseError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, _("Drøftingen med navn er registrert."))
-            return redirect("referrals:consultation_detail", pk=consultation.pk)
+        created = run_form(
+            request,
+            form,
+            partial(consultations.consultation_named_create, child_id=child.pk),
+            done=_("Drøftingen med navn er registrert."),
+            then=lambda consultation: reverse(
+                "referrals:consultation_detail", args=[consultation.pk]
+            ),
+        )
+        if created:
+            return created
     return render(
         request,
         "referrals/consultations/consultation_form.html",
@@ -205,7 +195,7 @@ def consultation_new(request, pk):
             "consent": consent,
             "meeting_id": _meeting_param(request),
         },
-        status=422 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
@@ -260,22 +250,18 @@ def consultation_referral(request, pk):
         municipality_id=child.municipality_id,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.referral_create(
-                actor=request.user, child_id=child.pk, **form.values()
-            )
-            consultations.consultation_start_referral(
-                consultation_id=consultation.pk, referral_id=referral.pk, actor=request.user
-            )
-        except CaseError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(
-                request, _("Henvisningen er opprettet som utkast, med det som ble drøftet.")
-            )
-            return redirect("referrals:case_detail", pk=referral.pk)
+        created = run_form(
+            request,
+            form,
+            partial(consultations.consultation_referral_create, consultation_id=consultation.pk),
+            done=_("Henvisningen er opprettet som utkast, med det som ble drøftet."),
+            then=lambda referral: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if created:
+            return created
     return render(
         request,
         "referrals/referral_form.html",
         {"form": form, "child": child, "from_consultation": consultation},
+        status=form_status(request, form),
     )

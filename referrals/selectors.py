@@ -18,7 +18,7 @@ from referrals.idnumber import compact
 from referrals.models import Child, Referral
 from referrals.scoping import CaseScope, visible_referrals
 from teams.models import Role
-from teams.scoping import visible_units
+from teams.scoping import administered_municipalities, visible_units
 
 # Workflow order, so "sort by status" reads like the life of a case, not the alphabet.
 _STATUS_RANK = Case(
@@ -277,3 +277,21 @@ class KeysFirstPaginator(Paginator):
             rows = self.rows if self.rows is not None else self.object_list
             by_key = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
         return self._get_page([by_key[k] for k in keys if k in by_key], number, self)
+
+
+# --- the access log's pages (referrals/views/access_log.py) ---------------------------------
+
+
+def auditable_children(user) -> QuerySet[Child]:
+    """Children whose access log the user may read: those of the municipalities where they
+    are admin (is_superuser counts for nothing here)."""
+    return Child.objects.filter(municipality__in=administered_municipalities(user).values("pk"))
+
+
+def child_pk_of_case(children: QuerySet[Child], number: int) -> int | None:
+    """The child of case ``number``, if that child is among ``children``."""
+    return (
+        Referral.objects.filter(pk=number, child__in=children.values("pk"))
+        .values_list("child_id", flat=True)
+        .first()
+    )

@@ -7,6 +7,7 @@ are linked to (referrals' URLs), never read.
 """
 
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,12 +15,13 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.limits import parse_int
-from core.views import FORM_METHODS, add_error, posted
+from core.views import FORM_METHODS, form_status, posted, run_form, with_once
 from teams import hooks
 from teams import ressursteam_scoping as scoping
 from teams import ressursteam_services as services
@@ -39,7 +41,6 @@ from teams.ressursteam_models import (
     Service,
     SystemWork,
 )
-from teams.ressursteam_services import TeamError
 from teams.scoping import visible_municipalities
 
 LIST_LIMIT = 200
@@ -49,9 +50,6 @@ _posted = posted
 def _require_team_role(user) -> None:
     if not scoping.can_see_teams(user):
         raise Http404
-
-
-_error = add_error  # core/views.py: the message next to its field
 
 
 def _add_months(day: date, months: int) -> date:
@@ -162,14 +160,19 @@ def meeting_new(request, pk):
     unit = scoping.get_team_unit(request.user, pk)
     form = MeetingForm(_posted(request), unit=unit, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(unit=unit, actor=request.user, **form.cleaned_data)
-        except TeamError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, _("Møtet er registrert."))
-            return redirect("teams:meeting_detail", pk=meeting.pk)
-    return render(request, "teams/ressursteam/meeting_form.html", {"form": form, "unit": unit})
+        created = run_form(
+            request,
+            form,
+            partial(services.meeting_create, unit=unit),
+            done=_("Møtet er registrert."),
+            then=lambda meeting: reverse("teams:meeting_detail", args=[meeting.pk]),
+        )
+        if created:
+            return created
+    context = {"form": form, "unit": unit}
+    return render(
+        request, "teams/ressursteam/meeting_form.html", context, status=form_status(request, form)
+    )
 
 
 @login_required
@@ -190,18 +193,20 @@ def meeting_edit(request, pk):
     )
     changed, stale_message = None, ""
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(meeting_id=meeting.pk, actor=request.user, **form.cleaned_data)
-        except services.MeetingChanged as exc:
+        saved = run_form(
+            request,
+            form,
+            partial(services.meeting_update, meeting_id=meeting.pk),
+            done=_("Møtet er lagret."),
+            then=lambda _meeting: reverse("teams:meeting_detail", args=[meeting.pk]),
+            stale=services.MeetingChanged,
+        )
+        if saved:
+            return saved
+        if getattr(form, "stale", None) is not None:
             # Nothing saved: show what is saved now beside what the user wrote.
-            form.set_version(exc.current.version)
-            changed = _meeting_differences(exc.current, form.cleaned_data)
-            stale_message = exc.message
-        except TeamError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, _("Møtet er lagret."))
-            return redirect("teams:meeting_detail", pk=meeting.pk)
+            changed = _meeting_differences(form.stale.current, form.cleaned_data)
+            stale_message = form.stale.message
     return render(
         request,
         "teams/ressursteam/meeting_form.html",
@@ -212,7 +217,7 @@ def meeting_edit(request, pk):
             "changed": changed,
             "stale_message": stale_message,
         },
-        status=409 if changed is not None else 422 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
@@ -255,18 +260,18 @@ def meeting_detail(request, pk):
 def consultation_new(request, pk):
     """An anonymous consultation in a meeting (a named one is registered on the child)."""
     meeting = scoping.get_meeting_for_user(request.user, pk)
-    form = AnonymousConsultationForm(_posted(request), unit_id=meeting.unit_id)
+    form = with_once(AnonymousConsultationForm(_posted(request), unit_id=meeting.unit_id))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.consultation_anonymous_create(
-                meeting=meeting, actor=request.user, **form.cleaned_data
-            )
-        except TeamError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, _("Drøftingen er registrert."))
-            return redirect("teams:meeting_detail", pk=meeting.pk)
-    status = 422 if request.method == "POST" else 200
+        created = run_form(
+            request,
+            form,
+            partial(services.consultation_anonymous_create, meeting=meeting),
+            done=_("Drøftingen er registrert."),
+            then=lambda _consultation: reverse("teams:meeting_detail", args=[meeting.pk]),
+        )
+        if created:
+            return created
+    status = form_status(request, form)
     return render(
         request,
         "teams/ressursteam/consultation_form.html",
@@ -280,17 +285,20 @@ def consultation_new(request, pk):
 def follow_up_new(request, pk):
     meeting = scoping.get_meeting_for_user(request.user, pk)
     members = list(meeting.unit.team_members.filter(active=True))
-    form = FollowUpForm(_posted(request), unit_id=meeting.unit_id, members=members)
+    form = with_once(FollowUpForm(_posted(request), unit_id=meeting.unit_id, members=members))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_create(meeting=meeting, actor=request.user, **form.cleaned_data)
-        except TeamError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, _("Oppfølgingspunktet er registrert."))
-            return redirect("teams:meeting_detail", pk=meeting.pk)
+        created = run_form(
+            request,
+            form,
+            partial(services.follow_up_create, meeting=meeting),
+            done=_("Oppfølgingspunktet er registrert."),
+            then=lambda _follow_up: reverse("teams:meeting_detail", args=[meeting.pk]),
+        )
+        if created:
+            return created
+    context = {"form": form, "meeting": meeting}
     return render(
-        request, "teams/ressursteam/follow_up_form.html", {"form": form, "meeting": meeting}
+        request, "teams/ressursteam/follow_up_form.html", context, status=form_status(request, form)
     )
 
 
@@ -308,16 +316,21 @@ def follow_up_done(request, pk):
 @require_http_methods(FORM_METHODS)
 def member_new(request, pk):
     unit = scoping.get_team_unit(request.user, pk)
-    form = TeamMemberForm(_posted(request))
+    form = with_once(TeamMemberForm(_posted(request)))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.team_member_add(unit=unit, actor=request.user, **form.cleaned_data)
-        except TeamError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, _("Medlemmet er lagt til."))
-            return redirect("teams:unit_team", pk=unit.pk)
-    return render(request, "teams/ressursteam/member_form.html", {"form": form, "unit": unit})
+        added = run_form(
+            request,
+            form,
+            partial(services.team_member_add, unit=unit),
+            done=_("Medlemmet er lagt til."),
+            then=lambda _member: reverse("teams:unit_team", args=[unit.pk]),
+        )
+        if added:
+            return added
+    context = {"form": form, "unit": unit}
+    return render(
+        request, "teams/ressursteam/member_form.html", context, status=form_status(request, form)
+    )
 
 
 # --- system work -------------------------------------------------------------------------------
@@ -332,16 +345,23 @@ def system_work_new(request):
     initial = {"worked_on": timezone.localdate()}
     if unit_id := parse_int(request.GET.get("enhet", "")):
         initial["unit"] = unit_id
-    form = SystemWorkForm(_posted(request), units=units, initial=initial)
+    form = with_once(SystemWorkForm(_posted(request), units=units, initial=initial))
     if request.method == "POST" and form.is_valid():
-        try:
-            work = services.system_work_register(actor=request.user, **form.cleaned_data)
-        except TeamError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, _("Systemarbeidet er registrert."))
-            return redirect("teams:unit_team", pk=work.unit_id)
-    return render(request, "teams/ressursteam/system_work_form.html", {"form": form})
+        registered = run_form(
+            request,
+            form,
+            services.system_work_register,
+            done=_("Systemarbeidet er registrert."),
+            then=lambda work: reverse("teams:unit_team", args=[work.unit_id]),
+        )
+        if registered:
+            return registered
+    return render(
+        request,
+        "teams/ressursteam/system_work_form.html",
+        {"form": form},
+        status=form_status(request, form),
+    )
 
 
 @login_required

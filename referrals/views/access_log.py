@@ -24,7 +24,7 @@ from core.forms import LimitedForm
 from core.limits import page_number, parse_int
 from referrals.access_log import AccessLogEntry, access_log_record
 from referrals.idnumber import compact
-from referrals.models import Child, Referral
+from referrals.selectors import auditable_children, child_pk_of_case
 from teams.models import Role
 from teams.scoping import administered_municipalities, has_role
 
@@ -44,12 +44,6 @@ def _require_auditor(user) -> None:
 
 def _admin_municipalities(user):
     return administered_municipalities(user).values("pk")
-
-
-def auditable_children(user):
-    """Children whose access log the user may read: those of the municipalities where they
-    are admin (is_superuser counts for nothing here)."""
-    return Child.objects.filter(municipality__in=_admin_municipalities(user))
 
 
 def auditable_users(user):
@@ -175,11 +169,7 @@ def _find_child(user, value: str) -> int | None:
     children = auditable_children(user)
     if len(value) == 11:  # an identity number: the reason this form is POSTed
         return children.filter(id_number=value).order_by("pk").values_list("pk", flat=True).first()
-    return (
-        Referral.objects.filter(pk=number, child__in=children.values("pk"))
-        .values_list("child_id", flat=True)
-        .first()
-    )
+    return child_pk_of_case(children, number)
 
 
 @login_required

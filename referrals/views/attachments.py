@@ -5,19 +5,21 @@ checks the case through referrals/scoping.py before it opens the file.
 """
 
 import logging
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.views import form_status, run_form, with_once
 from referrals.access_log import access_log_record
 from referrals.attachments import attachment_add, download_name
 from referrals.forms.attachments import AttachmentForm
 from referrals.scoping import get_referral_for_user
-from referrals.services import CaseError
 
 logger = logging.getLogger(__name__)
 
@@ -26,23 +28,31 @@ logger = logging.getLogger(__name__)
 @require_POST
 def attachment_upload(request, pk):
     referral = get_referral_for_user(request.user, pk, write=True)
-    form = AttachmentForm(request.POST, request.FILES, referral=referral)
+    form = with_once(AttachmentForm(request.POST, request.FILES, referral=referral))
     if form.is_valid():
-        try:
-            attachment = attachment_add(
-                referral_id=referral.pk,
-                uploaded_file=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                actor=request.user,
-            )
-        except CaseError as error:
-            form.add_error(error.field, error.message)
-        else:
-            messages.success(
-                request, _("Vedlegget «%(title)s» er lagt til.") % {"title": attachment.title}
-            )
-            return redirect("referrals:case_detail", pk=referral.pk)
-    return render(request, "referrals/attachment_form.html", {"referral": referral, "form": form})
+        added = run_form(
+            request,
+            form,
+            partial(_attachment_add, referral_id=referral.pk),
+            done=partial(_added, request),
+            then=lambda _attachment: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if added:
+            return added
+    return render(
+        request,
+        "referrals/attachment_form.html",
+        {"referral": referral, "form": form},
+        status=form_status(request, form),
+    )
+
+
+def _attachment_add(*, referral_id, file, **values):
+    return attachment_add(referral_id=referral_id, uploaded_file=file, **values)
+
+
+def _added(request, attachment) -> None:
+    messages.success(request, _("Vedlegget «%(title)s» er lagt til.") % {"title": attachment.title})
 
 
 @login_required

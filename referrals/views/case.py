@@ -6,26 +6,23 @@ double click or a second tab gets a clear message and changes nothing.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.views import add_error
+from core.views import form_status, run_form, with_once
 from referrals import case_page, services
 from referrals.access_log import access_log_view
 from referrals.attachments import attachment_section
 from referrals.forms import case as case_forms
 from referrals.scoping import can_work_on_cases, get_referral_for_user
-from referrals.services import CaseError, StaleEdit, TransitionError
-
-
-def _add_error(form, exc: CaseError) -> None:
-    # core/views.py; each missing field is marked too, next to the field
-    add_error(form, exc, missing=_("Må fylles ut før vurderingen kan ferdigstilles."))
+from referrals.services import StaleEdit
 
 
 @login_required
@@ -62,6 +59,7 @@ def case_detail(request, pk):
             "timeline_limit": case_page.TIMELINE_LIMIT,
             "actions": actions,
             "action_forms": forms,
+            "start_assessment_form": forms["start-assessment"],  # a key with a hyphen
             # the ressursteam consultations the referral was started from (one query)
             "consultations": list(
                 referral.consultations.select_related("meeting__unit").order_by("created_at")
@@ -128,7 +126,7 @@ TRANSITIONS = {
 def _transition_form(action, referral, **kwargs):
     # Action-specific ids: several of these forms share the case page (two "reason" fields).
     extra = {"municipality_id": referral.municipality_id} if action == "assign" else {}
-    return TRANSITIONS[action].form(auto_id=f"id_{action}_%s", **extra, **kwargs)
+    return with_once(TRANSITIONS[action].form(auto_id=f"id_{action}_%s", **extra, **kwargs))
 
 
 @require_POST
@@ -142,17 +140,17 @@ def case_transition(request, pk, action):
         raise Http404
     form = _transition_form(action, referral, data=request.POST)
     if form.is_valid():
-        try:
-            spec.service(referral_id=referral.pk, actor=request.user, **form.cleaned_data)
-        except TransitionError as exc:
-            # A second tab or a double click: the case has already moved on.
-            messages.error(request, exc.message)
-            return redirect("referrals:case_detail", pk=referral.pk)
-        except CaseError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, spec.done)
-            return redirect("referrals:case_detail", pk=referral.pk)
+        # A second tab (the case has moved on) gets the service's message on the form (422);
+        # a double click gets what the first click did (the form's one-time token).
+        moved = run_form(
+            request,
+            form,
+            partial(spec.service, referral_id=referral.pk),
+            done=spec.done,
+            then=lambda _result: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if moved:
+            return moved
     return render(
         request,
         "referrals/transition_form.html",
@@ -190,27 +188,39 @@ def assessment_edit(request, pk):
     if not form.is_valid():
         return _assessment_page(request, referral, form)
     complete = "complete" in request.POST
-    try:
-        services.assessment_save(
+
+    def save(*, actor, version, **_cleaned):
+        return services.assessment_save(
             referral_id=referral.pk,
-            version=form.cleaned_data["version"],
-            actor=request.user,
+            version=version,
+            actor=actor,
             complete=complete,
             completed_on=form.cleaned_data["completed_on"],
             **form.service_values(),
         )
-    except StaleEdit as exc:
-        form = _with_version(request.POST, assessment, exc.current.version)
-        return _assessment_page(request, referral, form, stale=case_page.stale_events(exc.events))
-    except CaseError as exc:
+
+    saved = run_form(
+        request,
+        form,
+        save,
+        done=_("Den sakkyndige vurderingen er ferdigstilt.")
+        if complete
+        else _("Utkastet er lagret."),
+        then=lambda _assessment: reverse(
+            "referrals:case_detail" if complete else "referrals:assessment_edit", args=[referral.pk]
+        ),
+        stale=StaleEdit,
         # Completing with § 34 content missing: the service rolled the draft back too.
-        _add_error(form, exc)
-        return _assessment_page(request, referral, form)
-    if complete:
-        messages.success(request, _("Den sakkyndige vurderingen er ferdigstilt."))
-        return redirect("referrals:case_detail", pk=referral.pk)
-    messages.success(request, _("Utkastet er lagret."))
-    return redirect("referrals:assessment_edit", pk=referral.pk)
+        missing=_("Må fylles ut før vurderingen kan ferdigstilles."),
+    )
+    if saved:
+        return saved
+    stale = getattr(form, "stale", None)
+    if stale is not None:
+        form = _with_version(request.POST, assessment, stale.current.version)
+        form.stale = stale
+        return _assessment_page(request, referral, form, stale=case_page.stale_events(stale.events))
+    return _assessment_page(request, referral, form)
 
 
 def _assessment_page(request, referral, form, *, stale=None):
@@ -220,7 +230,9 @@ def _assessment_page(request, referral, form, *, stale=None):
         "stale": stale is not None,
         "stale_events": stale or [],
     }
-    return render(request, "referrals/assessment_form.html", context)
+    return render(
+        request, "referrals/assessment_form.html", context, status=form_status(request, form)
+    )
 
 
 def _with_version(data, assessment, version):

@@ -11,15 +11,15 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.views import FORM_METHODS, add_error, posted, run_form
-from referrals import registration_requests, services
+from core.views import FORM_METHODS, add_error, form_status, posted, run_form, with_once
+from referrals import case_page, registration_requests, services
 from referrals.access_log import AccessLogEntry, access_log_record, access_log_view
 from referrals.forms.registration import (
     ChildForm,
@@ -66,61 +66,15 @@ def _save_edit(request, form, context, save, *, done, then):
     return saved
 
 
-_add_case_error = add_error
-
-
-def _display(model, name: str, value) -> str:
-    if value is None or value == "" or value == []:
-        return "–"
-    if isinstance(value, bool):
-        return _("Ja") if value else _("Nei")
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return str(value)
-    labels = dict(field.choices or [])
-    if model is Referral and name == "services":
-        labels = dict(Referral.Service.choices)
-    if isinstance(value, list):
-        return ", ".join(str(labels.get(v, v)) for v in value)
-    return str(labels.get(value, value))
-
-
-def _label(model, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
-    except FieldDoesNotExist:
-        return name
-
-
-def stale_events(exc: StaleEdit) -> list[dict]:
-    """What someone else saved while the form was open, for _stale_edit.html: one entry per
-    saved version, each {actor, at, changes: [(label, old, new)]}. A child's or guardian's
-    edit is journalled once per case of the child, so repeats of a version are dropped."""
-    model = type(exc.current)
-    seen, rows = set(), []
-    for event in exc.events:
-        key = (event.detail.get("object"), event.detail.get("version"))
-        if key in seen:
-            continue
-        seen.add(key)
-        changes = [
-            (_label(model, name), _display(model, name, old), _display(model, name, new))
-            for name, (old, new) in event.detail.get("changes", {}).items()
-        ]
-        rows.append({"actor": event.actor, "at": event.at, "changes": changes})
-    return rows
-
-
 def stale_current(exc: StaleEdit, form) -> list[tuple]:
     """Where what is saved now differs from what the user typed: (label, saved, yours). Shown
     when the journal has nothing to say (a child or guardian without cases is not journalled)."""
     model = type(exc.current)
     return [
         (
-            _label(model, name),
-            _display(model, name, getattr(exc.current, name)),
-            _display(model, name, value),
+            case_page.field_label(model, name),
+            case_page.value_display(model, name, getattr(exc.current, name)),
+            case_page.value_display(model, name, value),
         )
         for name, value in form.values().items()
         if getattr(exc.current, name) != value
@@ -128,7 +82,7 @@ def stale_current(exc: StaleEdit, form) -> list[tuple]:
 
 
 def _stale_context(exc: StaleEdit, form) -> dict:
-    events = stale_events(exc)
+    events = case_page.stale_events(exc.events)
     return {
         "stale_events": events,
         "stale_current": [] if events else stale_current(exc, form),
@@ -157,12 +111,14 @@ def child_new(request):
     if request.method == "POST" and form.is_valid():
         if not registration_requests.lookup_allowed(request.user):
             return _too_many_lookups(request, form, "referrals/child_new.html", {"form": form})
+        # Not run_form: the answer has three shapes (new, found and visible, found elsewhere:
+        # a registration request), and a repeated post only finds the child again.
         try:
             child, created = services.child_find_or_register(
                 actor=request.user, **form.cleaned_data
             )
         except CaseError as exc:
-            _add_case_error(form, exc)
+            add_error(form, exc)
         else:
             if created:
                 messages.success(request, _("Barnet er registrert."))
@@ -173,7 +129,9 @@ def child_new(request):
                 )
                 return redirect("referrals:child_detail", pk=child.pk)
             return _registration_request(request, child, form.cleaned_data["unit"])
-    return render(request, "referrals/child_new.html", {"form": form})
+    return render(
+        request, "referrals/child_new.html", {"form": form}, status=form_status(request, form)
+    )
 
 
 def _registration_request(request, child, unit):
@@ -278,7 +236,7 @@ def child_edit(request, pk):
         )
         if saved:
             return saved
-    return render(request, "referrals/child_form.html", context)
+    return render(request, "referrals/child_form.html", context, status=form_status(request, form))
 
 
 # --- guardians ---------------------------------------------------------------------------------
@@ -301,7 +259,10 @@ def guardian_new(request, pk):
         )
         if added:
             return added
-    return render(request, "referrals/guardian_form.html", {"form": form, "child": child})
+    context = {"form": form, "child": child}
+    return render(
+        request, "referrals/guardian_form.html", context, status=form_status(request, form)
+    )
 
 
 @login_required
@@ -323,7 +284,9 @@ def guardian_edit(request, pk):
         )
         if saved:
             return saved
-    return render(request, "referrals/guardian_form.html", context)
+    return render(
+        request, "referrals/guardian_form.html", context, status=form_status(request, form)
+    )
 
 
 # --- referrals ---------------------------------------------------------------------------------
@@ -355,7 +318,9 @@ def referral_new(request, pk):
     context = {"form": form, "child": child}
     if isinstance(error, OpenReferralExists):
         context["open_referral"] = error.referral  # the page links to it
-    return render(request, "referrals/referral_form.html", context)
+    return render(
+        request, "referrals/referral_form.html", context, status=form_status(request, form)
+    )
 
 
 @login_required
@@ -387,7 +352,9 @@ def referral_edit(request, pk):
         )
         if saved:
             return saved
-    return render(request, "referrals/referral_form.html", context)
+    return render(
+        request, "referrals/referral_form.html", context, status=form_status(request, form)
+    )
 
 
 # --- consent -----------------------------------------------------------------------------------
@@ -405,7 +372,22 @@ def _consent_page(request, referral, form, **extra):
             "consents": list(consents),
             **extra,
         },
+        status=form_status(request, form),
     )
+
+
+def _consent_register(*, referral_id, guardian, **values):
+    return services.consent_register(referral_id=referral_id, guardian_id=guardian.pk, **values)
+
+
+def _consent_registered(request, referral, _consent) -> None:
+    referral.refresh_from_db(fields=["status", "t0"])
+    message = _("Samtykket er registrert.")
+    if referral.status == Referral.Status.RECEIVED and referral.t0:
+        message += " " + _("Saken er mottatt, og fristene løper fra %(t0)s.") % {
+            "t0": referral.t0.strftime("%d.%m.%Y")
+        }
+    messages.success(request, message)
 
 
 @login_required
@@ -420,29 +402,32 @@ def consent_new(request, pk):
     if request.method == "GET":
         access_log_view(request, referral)
     guardians = referral.child.guardians.order_by("pk")
-    form = ConsentForm(_posted(request), guardians=guardians)
+    form = with_once(ConsentForm(_posted(request), guardians=guardians))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consent_register(
-                referral_id=referral.pk,
-                guardian_id=data["guardian"].pk,
-                purpose=data["purpose"],
-                given_on=data["given_on"],
-                actor=request.user,
-            )
-        except CaseError as exc:
-            _add_case_error(form, exc)
-        else:
-            referral.refresh_from_db(fields=["status", "t0"])
-            message = _("Samtykket er registrert.")
-            if referral.status == Referral.Status.RECEIVED and referral.t0:
-                message += " " + _("Saken er mottatt, og fristene løper fra %(t0)s.") % {
-                    "t0": referral.t0.strftime("%d.%m.%Y")
-                }
-            messages.success(request, message)
-            return redirect("referrals:case_detail", pk=referral.pk)
+        registered = run_form(
+            request,
+            form,
+            partial(_consent_register, referral_id=referral.pk),
+            done=partial(_consent_registered, request, referral),
+            then=lambda _consent: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if registered:
+            return registered
     return _consent_page(request, referral, form, has_guardians=guardians.exists())
+
+
+def _consent_withdrawn(request, referral, was_open, _consent) -> None:
+    referral.refresh_from_db(fields=["status"])
+    if was_open and referral.status == Referral.Status.WITHDRAWN:
+        messages.warning(
+            request,
+            _(
+                "Samtykket er trukket. Saken er stoppet, fordi ingen med foreldreansvar som "
+                "barnet bor hos lenger samtykker til sakkyndig vurdering."
+            ),
+        )
+    else:
+        messages.success(request, _("Samtykket er trukket."))
 
 
 @login_required
@@ -457,28 +442,15 @@ def consent_withdraw(request, pk, consent_pk):
     consent = get_object_or_404(referral.consents.select_related("guardian"), pk=consent_pk)
     if request.method == "GET":
         access_log_view(request, referral)
-    form = ConsentWithdrawForm(_posted(request))
+    form = with_once(ConsentWithdrawForm(_posted(request)))
     if request.method == "POST" and form.is_valid():
-        was_open = referral.is_open
-        try:
-            services.consent_withdraw(
-                consent_id=consent.pk,
-                actor=request.user,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-            )
-        except CaseError as exc:
-            _add_case_error(form, exc)
-        else:
-            referral.refresh_from_db(fields=["status"])
-            if was_open and referral.status == Referral.Status.WITHDRAWN:
-                messages.warning(
-                    request,
-                    _(
-                        "Samtykket er trukket. Saken er stoppet, fordi ingen med foreldreansvar som "
-                        "barnet bor hos lenger samtykker til sakkyndig vurdering."
-                    ),
-                )
-            else:
-                messages.success(request, _("Samtykket er trukket."))
-            return redirect("referrals:case_detail", pk=referral.pk)
+        withdrawn = run_form(
+            request,
+            form,
+            partial(services.consent_withdraw, consent_id=consent.pk),
+            done=partial(_consent_withdrawn, request, referral, referral.is_open),
+            then=lambda _consent: reverse("referrals:case_detail", args=[referral.pk]),
+        )
+        if withdrawn:
+            return withdrawn
     return _consent_page(request, referral, form, consent=consent, withdraw=True)

@@ -50,7 +50,7 @@ def test_a_second_save_after_a_stale_edit_keeps_the_other_persons_change(
         referral_id=referral.pk, version=1, actor=world.advisor_south, priority="high"
     )
     refused = advisor_client.post(url, typed)
-    assert refused.status_code == 200 and 'id="stale-edit"' in refused.text
+    assert refused.status_code == 409 and 'id="stale-edit"' in refused.text
     form = refused.context["form"]
     assert form.data["priority"] == "high"  # what is saved now, in the field B left alone
     assert form.data["concern"] == "Bs nye bekymring."  # what B typed, kept
@@ -105,7 +105,7 @@ def test_a_second_open_referral_is_refused_with_a_link_to_the_open_one(
     response = advisor_client.post(
         reverse("referrals:referral_new", args=[child.pk]), referral_post(world.unit_a)
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Barnet har allerede en åpen henvisning" in response.text
     assert f'href="{reverse("referrals:case_detail", args=[open_one.pk])}"' in response.text
     assert Referral.objects.filter(child=child).count() == 1
@@ -124,6 +124,69 @@ def test_a_refused_post_frees_its_token(advisor_client, child):
     url = reverse("referrals:guardian_new", args=[child.pk])
     token = hidden(advisor_client.get(url), "once")
     refused = advisor_client.post(url, guardian_post(once=token, name=""))
-    assert refused.status_code == 200 and not Guardian.objects.exists()
+    assert refused.status_code == 422 and not Guardian.objects.exists()
     fixed = advisor_client.post(url, guardian_post(once=token))
     assert fixed.status_code == 302 and Guardian.objects.count() == 1
+
+
+# --- every create and action form: one token, one row; a refusal is a 422 at the field ------
+
+
+def test_a_double_click_on_registrer_samtykke_makes_one_consent(advisor_client, world, child):
+    from referrals.models import Consent
+    from tests.factories import GuardianFactory
+    from tests.referrals.test_registration_views import consent_post
+
+    guardian = GuardianFactory(child=child)
+    referral = ReferralFactory(child=child, created_by=world.advisor)
+    url = reverse("referrals:consent_new", args=[referral.pk])
+    token = hidden(advisor_client.get(url), "once")
+    first = advisor_client.post(url, {**consent_post(guardian), "once": token})
+    second = advisor_client.post(url, {**consent_post(guardian), "once": token})
+    assert first.status_code == second.status_code == 302
+    assert Consent.objects.filter(referral=referral).count() == 1
+
+
+def test_a_double_click_on_a_case_action_acts_once_without_an_error(client, world):
+    from tests.referrals.test_case_page import action_url, days_ago, detail_url, make_case
+
+    referral = make_case(world)
+    client.force_login(world.advisor)
+    token = hidden(client.get(detail_url(referral)), "once")  # the first: "Registrer mottatt"
+    post = {"received_on": days_ago(3).isoformat(), "once": token}
+    first = client.post(action_url(referral, "submit"), post)
+    second = client.post(action_url(referral, "submit"), post)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == detail_url(referral)
+    assert referral.events.filter(action="referral.submitted").count() == 1
+
+
+def test_a_case_action_the_case_has_moved_past_is_refused_at_the_form_with_422(client, world):
+    from tests.referrals.test_case_page import action_url, days_ago, make_case
+
+    referral = make_case(world, stage="received")  # submitted already, in another tab
+    client.force_login(world.advisor)
+    response = client.post(action_url(referral, "submit"), {"received_on": days_ago(1).isoformat()})
+    assert response.status_code == 422
+    assert "Dette kan ikke gjøres når saken har status «Mottatt»." in str(
+        response.context["form"].errors
+    )
+
+
+def test_a_double_click_on_a_decision_action_makes_one_row(client, world):
+    from datetime import date
+
+    from decisions.models import ProvisionalReply
+    from tests.conftest import frozen_today
+    from tests.decisions.conftest import received_case
+
+    post = {"sent_on": "2026-11-25", "reason": "Vi venter.", "expected_decision_on": "2027-01-20"}
+    with frozen_today(date(2026, 11, 25)):
+        case = received_case(world)
+        client.force_login(world.office)
+        url = reverse("decisions:provisional_reply_new", args=[case.pk])
+        post["once"] = hidden(client.get(url), "once")
+        first = client.post(url, post)
+        second = client.post(url, post)
+    assert first.status_code == second.status_code == 302
+    assert ProvisionalReply.objects.filter(referral=case).count() == 1

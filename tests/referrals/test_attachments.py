@@ -186,7 +186,7 @@ def test_upload_responses_never_put_the_identity_number_in_a_url(client, world, 
     refused = post_upload(client, world.advisor, case, upload(f"{id_number}.pdf", b"MZ\x90\x00"))
 
     assert id_number not in ok["Location"]
-    assert refused.status_code == 200
+    assert refused.status_code == 422  # refused: issue 17
     assert id_number not in refused.content.decode()
     html = render_to_string(
         "referrals/_attachments.html",
@@ -231,7 +231,7 @@ def test_an_exe_renamed_to_pdf_is_refused_and_nothing_is_saved(client, world, ca
     exe = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
     response = post_upload(client, world.advisor, case, upload("rapport.pdf", exe))
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: issue 17
     assert file_error(response) == [NOT_ALLOWED]
     assert NOT_ALLOWED in response.content.decode()
     assert not Attachment.objects.exists()
@@ -260,7 +260,7 @@ def test_a_50_mb_upload_is_refused_with_the_default_limit(client, world, case, m
     response = post_upload(client, world.advisor, case, upload("stor.pdf", big))
 
     message = "Filen er for stor (50,0 MB). Største tillatte størrelse er 20 MB."
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: issue 17
     assert file_error(response) == [message]
     assert message in response.content.decode()
     assert not Attachment.objects.exists()
@@ -281,7 +281,7 @@ def test_the_limit_comes_from_the_setting(client, world, case, media, settings):
 def test_a_missing_title_is_shown_next_to_the_field(client, world, case, media):
     response = post_upload(client, world.advisor, case, upload("r.pdf", PDF_BYTES), title="")
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: issue 17
     assert "title" in response.context["form"].errors
     assert not Attachment.objects.exists()
 
@@ -291,7 +291,7 @@ def test_a_closed_or_withdrawn_case_refuses_uploads(client, world, case, media, 
     Referral.objects.filter(pk=case.pk).update(status=status)
     response = post_upload(client, world.advisor, case, upload("r.pdf", PDF_BYTES))
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: issue 17
     assert "så det kan ikke legges til vedlegg" in response.content.decode()
     assert not Attachment.objects.exists()
     assert files_under(media) == []
@@ -344,7 +344,7 @@ def test_a_failed_file_write_saves_no_row_and_says_so(client, world, case, media
     monkeypatch.setattr(attachment_storage, "_save", full_disk)
     response = post_upload(client, world.advisor, case, upload("r.pdf", PDF_BYTES))
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: issue 17
     assert file_error(response) == [
         "Filen kunne ikke lagres. Prøv igjen, og kontakt systemansvarlig hvis feilen fortsetter."
     ]
@@ -506,3 +506,48 @@ def test_sizes_read_in_kb_or_mb(size, label):
 def test_a_too_big_file_is_never_shown_as_the_limit():
     assert format_megabytes(20 * MB) == "20 MB"
     assert format_megabytes(20 * MB + 1, round_up=True) == "20,1 MB"
+
+
+@pytest.mark.parametrize("status", list(Referral.Status))
+def test_the_upload_service_follows_the_state_table(world, media, status):
+    """referrals/states.py's "upload" row, not a list of its own, decides where a file may go."""
+    from referrals import states
+
+    referral = ReferralFactory(
+        status=status, child=ChildFactory(unit=world.unit_a), created_by=world.advisor
+    )
+
+    def add():
+        return attachment_add(
+            referral_id=referral.pk,
+            uploaded_file=upload("rapport.pdf", PDF_BYTES),
+            title="Rapport",
+            actor=world.advisor,
+        )
+
+    if states.allowed("upload", status):
+        assert add().referral_id == referral.pk
+    else:
+        with pytest.raises(CaseError):
+            add()
+        assert not Attachment.objects.filter(referral=referral).exists()
+
+
+def test_a_double_click_on_last_opp_adds_one_file(client, world, case, media):
+    """The case page's upload form carries a one-time token (core/views.py run_form)."""
+    import re
+
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(world.advisor)
+    page = client.get(reverse("referrals:case_detail", args=[case.pk])).text
+    upload_form = page.split(f'action="{upload_url(case)}"')[1]
+    token = re.search(r'name="once" value="([^"]+)"', upload_form).group(1)
+    for _click in range(2):
+        response = client.post(
+            upload_url(case),
+            {"title": "Rapport", "file": upload("r.pdf", PDF_BYTES), "once": token},
+        )
+        assert response.status_code == 302
+    assert Attachment.objects.filter(referral=case).count() == 1

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from referrals import case_page, services
 from referrals.models import Assessment, Attachment, CaseEvent, Consent, Pause, Referral
-from tests.factories import ChildFactory, GuardianFactory
+from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
 
 S = Referral.Status
 
@@ -211,8 +211,10 @@ def test_every_journal_action_has_a_norwegian_label():
     # Fails when a service starts writing a new kind of journal event without a label here.
     root = Path(__file__).resolve().parents[2]
     written = set()
-    for module in ["referrals/services.py", "referrals/attachments.py", "decisions/services.py"]:
-        written |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', (root / module).read_text()))
+    modules = [*(root / "referrals/services").glob("*.py")]  # the package by feature
+    modules += [root / "referrals/attachments.py", root / "decisions/services.py"]
+    for module in modules:
+        written |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', module.read_text()))
     assert written, "no journal actions found: has the code moved?"
     assert written - set(case_page.ACTION_LABELS) == set()
 
@@ -552,7 +554,7 @@ def test_completing_with_missing_content_shows_what_is_missing_and_saves_nothing
     client.force_login(world.advisor)
     data = {**COMPLETE, "goals": "", "version": 1, "complete": "1"}
     response = client.post(assessment_url(referral), data)
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: issue 17
     assert "Fyll ut før vurderingen kan ferdigstilles" in response.text
     assert "realistiske mål for utvikling og læring" in response.text
     assessment = Assessment.objects.get(referral=referral)
@@ -584,7 +586,7 @@ def test_hours_outside_0_to_40_in_halves_are_refused(client, world, hours):
         assessment_url(referral),
         {**COMPLETE, "recommended_hours": hours, "version": 1, "save": "1"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: issue 17
     assert response.context["form"].errors["recommended_hours"]
     assert Assessment.objects.get(referral=referral).version == 1
 
@@ -597,7 +599,7 @@ def test_a_stale_assessment_shows_the_other_change_and_a_resubmit_works(client, 
     client.force_login(world.advisor)
     data = {**COMPLETE, "version": 1, "save": "1", "goals": "Mine mål"}
     response = client.post(assessment_url(referral), data)
-    assert response.status_code == 200
+    assert response.status_code == 409  # a stale edit is refused as a conflict
     text = response.text
     assert "Saken ble endret av noen andre mens du redigerte. Ingenting er lagret." in text
     assert "Arne" in text and "Kollegaens mål" in text
@@ -619,3 +621,27 @@ def test_completing_with_missing_fields_marks_each_field(client, world):
         {"version": version, "complete": "1", "completed_on": "2026-11-20", "development": "Noe"},
     )
     assert response.text.count("Må fylles ut før vurderingen kan ferdigstilles.") >= 3
+
+
+def test_a_stale_edit_names_the_pp_radgiver_as_written(world):
+    """One label helper for the journal and the stale-edit box: "PP-rådgiver", never the
+    "Pp-rådgiver" str.capitalize() made of it."""
+    from types import SimpleNamespace
+
+    from referrals.services import StaleEdit
+    from referrals.views.registration import stale_current
+
+    referral = ReferralFactory(
+        child=ChildFactory(unit=world.unit_a), created_by=world.advisor, advisor=None
+    )
+    event = CaseEvent.objects.create(
+        referral=referral,
+        actor=world.advisor_south,
+        action="referral.updated",
+        detail={"object": "referral", "version": 2, "changes": {"advisor": [None, "Kari"]}},
+    )
+    typed = SimpleNamespace(values=lambda: {"advisor": world.advisor})
+    rows = stale_current(StaleEdit(current=referral, events=[]), typed)
+    assert [label for label, _saved, _yours in rows] == ["PP-rådgiver"]
+    [entry] = case_page.stale_events([event, event])  # a repeated version is shown once
+    assert entry["changes"][0][0] == "PP-rådgiver"

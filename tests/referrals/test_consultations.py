@@ -302,3 +302,24 @@ def test_another_guardians_standing_consent_still_counts(world, meeting, child):
         child_id=child.pk, meeting=meeting, actor=world.advisor, question="Språk"
     )
     assert held.consent.guardian == second_guardian
+
+
+def test_a_referral_from_a_consultation_already_started_elsewhere_makes_no_draft(
+    world, meeting, child
+):
+    """Draft and link in one service: a second tab's start is refused and leaves nothing."""
+    from referrals.consultations import consultation_referral_create
+
+    consent(world, child)
+    consultation = consultation_named_create(
+        child_id=child.pk, meeting=meeting, actor=world.advisor, question="x"
+    )
+    values = {"unit": world.unit_a, "services": ["assessment"], "concern": "x", "tried": "y"}
+    first = consultation_referral_create(
+        consultation_id=consultation.pk, actor=world.advisor, **values
+    )
+    first.status = Referral.Status.WITHDRAWN  # not the one-open-referral rule that refuses
+    first.save(update_fields=["status"])
+    with pytest.raises(CaseError, match="allerede startet en henvisning"):
+        consultation_referral_create(consultation_id=consultation.pk, actor=world.advisor, **values)
+    assert Referral.objects.filter(child=child).count() == 1

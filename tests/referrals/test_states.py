@@ -81,7 +81,8 @@ SERVICES = {
 # submit or consent, a withdrawn consent stopping the case, an upheld appeal), each checked
 # by the same rule; referral_move carries decisions' moves.
 INNER_MOVES = {"receive", "stop_without_consent", "appeal_upheld", "appeal_upheld_after_help"}
-# Checked by referrals/attachments.py against its own closed statuses (the page reads the table).
+# Checked by referrals/attachments.py (the service and the page read the table; walked in
+# tests/referrals/test_attachments.py).
 PAGE_ONLY = {"edit_referral", "upload"}
 
 

@@ -388,3 +388,18 @@ def test_the_counts_run_a_fixed_number_of_queries(client, world, django_assert_n
     # session, user, roles (areas and units as arrays); per area, BTI levels, follow-up, hours
     with django_assert_num_queries(7):
         assert client.get(reverse("teams:team_counts")).status_code == 200
+
+
+def test_a_double_click_on_registrer_oppfolging_makes_one_follow_up(client, world, meeting):
+    """core.views.run_form: every create form carries a one-time token (issue 17)."""
+    import re
+
+    client.force_login(world.advisor)
+    url = reverse("teams:follow_up_new", args=[meeting.pk])
+    token = re.search(r'name="once" value="([^"]+)"', client.get(url).text).group(1)
+    post = {"description": "Kartlegge språk", "responsible": "Styrer", "due_on": "2026-12-15"}
+    with frozen_today(date(2026, 11, 20)):
+        first = client.post(url, {**post, "once": token})
+        second = client.post(url, {**post, "once": token})
+    assert first.status_code == second.status_code == 302
+    assert FollowUp.objects.filter(meeting=meeting).count() == 1

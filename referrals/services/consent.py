@@ -1,0 +1,193 @@
+"""Submitting a referral and the guardians' consent: the clock (T0) starts when both are in."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from referrals import states
+from referrals.models import (
+    Consent,
+    Guardian,
+    Referral,
+)
+from referrals.services.base import (
+    CaseError,
+    TransitionError,
+    _announce,
+    _lock_referral,
+    _move,
+    _require,
+    case_event_record,
+    date_check,
+)
+
+
+def assessment_consent_given(referral: Referral) -> bool:
+    """One guardian with parental responsibility whom the child lives with has consented to
+    the assessment (barnehageloven § 32; Udir: the parent the child lives with may consent)."""
+    return any(
+        c.purpose == Consent.Purpose.ASSESSMENT
+        and c.withdrawn_on is None
+        and c.guardian.parental_responsibility
+        and c.guardian.lives_with_child
+        for c in referral.consents.all()  # a page's prefetch (consents__guardian) serves this
+    )
+
+
+def decision_consent_given(referral: Referral) -> bool:
+    """Every guardian with parental responsibility has consented to a decision that starts
+    help (Udir: both parents, also when they live apart)."""
+    responsible = {g.pk for g in referral.child.guardians.all() if g.parental_responsibility}
+    consented = {
+        c.guardian_id
+        for c in referral.consents.all()
+        if c.purpose == Consent.Purpose.DECISION and c.withdrawn_on is None
+    }
+    return bool(responsible) and responsible <= consented
+
+
+def _start_clock_if_ready(referral: Referral, *, actor) -> tuple[str, ...]:
+    """awaiting_consent → received once the referral is in and consent is given; T0 is the
+    later of the two dates (DESIGN: the start of the clock). The caller announces (the journal
+    action returned, if any)."""
+    if not states.allowed("receive", referral.status) or not assessment_consent_given(referral):
+        return ()
+    dates = [
+        c.given_on
+        for c in referral.consents.all()
+        if c.purpose == Consent.Purpose.ASSESSMENT
+        and c.withdrawn_on is None
+        and c.guardian.parental_responsibility
+        and c.guardian.lives_with_child
+    ]
+    referral.consent_on = min(dates)
+    referral.t0 = max(referral.received_on, referral.consent_on)
+    _move(
+        referral,
+        states.moves_to("receive"),
+        actor=actor,
+        action="referral.received",
+        fields=["consent_on", "t0"],
+        detail={"t0": referral.t0.strftime("%d.%m.%Y")},
+        announce=False,
+    )
+    return ("referral.received",)
+
+
+@transaction.atomic
+def referral_submit(*, referral_id: int, actor, received_on: date) -> Referral:
+    """The referral is complete and received by PPT: draft → awaiting_consent (→ received)."""
+    referral = _lock_referral(referral_id)
+    _require(referral, "submit")
+    # Nothing about a child is received before the child was born.
+    date_check(received_on, field="received_on", earliest=referral.child.birth_date)
+    if received_on > timezone.localdate():
+        raise CaseError(_("Datoen kan ikke være i fremtiden."), field="received_on")
+    referral.received_on = received_on
+    _move(
+        referral,
+        states.moves_to("submit"),
+        actor=actor,
+        action="referral.submitted",
+        fields=["received_on"],
+        announce=False,
+    )
+    started = _start_clock_if_ready(referral, actor=actor)
+    _announce(referral, "referral.submitted", *started)  # once, at the end
+    return referral
+
+
+@transaction.atomic
+def consent_register(
+    *, referral_id: int, guardian_id: int, purpose: str, given_on: date, actor
+) -> Consent:
+    referral = _lock_referral(referral_id)
+    if not states.allowed("consent", referral.status):
+        raise TransitionError(_("Saken er avsluttet eller trukket."))
+    guardian = Guardian.objects.filter(pk=guardian_id, child_id=referral.child_id).first()
+    if guardian is None:
+        raise CaseError(_("Ukjent foresatt for dette barnet."), field="guardian")
+    date_check(given_on, field="given_on")
+    if given_on > timezone.localdate():
+        raise CaseError(_("Datoen kan ikke være i fremtiden."), field="given_on")
+    if purpose == Consent.Purpose.ASSESSMENT and not guardian.parental_responsibility:
+        raise CaseError(
+            _("Samtykke til sakkyndig vurdering må gis av en med foreldreansvar."), field="guardian"
+        )
+    if referral.consents.filter(
+        guardian=guardian, purpose=purpose, withdrawn_on__isnull=True
+    ).exists():
+        raise CaseError(_("Denne foresatte har allerede gitt dette samtykket."), field="guardian")
+    consent = Consent.objects.create(
+        referral=referral,
+        guardian=guardian,
+        purpose=purpose,
+        given_on=given_on,
+        registered_by=actor,
+    )
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="consent.registered",
+        detail={
+            "guardian": guardian.name,
+            "purpose": purpose,
+            "given_on": given_on.strftime("%d.%m.%Y"),
+        },
+    )
+    started = _start_clock_if_ready(referral, actor=actor)
+    _announce(referral, "consent.registered", *started)  # once, at the end
+    return consent
+
+
+def consent_withdrawal_check(consent, withdrawn_on: date) -> None:
+    """What every withdrawal of a consent (a referral's Consent, or a ConsultationConsent)
+    must pass: not withdrawn already, not in the future, not before it was given."""
+    if consent.withdrawn_on is not None:
+        raise TransitionError(_("Samtykket er allerede trukket."))
+    date_check(withdrawn_on, field="withdrawn_on")
+    if withdrawn_on > timezone.localdate():
+        raise CaseError(_("Datoen kan ikke være i fremtiden."), field="withdrawn_on")
+    if withdrawn_on < consent.given_on:
+        raise CaseError(_("Samtykket kan ikke trekkes før det ble gitt."), field="withdrawn_on")
+
+
+@transaction.atomic
+def consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> Consent:
+    """Withdrawing consent stops the case when what is left no longer allows the work."""
+    consent = Consent.objects.select_related("guardian").get(pk=consent_id)
+    referral = _lock_referral(consent.referral_id)
+    consent = Consent.objects.select_for_update().get(pk=consent_id)
+    consent_withdrawal_check(consent, withdrawn_on)
+    had_consent = assessment_consent_given(referral)
+    consent.withdrawn_on = withdrawn_on
+    consent.save(update_fields=["withdrawn_on"])
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="consent.withdrawn",
+        detail={"guardian": consent.guardian.name, "purpose": consent.purpose},
+    )
+    # The case stops only when this withdrawal takes away the consent the work rests on (a
+    # consent that never counted, e.g. from a parent the child does not live with, does not).
+    stops = (
+        consent.purpose == Consent.Purpose.ASSESSMENT
+        and had_consent
+        and states.allowed("stop_without_consent", referral.status)
+        and not assessment_consent_given(referral)
+    )
+    if stops:
+        referral.withdrawn_reason = _("Samtykket er trukket.")
+        _move(
+            referral,
+            states.moves_to("stop_without_consent"),
+            actor=actor,
+            action="referral.withdrawn",
+            fields=["withdrawn_reason"],
+            detail={"reason": "consent_withdrawn"},
+        )
+    else:
+        _announce(referral, "consent.withdrawn")
+    return consent
