@@ -2,8 +2,10 @@
 
 import html
 import json
+import re
 import secrets
 from datetime import date, datetime
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
@@ -85,6 +87,94 @@ class FastSelect(forms.Select):
                 parts.append(option(option_value, label))
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
+
+
+# --- hours (issue 18) ---------------------------------------------------------------------------
+
+# ASCII digits only (no "³" or "٣"), one decimal comma or point, no sign, exponent or "NaN".
+_HOURS = re.compile(r"([0-9]{1,6})(?:[.,]([0-9]{1,6}))?")
+
+
+class HoursField(forms.Field):
+    """Hours typed as Norwegians write them: "3,5" (or "3.5") is three and a half hours.
+
+    A number input cannot take a decimal comma in every browser, and Django's DecimalField
+    read "3,5" as 35 (the comma taken for a thousands separator); a text input with a decimal
+    keyboard, parsed here strictly, can. At most ``decimal_places`` decimals (what the model
+    stores: "3,55" is refused, not rounded), between ``min_value`` and ``max_value`` (a week's
+    possible hours, core.limits). A stored value is shown with a decimal comma: 3,5 and 4."""
+
+    widget = forms.TextInput(
+        attrs={
+            "inputmode": "decimal",
+            "autocomplete": "off",
+            "pattern": r"\s*[0-9]+([.,][0-9]+)?\s*",
+            "maxlength": "10",
+            "title": _("Timer, for eksempel 3,5"),
+        }
+    )
+
+    def __init__(
+        self,
+        *,
+        min_value: Decimal = Decimal(0),
+        max_value: Decimal = limits.HOURS_PER_WEEK_MAX,
+        decimal_places: int = 1,
+        **kwargs,
+    ):
+        self.min_value, self.max_value = min_value, max_value
+        self.decimal_places = decimal_places
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        if value is None or isinstance(value, Decimal):
+            return value
+        text = str(value).strip()
+        if not text:
+            return None
+        if text.startswith("-") and _HOURS.fullmatch(text[1:].strip()):
+            raise ValidationError(_("Timer kan ikke være negative."), code="negative")
+        match = _HOURS.fullmatch(text)
+        if match is None:
+            raise ValidationError(_("Skriv timer som et tall, for eksempel 3,5."), code="invalid")
+        whole, fraction = match.group(1), (match.group(2) or "").rstrip("0")
+        if len(fraction) > self.decimal_places:
+            raise ValidationError(
+                _("Oppgi timer med høyst én desimal, for eksempel 3,5."), code="decimal_places"
+            )
+        return Decimal(f"{whole}.{fraction or 0}")
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        if value < self.min_value:
+            raise ValidationError(
+                _("Oppgi minst %(n)s timer.") % {"n": hours_text(self.min_value)}, code="min"
+            )
+        if value > self.max_value:
+            raise ValidationError(
+                _("Oppgi høyst %(n)s timer (en uke i barnehagen har fem dager à ni timer).")
+                % {"n": hours_text(self.max_value)}
+                if self.max_value == limits.HOURS_PER_WEEK_MAX
+                else _("Oppgi høyst %(n)s timer.") % {"n": hours_text(self.max_value)},
+                code="max",
+            )
+
+    def prepare_value(self, value):
+        return hours_text(value) if isinstance(value, (Decimal, int, float)) else value
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+def hours_text(value) -> str:
+    """3,5 and 4 (not 3.50 or 4.0): a number of hours as written in Norwegian."""
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
 
 
 # --- input limits (issue 16): every form of the project is a LimitedForm or LimitedModelForm ---

@@ -7,6 +7,7 @@ they read by hand with ``parse_int``/``page_number``; forms and services bound e
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -84,6 +85,14 @@ def date_bound_error(
     if latest is not None and value > latest:
         return _("Datoen kan ikke være etter %(day)s.") % {"day": _day(latest)}
     return None
+
+
+# --- hours ------------------------------------------------------------------------------------
+
+# Hours of help in a week (a vedtak's, an assessment's recommendation): a kindergarten week is
+# at most five days of nine hours (a full-time place is 41 hours or more), so more than this
+# is a typing error, like "3,5" once read as 35 (issue 18).
+HOURS_PER_WEEK_MAX = Decimal(45)
 
 
 # --- text ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateBoundsValidator, LimitedForm, NameField
+from core.forms import DateBoundsValidator, HoursField, LimitedForm, NameField
 from core.limits import DECISION_PERIOD_MAX, PLANNED_AHEAD
 from decisions.models import Appeal, Decision
 from referrals.models import Assessment
@@ -33,14 +33,8 @@ class DecisionForm(LimitedForm):
     planned_dates = ("starts_on",)
     decided_on = _date(_("Vedtaksdato"), initial=timezone.localdate)
     outcome = forms.ChoiceField(label=_("Utfall"), choices=Decision.Outcome.choices)
-    hours_per_week = forms.DecimalField(
-        label=_("Timer per uke"),
-        min_value=0,
-        max_value=40,
-        decimal_places=1,
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "0.5"}),
-    )
+    # "3,5" typed with a decimal comma is three and a half hours, never 35 (issue 18).
+    hours_per_week = HoursField(label=_("Timer per uke"), required=False)
     organisation = forms.ChoiceField(
         label=_("Organisering"),
         choices=[("", "–"), *Assessment.Organisation.choices],

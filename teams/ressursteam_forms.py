@@ -5,6 +5,8 @@ field of a meeting, an anonymous consultation and a follow-up goes through the a
 check (teams.anonymity): no identity number, no full name from the unit's register.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import (
     DATE_WIDGET,
     FastSelect,
+    HoursField,
     LimitedForm,
     LimitedModelForm,
     NameField,
@@ -179,17 +182,22 @@ class SystemWorkForm(LimitedModelForm):
         labels = {
             "unit": _("Barnehage/skole"),
             "worked_on": _("Dato"),
-            "hours": _("Timer"),
             "topic": _("Tema"),
             "description": _("Beskrivelse"),
         }
-        help_texts = {"hours": _("I halve timer, for eksempel 1,5.")}
         widgets = {
             "worked_on": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
-            "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": "24"}),
         }
         field_classes = {"unit": UnitChoiceField}
+
+    # A day's system work, typed with a decimal comma: "1,5" is never 15 (core.forms.HoursField).
+    hours = HoursField(
+        label=_("Timer"),
+        min_value=Decimal("0.5"),
+        max_value=Decimal(24),
+        help_text=_("I halve timer, for eksempel 1,5."),
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import FastSelect, LimitedForm, LimitedModelForm
+from core.forms import FastSelect, HoursField, LimitedForm, LimitedModelForm
 from referrals.models import Assessment
 from teams.models import Role, User
 
@@ -115,17 +115,14 @@ class AssessmentForm(LimitedModelForm):
     passes the values to services.assessment_save, which checks completeness and versions."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    recommended_hours = forms.DecimalField(
+    # A decimal comma, bounded by the week's possible hours (core.forms.HoursField); the
+    # half-hour step is checked in clean_recommended_hours.
+    recommended_hours = HoursField(
         label=_("Anbefalte timer per uke"),
         required=False,
-        min_value=0,
-        max_value=40,
-        max_digits=4,
-        decimal_places=1,
-        # The half-hour step is checked in clean_recommended_hours, with a Norwegian message
-        # (Django's step validator cannot add a float step to a Decimal offset).
-        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": "40"}),
-        help_text=_("Omfanget av hjelpen i timer per uke (0–40, hele eller halve timer)."),
+        help_text=_(
+            "Omfanget av hjelpen i timer per uke (0–45, hele eller halve timer, for eksempel 4,5)."
+        ),
     )
     completed_on = _date_field(
         _("Ferdigstilt dato"),
