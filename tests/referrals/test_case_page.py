@@ -516,7 +516,8 @@ def test_the_assessment_form_has_the_section_34_fields(client, world):
         "Ferdigstill vurderingen",
     ]:
         assert label in text, label
-    assert 'step="0.5"' in text and 'max="40"' in text
+    # Hours with a decimal comma: a text input with a decimal keyboard (issue 18).
+    assert 'inputmode="decimal"' in text
     assert 'type="date"' in text
     assert 'name="version" value="1"' in text
 
@@ -578,8 +579,8 @@ def test_complete_the_assessment(client, world):
     assert "Ferdigstilt" in text and "Barnet har behov for spesialpedagogisk hjelp" in text
 
 
-@pytest.mark.parametrize("hours", ["40.5", "-1", "3.3"])
-def test_hours_outside_0_to_40_in_halves_are_refused(client, world, hours):
+@pytest.mark.parametrize("hours", ["45.5", "-1", "3.3", "3,3"])
+def test_hours_outside_0_to_45_in_halves_are_refused(client, world, hours):
     referral = make_case(world, stage="assessing")
     client.force_login(world.advisor)
     response = client.post(
