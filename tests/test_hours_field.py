@@ -137,3 +137,32 @@ def test_the_case_pages_show_hours_with_a_decimal_comma(client, world):
         detail = client.get(reverse("referrals:case_detail", args=[case.pk])).text
     assert ">3,5<" in clock and "3.5" not in clock
     assert ">5<" in detail  # the recommendation of 5.0 hours, shown as 5
+
+
+# --- every hours field of every form -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_system_work_of_1_comma_5_hours_stores_1_5_and_shows_1_comma_5(client, world):
+    from teams.ressursteam_models import SystemWork
+
+    client.force_login(world.advisor_south)
+    url = reverse("teams:system_work_new")
+    data = {"unit": world.unit_b.pk, "worked_on": "2026-11-02", "topic": "guidance"}
+    with frozen_today(TODAY):
+        response = client.post(url, {**data, "hours": "25"})  # a day has at most 24
+        assert response.context["form"].errors["hours"] and not SystemWork.objects.exists()
+        assert client.post(url, {**data, "hours": "1,5"}).status_code == 302
+        page = client.get(reverse("teams:my_work")).text
+    assert SystemWork.objects.get().hours == Decimal("1.5")
+    assert "1,5" in page and "1.5" not in page
+
+
+def test_the_assessment_form_reads_a_decimal_comma_and_keeps_the_half_hour_step():
+    from referrals.forms.case import AssessmentForm
+
+    field = AssessmentForm.base_fields["recommended_hours"]
+    assert isinstance(field, HoursField)
+    assert field.clean("4,5") == Decimal("4.5")
+    with pytest.raises(forms.ValidationError):
+        field.clean("45,5")
