@@ -319,24 +319,9 @@ def decision_register(
     if decided_on > today:
         raise CaseError(_("Vedtaksdatoen kan ikke være i fremtiden."), field="decided_on")
     _check_notified_on(notified_on, decided_on)
-    if not reason.strip():
-        # Forvaltningsloven §§ 24–25: every enkeltvedtak gives its reasons.
-        raise CaseError(
-            _("Skriv begrunnelsen for vedtaket (forvaltningsloven §§ 24–25)."), field="reason"
-        )
     refused = outcome == Decision.Outcome.REFUSED
     assessment = getattr(referral, "assessment", None)
     if not refused:
-        if not decision_consent_given(referral):
-            # Barnehageloven § 32 first paragraph: the parents consent before a vedtak that
-            # grants help (the same rule help_start_register checks).
-            raise CaseError(
-                _(
-                    "Alle med foreldreansvar må samtykke til vedtaket før et vedtak om hjelp "
-                    "kan registreres (barnehageloven § 32)."
-                ),
-                field="outcome",
-            )
         if hours_per_week in (None, "") or Decimal(hours_per_week) <= 0:
             raise CaseError(_("Oppgi timer per uke."), field="hours_per_week")
         date_check(starts_on, field="starts_on", latest=planned_latest())
@@ -361,6 +346,21 @@ def decision_register(
         hours_per_week, starts_on, ends_on = None, None, None
         departs = deviations(assessment, refused=True, hours=None, organisation="", competence="")
     _require_deviation_reason(departs, deviation_reason)
+    if not refused and not decision_consent_given(referral):
+        # Barnehageloven § 32 first paragraph: the parents consent before a vedtak that grants
+        # help (the same rule help_start_register checks).
+        raise CaseError(
+            _(
+                "Alle med foreldreansvar må samtykke til vedtaket før et vedtak om hjelp "
+                "kan registreres (barnehageloven § 32)."
+            ),
+            field="outcome",
+        )
+    if not reason.strip():
+        # Forvaltningsloven §§ 24–25: every enkeltvedtak gives its reasons.
+        raise CaseError(
+            _("Skriv begrunnelsen for vedtaket (forvaltningsloven §§ 24–25)."), field="reason"
+        )
     referral.decisions.filter(superseded=False).update(superseded=True)
     decision = Decision.objects.create(
         referral=referral,

@@ -104,7 +104,7 @@ def _steps(stage, pk, *, guardian, world, on, hours, outcome) -> None:
     decided_on = on + timedelta(days=DECIDED_AFTER)
     # Barnehageloven § 32: the parents consent before a vedtak that grants help.
     if outcome != "refused":
-        _consent(pk, guardian, Consent.Purpose.DECISION, decided_on, advisor)
+        decision_consent(pk, advisor, given_on=decided_on)
     decide(pk, office, decided_on=decided_on, outcome=outcome, hours=hours)
     if stage == "help_started":
         decisions.help_start_register(
@@ -114,6 +114,19 @@ def _steps(stage, pk, *, guardian, world, on, hours, outcome) -> None:
         decisions.appeal_register(
             referral_id=pk, received_on=on + timedelta(days=APPEALED_AFTER), actor=office
         )
+
+
+def decision_consent(pk: int, actor, *, given_on: date) -> None:
+    """Barnehageloven § 32: every guardian with parental responsibility who has not yet
+    consented to the vedtak does so (what a vedtak of help needs first)."""
+    referral = Referral.objects.get(pk=pk)
+    given = referral.consents.filter(
+        purpose=Consent.Purpose.DECISION, withdrawn_on__isnull=True
+    ).values_list("guardian_id", flat=True)
+    for guardian in referral.child.guardians.filter(parental_responsibility=True).exclude(
+        pk__in=list(given)
+    ):
+        _consent(pk, guardian, Consent.Purpose.DECISION, given_on, actor)
 
 
 def _consent(pk, guardian, purpose, given_on, actor) -> None:
