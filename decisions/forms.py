@@ -46,7 +46,11 @@ class DecisionForm(LimitedForm):
         required=False,
     )
     assistant = forms.BooleanField(label=_("Assistent"), required=False)
-    starts_on = _date(_("Hjelpen gis fra"), required=False, help_text=_("Tomt: vedtaksdatoen."))
+    starts_on = _date(
+        _("Hjelpen gis fra"),
+        required=False,
+        help_text=_("Tomt: hjelpen skal starte innen to uker etter vedtaket."),
+    )
     ends_on = _date(
         _("Hjelpen gis til"),
         required=False,
@@ -67,14 +71,29 @@ class DecisionForm(LimitedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Påkrevd når timer, organisering eller kompetanse avviker fra tilrådingen "
+            "Påkrevd når vedtaket avviker fra tilrådingen: avslag der vurderingen tilrår "
+            "hjelp, andre timer, annen organisering eller kompetanse, eller uten assistent "
             "(barnehageloven § 35)."
         ),
     )
+    # Forvaltningsloven §§ 24–25: every enkeltvedtak gives its reasons (the service checks too).
     reason = forms.CharField(
         label=_("Begrunnelse for vedtaket"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Påkrevd (forvaltningsloven §§ 24–25)."),
+    )
+    notified_on = _date(
+        _("Foreldrene fikk vedtaket"),
+        required=False,
+        help_text=_("Klagefristen på tre uker løper fra denne datoen (forvaltningsloven § 29)."),
+    )
+
+
+class DecisionNotifiedForm(LimitedForm):
+    notified_on = _date(
+        _("Foreldrene fikk vedtaket"),
+        initial=timezone.localdate,
+        help_text=_("Klagefristen på tre uker løper fra denne datoen (forvaltningsloven § 29)."),
     )
 
 
@@ -86,6 +105,14 @@ class AppealForm(LimitedForm):
     received_on = _date(_("Klage mottatt"), initial=timezone.localdate)
     note = forms.CharField(
         label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    execution_deferred = forms.BooleanField(
+        label=_("Utsatt iverksetting"),
+        required=False,
+        help_text=_(
+            "Kryss av bare hvis kommunen har besluttet at vedtaket ikke skal iverksettes før "
+            "klagen er avgjort (forvaltningsloven § 42)."
+        ),
     )
 
 

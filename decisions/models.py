@@ -63,6 +63,9 @@ class Decision(models.Model):
         _("begrunnelse for avvik fra sakkyndig vurdering"), blank=True
     )
     reason = models.TextField(_("begrunnelse"), blank=True)
+    # Forvaltningsloven § 29: the three-week appeal period runs from the day the vedtak reached
+    # the parents (services.appeal_deadline); unknown at registration, recorded when known.
+    notified_on = models.DateField(_("foreldrene fikk vedtaket"), null=True, blank=True)
     help_started_on = models.DateField(_("hjelpen startet"), null=True, blank=True)
     annual_report_on = models.DateField(_("årsrapport mottatt"), null=True, blank=True)
     superseded = models.BooleanField(default=False)
@@ -132,6 +135,9 @@ class Appeal(models.Model):
     )
     outcome_on = models.DateField(_("avgjort"), null=True, blank=True)
     note = models.TextField(_("merknad"), blank=True)
+    # Forvaltningsloven § 42: an appeal does not stop the vedtak unless the office defers its
+    # execution (utsatt iverksetting); only then does a pending appeal block help start.
+    execution_deferred = models.BooleanField(_("utsatt iverksetting"), default=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

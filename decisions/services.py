@@ -10,6 +10,7 @@ from django.db.models import prefetch_related_objects
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.limits import DECISION_PERIOD_MAX, planned_latest
 from decisions import deadlines as rules
@@ -22,7 +23,7 @@ from decisions.models import (
     ProvisionalReply,
 )
 from referrals import states
-from referrals.models import Referral
+from referrals.models import Assessment, Referral
 from referrals.services import (
     CaseError,
     TransitionError,
@@ -42,6 +43,15 @@ LEGAL_REFERENCES = {
     rules.Kind.HELP_START: "Vedtakets startdato, ellers to uker etter vedtak: hjelpen skal gis innen rimelig tid.",
     rules.Kind.RENEWAL: "Sivilombudet: vurder fortsatt behov i god tid før vedtaket løper ut.",
     rules.Kind.ANNUAL_REPORT: "Barnehageloven § 32 tredje ledd: årlig rapport om hjelpen og barnets utvikling.",
+}
+
+# What deviations() names, in the message next to the reason field.
+DEVIATION_LABELS = {
+    "outcome": _lazy("avslag der vurderingen tilrår hjelp"),
+    "hours_per_week": _lazy("timer per uke"),
+    "organisation": _lazy("organisering"),
+    "competence": _lazy("kompetanse"),
+    "assistant": _lazy("assistent"),
 }
 
 
@@ -225,21 +235,53 @@ def provisional_reply_register(
     return reply
 
 
-def deviations(assessment, *, hours, organisation, competence) -> list[str]:
-    """Where a decision departs from the sakkyndig vurdering (barnehageloven § 35: must be reasoned)."""
-    if assessment is None:
+def deviations(
+    assessment, *, refused=False, hours, organisation, competence, assistant=False
+) -> list[str]:
+    """Where a decision departs from the sakkyndig vurdering (barnehageloven § 35 first
+    paragraph: every departure must be reasoned): a refusal where it recommends help, other
+    hours, another (or no) organisation or competence, no assistant where it recommends one."""
+    if assessment is None or not assessment.is_completed:
         return []
+    if refused:
+        return ["outcome"] if assessment.conclusion == Assessment.Conclusion.NEEDS_HELP else []
     result = []
     if (
         assessment.recommended_hours is not None
         and (hours or Decimal(0)) != assessment.recommended_hours
     ):
         result.append("hours_per_week")
-    if assessment.organisation and organisation and organisation != assessment.organisation:
+    if assessment.organisation and organisation != assessment.organisation:
         result.append("organisation")
-    if assessment.competence and competence and competence != assessment.competence:
+    if assessment.competence and competence != assessment.competence:
         result.append("competence")
+    if assessment.assistant_needed and not assistant:
+        result.append("assistant")
     return result
+
+
+def _require_deviation_reason(departs: list[str], deviation_reason: str) -> None:
+    """Barnehageloven § 35 first paragraph: a departure from the assessment needs its reason."""
+    if departs and not deviation_reason.strip():
+        raise CaseError(
+            _(
+                "Vedtaket avviker fra den sakkyndige vurderingen (%(what)s). Begrunn avviket "
+                "(barnehageloven § 35)."
+            )
+            % {"what": ", ".join(str(DEVIATION_LABELS[d]) for d in departs)},
+            field="deviation_reason",
+        )
+
+
+def _check_notified_on(notified_on: date | None, decided_on: date) -> None:
+    if notified_on is None:
+        return
+    date_check(notified_on, field="notified_on")
+    if notified_on < decided_on or notified_on > timezone.localdate():
+        raise CaseError(
+            _("Datoen foreldrene fikk vedtaket må være mellom vedtaksdatoen og i dag."),
+            field="notified_on",
+        )
 
 
 def _add_year(day: date) -> date:
@@ -263,6 +305,7 @@ def decision_register(
     provider_name: str = "",
     deviation_reason: str = "",
     reason: str = "",
+    notified_on: date | None = None,
 ) -> Decision:
     """Register the vedtak: assessed (or appealed) → decided."""
     referral = referral_lock(referral_id)
@@ -275,35 +318,49 @@ def decision_register(
     date_check(decided_on, field="decided_on")
     if decided_on > today:
         raise CaseError(_("Vedtaksdatoen kan ikke være i fremtiden."), field="decided_on")
+    _check_notified_on(notified_on, decided_on)
     refused = outcome == Decision.Outcome.REFUSED
+    assessment = getattr(referral, "assessment", None)
     if not refused:
         if hours_per_week in (None, "") or Decimal(hours_per_week) <= 0:
             raise CaseError(_("Oppgi timer per uke."), field="hours_per_week")
         date_check(starts_on, field="starts_on", latest=planned_latest())
-        starts_on = starts_on or decided_on
+        # An empty start date stays empty: the help-start deadline is then the policy's two
+        # weeks from the decision (deadlines.compute_deadlines), not the decision day itself.
+        period_start = starts_on or decided_on
         date_check(ends_on, field="ends_on", latest=planned_latest() + DECISION_PERIOD_MAX)
-        ends_on = ends_on or _add_year(starts_on)
-        if ends_on <= starts_on:
+        ends_on = ends_on or _add_year(period_start)
+        if ends_on <= period_start:
             raise CaseError(_("Sluttdatoen må være etter startdatoen."), field="ends_on")
-        if ends_on - starts_on > DECISION_PERIOD_MAX:
+        if ends_on - period_start > DECISION_PERIOD_MAX:
             # Needs change within a few years; a longer grant escapes the yearly review.
             raise CaseError(_("Et vedtak kan gjelde for høyst tre år."), field="ends_on")
         departs = deviations(
-            getattr(referral, "assessment", None),
+            assessment,
             hours=Decimal(hours_per_week),
             organisation=organisation,
             competence=competence,
+            assistant=assistant,
         )
-        if departs and not deviation_reason.strip():
-            raise CaseError(
-                _(
-                    "Vedtaket avviker fra den sakkyndige vurderingen. Begrunn avviket "
-                    "(barnehageloven § 35)."
-                ),
-                field="deviation_reason",
-            )
     else:
         hours_per_week, starts_on, ends_on = None, None, None
+        departs = deviations(assessment, refused=True, hours=None, organisation="", competence="")
+    _require_deviation_reason(departs, deviation_reason)
+    if not refused and not decision_consent_given(referral):
+        # Barnehageloven § 32 first paragraph: the parents consent before a vedtak that grants
+        # help (the same rule help_start_register checks).
+        raise CaseError(
+            _(
+                "Alle med foreldreansvar må samtykke til vedtaket før et vedtak om hjelp "
+                "kan registreres (barnehageloven § 32)."
+            ),
+            field="outcome",
+        )
+    if not reason.strip():
+        # Forvaltningsloven §§ 24–25: every enkeltvedtak gives its reasons.
+        raise CaseError(
+            _("Skriv begrunnelsen for vedtaket (forvaltningsloven §§ 24–25)."), field="reason"
+        )
     referral.decisions.filter(superseded=False).update(superseded=True)
     decision = Decision.objects.create(
         referral=referral,
@@ -320,6 +377,7 @@ def decision_register(
         provider_name=provider_name,
         deviation_reason=deviation_reason,
         reason=reason,
+        notified_on=notified_on,
     )
     referral_move(
         referral=referral,
@@ -332,13 +390,33 @@ def decision_register(
     return decision
 
 
+def _help_start_step(referral: Referral, decision: Decision) -> str:
+    """The state table's step for help start. Forvaltningsloven § 42: a pending appeal does not
+    stop the vedtak; help may start (the case stays appealed) unless execution is deferred."""
+    if states.allowed("help_start", referral.status):
+        return "help_start"
+    if states.allowed("help_start_during_appeal", referral.status):
+        if decision.appeals.filter(
+            outcome__in=(Appeal.Outcome.PENDING, Appeal.Outcome.SENT), execution_deferred=True
+        ).exists():
+            raise CaseError(
+                _(
+                    "Iverksettingen av vedtaket er utsatt til klagen er avgjort "
+                    "(forvaltningsloven § 42)."
+                )
+            )
+        return "help_start_during_appeal"
+    raise TransitionError(_("Hjelpen kan registreres som startet når vedtaket er fattet."))
+
+
 @transaction.atomic
 def help_start_register(*, referral_id: int, started_on: date, actor) -> Decision:
     """Help has started: needs every guardian with parental responsibility to have consented."""
     referral = referral_lock(referral_id)
     decision = referral.decisions.select_for_update().filter(superseded=False).first()
-    if not states.allowed("help_start", referral.status) or decision is None:
+    if decision is None or decision.help_started_on is not None:
         raise TransitionError(_("Hjelpen kan registreres som startet når vedtaket er fattet."))
+    step = _help_start_step(referral, decision)
     if decision.outcome == Decision.Outcome.REFUSED:
         raise TransitionError(_("Vedtaket er et avslag; det er ingen hjelp å starte."))
     if not decision_consent_given(referral):
@@ -348,24 +426,53 @@ def help_start_register(*, referral_id: int, started_on: date, actor) -> Decisio
         raise CaseError(_("Startdatoen må være mellom vedtaksdatoen og i dag."), field="started_on")
     decision.help_started_on = started_on
     decision.save(update_fields=["help_started_on"])
-    referral_move(
-        referral=referral,
-        step="help_start",
-        actor=actor,
-        action="help.started",
-        detail={"started_on": started_on.strftime("%d.%m.%Y")},
-    )
+    detail = {"started_on": started_on.strftime("%d.%m.%Y")}
+    if states.moves_to(step) is None:
+        # During an appeal the case stays appealed; appeal_update moves it on when decided.
+        case_event_record(referral=referral, actor=actor, action="help.started", detail=detail)
+    else:
+        referral_move(
+            referral=referral, step=step, actor=actor, action="help.started", detail=detail
+        )
     _announce(referral)
     return decision
 
 
 def appeal_deadline(decision: Decision) -> date:
-    """Forvaltningsloven § 29: three weeks from the notice of the decision."""
-    return decision.decided_on + timedelta(weeks=3)
+    """Forvaltningsloven § 29: three weeks from the day the notice reached the parents; until
+    that day is recorded, from the decision date."""
+    return (decision.notified_on or decision.decided_on) + timedelta(weeks=3)
 
 
 @transaction.atomic
-def appeal_register(*, referral_id: int, received_on: date, actor, note: str = "") -> Appeal:
+def decision_notified_register(*, referral_id: int, notified_on: date, actor) -> Decision:
+    """The day the vedtak reached the parents (forvaltningsloven § 29: the appeal period runs
+    from it); recorded when known, after the decision was registered."""
+    referral = referral_lock(referral_id)
+    decision = referral.decisions.select_for_update().filter(superseded=False).first()
+    if decision is None:
+        raise TransitionError(_("Det er ikke noe vedtak å registrere."))
+    _check_notified_on(notified_on, decision.decided_on)
+    decision.notified_on = notified_on
+    decision.save(update_fields=["notified_on"])
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="decision.notified",
+        detail={"notified_on": notified_on.strftime("%d.%m.%Y")},
+    )
+    return decision
+
+
+@transaction.atomic
+def appeal_register(
+    *,
+    referral_id: int,
+    received_on: date,
+    actor,
+    note: str = "",
+    execution_deferred: bool = False,
+) -> Appeal:
     referral = referral_lock(referral_id)
     decision = referral.decisions.filter(superseded=False).first()
     if decision is None or not states.allowed("appeal", referral.status):
@@ -374,7 +481,11 @@ def appeal_register(*, referral_id: int, received_on: date, actor, note: str = "
     if received_on > timezone.localdate() or received_on < decision.decided_on:
         raise CaseError(_("Datoen må være mellom vedtaksdatoen og i dag."), field="received_on")
     appeal = Appeal.objects.create(
-        decision=decision, received_on=received_on, note=note, registered_by=actor
+        decision=decision,
+        received_on=received_on,
+        note=note,
+        execution_deferred=execution_deferred,
+        registered_by=actor,
     )
     referral_move(
         referral=referral,
@@ -384,6 +495,7 @@ def appeal_register(*, referral_id: int, received_on: date, actor, note: str = "
         detail={
             "received_on": received_on.strftime("%d.%m.%Y"),
             "late": received_on > appeal_deadline(decision),
+            "execution_deferred": execution_deferred,
         },
     )
     _announce(referral)

@@ -13,6 +13,7 @@ urlpatterns = [
         "saker/<int:pk>/forelopig-svar/", views.provisional_reply_new, name="provisional_reply_new"
     ),
     path("saker/<int:pk>/vedtak/", views.decision_new, name="decision_new"),
+    path("saker/<int:pk>/vedtak/forkynt/", views.decision_notified, name="decision_notified"),
     path("saker/<int:pk>/hjelp-startet/", views.help_start, name="help_start"),
     path("saker/<int:pk>/klage/", views.appeal_new, name="appeal_new"),
     path("klager/<int:pk>/", views.appeal_update, name="appeal_update"),

@@ -152,6 +152,18 @@ def decision_new(request, pk):
 
 
 @login_required
+def decision_notified(request, pk):
+    return _action(
+        request,
+        pk,
+        forms.DecisionNotifiedForm,
+        services.decision_notified_register,
+        _("Registrer når foreldrene fikk vedtaket"),
+        done=_("Datoen er registrert."),
+    )
+
+
+@login_required
 def help_start(request, pk):
     return _action(
         request,

@@ -55,6 +55,7 @@ ACTION_LABELS = {
     # written by decisions/ (named here as text only: referrals does not import decisions)
     "provisional_reply.registered": _("Foreløpig svar er sendt"),
     "decision.registered": _("Vedtak er fattet"),
+    "decision.notified": _("Foreldrene har fått vedtaket"),
     "help.started": _("Hjelpen er startet"),
     "appeal.received": _("Klage er mottatt"),
     "appeal.updated": _("Klagen er oppdatert"),

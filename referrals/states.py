@@ -78,6 +78,9 @@ ACTIONS: dict[str, Action] = {
     # barnehageloven § 34: the sakkyndig vurdering must exist before the municipality decides.
     "decide": Action((S.ASSESSED, S.APPEALED), S.DECIDED),
     "help_start": Action((S.DECIDED,), S.HELP_STARTED),
+    # forvaltningsloven § 42: a pending appeal does not stop the vedtak (unless its execution is
+    # deferred, decisions.services); the case stays appealed until the appeal is decided.
+    "help_start_during_appeal": Action((S.APPEALED,)),
     "appeal": Action(DECIDED, S.APPEALED),
     "appeal_upheld": Action((S.APPEALED,), S.DECIDED),
     "appeal_upheld_after_help": Action((S.APPEALED,), S.HELP_STARTED),

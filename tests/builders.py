@@ -102,9 +102,11 @@ def _steps(stage, pk, *, guardian, world, on, hours, outcome) -> None:
     if stage == "assessed":
         return
     decided_on = on + timedelta(days=DECIDED_AFTER)
+    # Barnehageloven § 32: the parents consent before a vedtak that grants help.
+    if outcome != "refused":
+        decision_consent(pk, advisor, given_on=decided_on)
     decide(pk, office, decided_on=decided_on, outcome=outcome, hours=hours)
     if stage == "help_started":
-        _consent(pk, guardian, Consent.Purpose.DECISION, decided_on, advisor)
         decisions.help_start_register(
             referral_id=pk, started_on=on + timedelta(days=HELP_STARTED_AFTER), actor=office
         )
@@ -112,6 +114,19 @@ def _steps(stage, pk, *, guardian, world, on, hours, outcome) -> None:
         decisions.appeal_register(
             referral_id=pk, received_on=on + timedelta(days=APPEALED_AFTER), actor=office
         )
+
+
+def decision_consent(pk: int, actor, *, given_on: date) -> None:
+    """Barnehageloven § 32: every guardian with parental responsibility who has not yet
+    consented to the vedtak does so (what a vedtak of help needs first)."""
+    referral = Referral.objects.get(pk=pk)
+    given = referral.consents.filter(
+        purpose=Consent.Purpose.DECISION, withdrawn_on__isnull=True
+    ).values_list("guardian_id", flat=True)
+    for guardian in referral.child.guardians.filter(parental_responsibility=True).exclude(
+        pk__in=list(given)
+    ):
+        _consent(pk, guardian, Consent.Purpose.DECISION, given_on, actor)
 
 
 def _consent(pk, guardian, purpose, given_on, actor) -> None:
@@ -135,9 +150,11 @@ def _complete_assessment(pk, actor, completed_on, hours) -> None:
 
 def decide(pk: int, actor, *, decided_on: date, outcome: str = "granted", hours="5.0", **kw):
     """The vedtak through decision_register: by default what the assessment recommended."""
-    values = dict(organisation="group", competence="special_educator")
+    # Forvaltningsloven §§ 24–25: every vedtak gives its reasons; barnehageloven § 35: a refusal
+    # of the help the assessment recommends gives its reason for the departure.
+    values = dict(organisation="group", competence="special_educator", reason="Følger tilrådingen.")
     if outcome == "refused":
-        values = {}
+        values = dict(reason="Vilkårene er ikke oppfylt.", deviation_reason="Behovet dekkes.")
     values.update(kw)
     hours_per_week = Decimal(hours) if outcome != "refused" else None
     return decisions.decision_register(

@@ -97,6 +97,7 @@ MATRIX = {
     "decisions:case_clock": ("get", {"pk": "case"}, READ),
     "decisions:provisional_reply_new": ("get", {"pk": "case"}, DECIDE),
     "decisions:decision_new": ("get", {"pk": "case"}, DECIDE),
+    "decisions:decision_notified": ("get", {"pk": "case"}, DECIDE),
     "decisions:help_start": ("get", {"pk": "case"}, DECIDE),
     "decisions:appeal_new": ("get", {"pk": "case"}, DECIDE),
     "decisions:appeal_update": ("get", {"pk": "appeal"}, DECIDE),

@@ -94,6 +94,7 @@ def _decision_data(**overrides):
         "hours_per_week": "5",
         "organisation": "group",
         "competence": "special_educator",
+        "reason": "Følger tilrådingen.",  # required since issue 18 (fvl §§ 24–25)
         **overrides,
     }
 

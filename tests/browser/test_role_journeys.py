@@ -86,6 +86,8 @@ def test_office_works_a_flagged_case_from_the_worklist_to_help_started(
 
     j.goto(f"/saker/{case.pk}/vedtak/", "decision form")
     field(page, "Timer per uke").fill("3")  # the assessment recommends 5
+    # forvaltningsloven §§ 24–25: every vedtak gives its reasons (a required field, issue 18)
+    field(page, "Begrunnelse for vedtaket").fill("Barnet trenger språkstimulering i gruppe.")
     j.expected_statuses.add(422)  # an invalid form is answered 422 Unprocessable Content
     page.get_by_role("button", name="Registrer vedtaket").click()
     j.step("decision refused without a reason for the deviation")

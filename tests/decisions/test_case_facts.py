@@ -16,7 +16,6 @@ from decisions import services
 from decisions.models import OPEN_UNTIL, Appeal, CaseFact, Deadline, Decision
 from referrals.models import CaseEvent, Referral
 from referrals.services import (
-    consent_register,
     referral_pause,
     referral_resume,
     referral_start_assessment,
@@ -122,14 +121,7 @@ def test_the_fact_row_follows_decisions_appeals_and_help(world):
     row = fact(case)
     assert (row.first_decided_on, row.decided_on) == (date(2026, 11, 22), date(2026, 11, 25))
 
-    for guardian in case.child.guardians.all():
-        consent_register(
-            referral_id=case.pk,
-            guardian_id=guardian.pk,
-            purpose="decision",
-            given_on=date(2026, 11, 25),
-            actor=world.advisor,
-        )
+    # The parents' consent came before the vedtak (barnehageloven § 32, given by decide()).
     services.help_start_register(
         referral_id=case.pk, started_on=date(2026, 11, 26), actor=world.office
     )
@@ -145,7 +137,15 @@ def test_the_fact_row_follows_decisions_appeals_and_help(world):
 
 def test_a_refusal_is_marked_refused(world):
     case = case_at("assessed", world=world)
-    decide(case, world, outcome="refused", hours_per_week=None, organisation="", competence="")
+    decide(
+        case,
+        world,
+        outcome="refused",
+        hours_per_week=None,
+        organisation="",
+        competence="",
+        deviation_reason="Begrunnet avslag (barnehageloven § 35).",
+    )
     assert fact(case).refused
 
 

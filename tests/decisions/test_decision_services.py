@@ -14,7 +14,7 @@ from referrals.services import (
     TransitionError,
     consent_register,
 )
-from tests.builders import case_at
+from tests.builders import case_at, decision_consent
 from tests.factories import GuardianFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,12 @@ def deadlines(case):
     return {d.kind: d for d in case.deadlines.all()}
 
 
-def decide(case, world, **kw):
+def decide(case, world, consent=True, **kw):
+    if consent and kw.get("outcome", "granted") != "refused":
+        decided_on = kw.get("decided_on", date(2026, 11, 24))
+        decision_consent(case.pk, world.advisor, given_on=min(decided_on, date(2026, 11, 24)))
     values = dict(
+        reason="Følger tilrådingen.",
         referral_id=case.pk,
         actor=world.office,
         decided_on=date(2026, 11, 24),
@@ -64,12 +68,14 @@ def test_a_decision_following_the_assessment_moves_the_case_and_meets_the_decisi
     decision = decide(case, world)
     case.refresh_from_db()
     assert case.status == Referral.Status.DECIDED
-    assert decision.starts_on == date(2026, 11, 24)
+    # Issue 18: an empty start date stays empty (it used to become the decision day, so the
+    # two-week help-start rule never applied); the help-start deadline is two weeks later.
+    assert decision.starts_on is None
     assert decision.ends_on == date(2027, 11, 23)  # one year by default
     d = deadlines(case)
     assert d["decision"].met_on == date(2026, 11, 24)
     assert d["provisional_reply"].met_on == date(2026, 11, 24)
-    assert d["help_start"].due_on == date(2026, 11, 24)
+    assert d["help_start"].due_on == date(2026, 12, 8)
     assert d["renewal"].due_on == date(2027, 8, 23)
     assert case.events.filter(action="decision.registered").count() == 1
 
@@ -96,14 +102,17 @@ def test_a_decision_that_deviates_from_the_assessment_demands_a_reason(world, ch
 
 def test_a_refusal_needs_no_hours_and_has_no_help_deadlines(world):
     case = case_at("assessed", world=world)
-    decide(case, world, outcome="refused", hours_per_week=None)
+    # Issue 18 (barnehageloven § 35): refusing the help the assessment recommends is a
+    # departure that needs its reason.
+    decide(case, world, outcome="refused", hours_per_week=None, deviation_reason="Begrunnet.")
     assert "help_start" not in deadlines(case)
 
 
 def test_help_can_start_only_with_consent_from_everyone_with_parental_responsibility(world):
+    # Issue 18 (barnehageloven § 32): the consent is checked at the vedtak, not first at help
+    # start; this test registered the vedtak without it (the bug) and now shows it refused.
     case = case_at("assessed", world=world)
     second = GuardianFactory(child=case.child, relation="father", lives_with_child=False)
-    decide(case, world)
     first = case.child.guardians.exclude(pk=second.pk).get()
     consent_register(
         referral_id=case.pk,
@@ -113,9 +122,7 @@ def test_help_can_start_only_with_consent_from_everyone_with_parental_responsibi
         actor=world.advisor,
     )
     with pytest.raises(CaseError, match="Alle med foreldreansvar"):
-        services.help_start_register(
-            referral_id=case.pk, started_on=date(2026, 11, 25), actor=world.office
-        )
+        decide(case, world, consent=False)
     consent_register(
         referral_id=case.pk,
         guardian_id=second.pk,
@@ -123,6 +130,7 @@ def test_help_can_start_only_with_consent_from_everyone_with_parental_responsibi
         given_on=date(2026, 11, 24),
         actor=world.advisor,
     )
+    decide(case, world, consent=False)
     services.help_start_register(
         referral_id=case.pk, started_on=date(2026, 11, 25), actor=world.office
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from decisions import flagging
 from decisions.models import DeadlineFlag, Notification
-from tests.builders import case_at
+from tests.builders import case_at, decision_consent
 from tests.conftest import frozen_today
 from tests.decisions.conftest import received_case
 
@@ -92,6 +92,7 @@ def test_the_worklist_rows_escape_and_carry_a_working_form(client, world):
 
 def test_the_decision_form_demands_a_reason_for_a_deviation_next_to_the_field(client, world):
     case = case_at("assessed", world=world)
+    decision_consent(case.pk, world.advisor, given_on=date(2026, 11, 24))
     client.force_login(world.office)
     url = reverse("decisions:decision_new", args=[case.pk])
     data = {
@@ -100,6 +101,7 @@ def test_the_decision_form_demands_a_reason_for_a_deviation_next_to_the_field(cl
         "hours_per_week": "2",
         "organisation": "group",
         "competence": "special_educator",
+        "reason": "Barnet trenger hjelp i språk.",
     }
     response = client.post(url, data)
     assert response.status_code == 422
@@ -149,6 +151,7 @@ def test_the_case_clock_tab_shows_deadlines_decisions_and_the_appeal_period(clie
     from decisions.services import decision_register
 
     case = case_at("assessed", world=world)
+    decision_consent(case.pk, world.advisor, given_on=date(2026, 11, 24))
     decision_register(
         referral_id=case.pk,
         actor=world.office,
@@ -157,6 +160,7 @@ def test_the_case_clock_tab_shows_deadlines_decisions_and_the_appeal_period(clie
         hours_per_week=Decimal("5.0"),
         organisation="group",
         competence="special_educator",
+        reason="Følger tilrådingen.",
     )
     client.force_login(world.office)
     text = client.get(reverse("decisions:case_clock", args=[case.pk])).text

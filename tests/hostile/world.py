@@ -108,6 +108,7 @@ def _cases(world) -> dict:
         ends_on=date(2027, 6, 20),
         provider="ppt",
         provider_name="PPT Solvik",
+        reason="Følger tilrådingen.",
     )
     help_start_register(referral_id=decided.pk, started_on=date(2026, 11, 10), actor=world.office)
     appeal_register(

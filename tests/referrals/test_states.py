@@ -68,7 +68,7 @@ SERVICES = {
         actor=w.office,
     ),  # fmt: skip
     "decide": lambda r, w: decisions_services.decision_register(
-        referral_id=r.pk, actor=w.office, decided_on=DAY, outcome="refused"
+        referral_id=r.pk, actor=w.office, decided_on=DAY, outcome="refused", reason="Avslag."
     ),
     "help_start": lambda r, w: decisions_services.help_start_register(
         referral_id=r.pk, started_on=DAY, actor=w.office
@@ -80,7 +80,14 @@ SERVICES = {
 # Moves without a service of their own: made inside another service (the clock starting on
 # submit or consent, a withdrawn consent stopping the case, an upheld appeal), each checked
 # by the same rule; referral_move carries decisions' moves.
-INNER_MOVES = {"receive", "stop_without_consent", "appeal_upheld", "appeal_upheld_after_help"}
+# help_start_register takes "help_start_during_appeal" when the case is appealed (fvl § 42).
+INNER_MOVES = {
+    "receive",
+    "stop_without_consent",
+    "appeal_upheld",
+    "appeal_upheld_after_help",
+    "help_start_during_appeal",
+}
 # Checked by referrals/attachments.py (the service and the page read the table; walked in
 # tests/referrals/test_attachments.py).
 PAGE_ONLY = {"edit_referral", "upload"}
@@ -254,7 +261,7 @@ def test_a_decision_recomputes_the_clock_once(world, recomputes):
     Referral.objects.filter(pk=referral.pk).update(status=S.ASSESSED, assessed_on=DAY)
     recomputes.clear()
     decisions_services.decision_register(
-        referral_id=referral.pk, actor=world.office, decided_on=DAY, outcome="refused"
+        referral_id=referral.pk, actor=world.office, decided_on=DAY, outcome="refused", reason="-"
     )
     assert recomputes == [referral.pk]
     referral.refresh_from_db()
@@ -267,7 +274,8 @@ def test_a_decision_recomputes_the_clock_once(world, recomputes):
 CLOCK_BUTTONS = {
     "decisions:provisional_reply_new": "provisional_reply",
     "decisions:decision_new": "decide",
-    "decisions:help_start": "help_start",
+    # forvaltningsloven § 42: help may also start while an appeal is pending
+    "decisions:help_start": ("help_start", "help_start_during_appeal"),
     "decisions:appeal_new": "appeal",
 }
 
@@ -280,7 +288,13 @@ def test_the_case_clock_tab_offers_the_office_exactly_the_allowed_actions(client
     client.force_login(world.office)
     text = client.get(reverse("decisions:case_clock", args=[referral.pk])).text
     offered = {name for name in CLOCK_BUTTONS if reverse(name, args=[referral.pk]) in text}
-    assert offered == {name for name, a in CLOCK_BUTTONS.items() if states.allowed(a, status)}
+    assert offered == {
+        name
+        for name, actions in CLOCK_BUTTONS.items()
+        if any(
+            states.allowed(a, status) for a in ([actions] if isinstance(actions, str) else actions)
+        )
+    }
 
 
 @pytest.mark.parametrize("status", list(S))
