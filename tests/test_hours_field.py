@@ -13,7 +13,7 @@ from django.urls import reverse
 from core import limits
 from core.forms import HoursField
 from decisions.models import Decision
-from tests.builders import case_at
+from tests.builders import case_at, decision_consent
 from tests.conftest import frozen_today
 
 TODAY = date(2026, 11, 25)
@@ -95,6 +95,8 @@ def test_an_unchanged_value_is_not_a_change():
 
 def _post_decision(client, world, hours: str):
     case = case_at("assessed", world=world)
+    # Barnehageloven § 32: the parents' consent to the vedtak comes first.
+    decision_consent(case.pk, world.advisor, given_on=date(2026, 11, 20))
     client.force_login(world.office)
     response = client.post(
         reverse("decisions:decision_new", args=[case.pk]),
