@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.limits import DECISION_PERIOD_MAX, planned_latest
+from core.limits import DECISION_PERIOD_MAX, HOURS_PER_WEEK_MAX, planned_latest
 from decisions import deadlines as rules
 from decisions.models import (
     Appeal,
@@ -324,6 +324,11 @@ def decision_register(
     if not refused:
         if hours_per_week in (None, "") or Decimal(hours_per_week) <= 0:
             raise CaseError(_("Oppgi timer per uke."), field="hours_per_week")
+        if Decimal(hours_per_week) > HOURS_PER_WEEK_MAX:  # the form's bound, for every caller
+            raise CaseError(
+                _("En uke har høyst %(max)s timer i barnehagen.") % {"max": HOURS_PER_WEEK_MAX},
+                field="hours_per_week",
+            )
         date_check(starts_on, field="starts_on", latest=planned_latest())
         # An empty start date stays empty: the help-start deadline is then the policy's two
         # weeks from the decision (deadlines.compute_deadlines), not the decision day itself.

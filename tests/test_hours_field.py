@@ -168,3 +168,27 @@ def test_the_assessment_form_reads_a_decimal_comma_and_keeps_the_half_hour_step(
     assert field.clean("4,5") == Decimal("4.5")
     with pytest.raises(forms.ValidationError):
         field.clean("45,5")
+
+
+@pytest.mark.django_db
+def test_the_vedtak_service_refuses_more_hours_than_a_week_has_whoever_calls_it(world):
+    from decisions.services import decision_register
+    from referrals.services import CaseError
+
+    with frozen_today(TODAY):
+        case = case_at("assessed", world=world)
+        decision_consent(case.pk, world.advisor, given_on=date(2026, 11, 20))
+        with pytest.raises(CaseError) as refused:
+            decision_register(
+                referral_id=case.pk,
+                actor=world.office,
+                decided_on=date(2026, 11, 24),
+                outcome="granted",
+                hours_per_week=Decimal("99"),
+                organisation="group",
+                competence="special_educator",
+                deviation_reason="Kommunen vurderer omfanget annerledes enn PPT.",
+                reason="Barnet trenger hjelp i språk og samspill.",
+            )
+    assert refused.value.field == "hours_per_week"
+    assert not Decision.objects.filter(referral=case).exists()
