@@ -19,12 +19,9 @@ from decisions.services import (
     help_start_register,
     provisional_reply_register,
 )
-from referrals.models import Assessment, Referral
+from referrals.models import Referral
 from referrals.services import (
-    assessment_save,
-    consent_register,
     referral_pause,
-    referral_start_assessment,
     referral_withdraw,
 )
 from teams.models import Role
@@ -34,6 +31,7 @@ from teams.ressursteam_services import (
     system_work_register,
     team_member_add,
 )
+from tests.builders import case_at, decision_consent
 from tests.decisions.conftest import received_case
 from tests.factories import ChildFactory, GuardianFactory, ReferralFactory, RoleFactory, UserFactory
 from tests.hostile.values import Fill, hostile_fill
@@ -52,31 +50,10 @@ class HostileWorld:
 
 
 def _assessed(world, received_on: date) -> Referral:
-    case = received_case(world, received_on=received_on)
-    guardian = case.child.guardians.get()
-    consent_register(
-        referral_id=case.pk,
-        guardian_id=guardian.pk,
-        purpose="decision",
-        given_on=received_on,
-        actor=world.advisor,
-    )
-    referral_start_assessment(referral_id=case.pk, actor=world.advisor)
-    assessment = Assessment.objects.get(referral=case)
-    assessment_save(
-        referral_id=case.pk,
-        version=assessment.version,
-        actor=world.advisor,
-        complete=True,
-        development="Forsinket språkutvikling.",
-        goals="Utvide ordforrådet.",
-        kind_of_help="Språkstimulering i liten gruppe.",
-        guardian_views="Foreldrene ønsker hjelp.",
-        conclusion=Assessment.Conclusion.NEEDS_HELP,
-        organisation="group",
-        recommended_hours=5,
-        competence="special_educator",
-    )
+    """Assessed through the services (tests/builders.py), with the parents' consent to the
+    vedtak (barnehageloven § 32) so it can be decided."""
+    case = case_at("assessed", world=world, on=received_on)
+    decision_consent(case.pk, world.advisor, given_on=received_on)
     return case
 
 
