@@ -20,9 +20,10 @@ def environment(**options) -> Environment:
 
 
 def render_safe(template, **context) -> str:
-    """A template of templates/jinja2/ (a name, or a compiled jinja2.Template) rendered for a Django template ({% caseload_rows %}…):
-    the raw jinja2.Template (Django's wrapper would build a request context per call, and the
-    rows need none), its output marked safe for Django because Jinja escaped every value."""
+    """A template of templates/jinja2/ (a name, or a compiled jinja2.Template) rendered for a
+    Django template tag ({% caseload_rows %}…): the raw jinja2.Template (Django's wrapper would
+    build a request context per call, and the rows need none), its output marked safe for
+    Django because Jinja escaped every value."""
     from django.template import engines  # the engines are built from settings on first use
 
     if isinstance(template, str):
