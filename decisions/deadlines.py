@@ -8,7 +8,8 @@ Rules (DESIGN.md "The case and its clock", DOMAIN.md § 2):
 - month arithmetic clamps to the month's end (31.01 + 1 month = 28.02, or 29.02 in a leap year);
 - a due date on a Saturday, Sunday or Norwegian public holiday moves to the next working day;
 - paused days (pauses that began on or after the anchor, while the deadline was unmet) extend
-  the due date; while a pause is open the deadline is paused and is not flagged;
+  the due date of the kinds the pause's reason stops, each day once however many pauses cover
+  it; while such a pause is open the deadline is paused and is not flagged;
 - a deadline is met on the date its event happened; met late by (met_on − due) days.
 """
 
@@ -62,7 +63,8 @@ class CaseFacts:
     help_started_on: date | None = None
     renewal_received_on: date | None = None
     annual_report_on: date | None = None
-    pauses: tuple[tuple[date, date | None], ...] = ()
+    # (start, end, the kinds it stops); a (start, end) pair stops every kind
+    pauses: tuple[tuple, ...] = ()
     closed: bool = False
 
 
@@ -105,25 +107,42 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def paused_days(pauses, since: date, until: date | None, today: date) -> tuple[int, bool]:
+def paused_days(
+    pauses, since: date, until: date | None, today: date, kind: Kind | None = None
+) -> tuple[int, bool]:
     """Days paused from ``since`` until the deadline was met (or today), and whether a pause
-    is open now. A pause that began before the anchor does not move this deadline."""
-    total, open_now = 0, False
-    for start, end in pauses:
+    is open now. A pause that began before the anchor does not move this deadline.
+
+    A pause is (start, end) or (start, end, kinds): with ``kinds`` it stops only those deadline
+    kinds (its PauseReason.stops, issue 18); ``kind`` is the deadline asked about. Days inside
+    two pauses count once: the intervals are merged before they are summed."""
+    intervals, open_now = [], False
+    for pause in pauses:
+        start, end = pause[0], pause[1]
+        if kind is not None and len(pause) > 2 and kind not in pause[2]:
+            continue
         if start < since or (until is not None and start >= until):
             continue
         stop = end or today
         if until is not None:
             stop = min(stop, until)
-        total += max(0, (stop - start).days)
+        if stop > start:
+            intervals.append((start, stop))
         if end is None and until is None:
             open_now = True
+    total, reach = 0, None
+    for start, stop in sorted(intervals):
+        if reach is not None and start < reach:
+            start = reach  # the overlap was counted with the earlier pause
+        if stop > start:
+            total += (stop - start).days
+        reach = max(reach, stop) if reach else stop
     return total, open_now
 
 
 def _due(kind: Kind, anchor: date, rule: Rule, met_on, facts: CaseFacts, today: date) -> Due:
     raw = add_months(anchor, rule.months) + timedelta(days=rule.days)
-    days, paused = paused_days(facts.pauses, anchor, met_on, today)
+    days, paused = paused_days(facts.pauses, anchor, met_on, today, kind)
     due = next_working_day(raw + timedelta(days=days))
     return Due(kind, due, met_on, days, paused and met_on is None, rule.warning_days)
 

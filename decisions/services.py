@@ -100,12 +100,14 @@ def case_facts(referral: Referral) -> rules.CaseFacts:
         help_until=decision.ends_on if decision else None,
         help_started_on=decision.help_started_on if decision else None,
         annual_report_on=decision.annual_report_on if decision else None,
-        pauses=tuple((p.started_on, p.ended_on) for p in referral.pauses.all()),
+        pauses=tuple(
+            (p.started_on, p.ended_on, frozenset(p.reason.stops)) for p in referral.pauses.all()
+        ),
         closed=referral.status in states.CLOSED,
     )
 
 
-CLOCK_FACTS = ("pauses", "provisional_replies", "decisions")
+CLOCK_FACTS = ("pauses__reason", "provisional_replies", "decisions")
 
 
 def deadlines_recompute(

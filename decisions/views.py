@@ -234,7 +234,9 @@ def case_clock(request, pk):
     """The case's clock and decisions: each deadline with its state, the provisional replies,
     the decisions with their appeal period, appeals, and the office's actions."""
     referral = get_referral_for_user(
-        request.user, pk, queryset=case_page.case_queryset(request.user).prefetch_related("pauses")
+        request.user,
+        pk,
+        queryset=case_page.case_queryset(request.user).prefetch_related("pauses__reason"),
     )
     access_log_view(request, referral)
     today = timezone.localdate()

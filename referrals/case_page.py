@@ -119,7 +119,7 @@ def case_detail_queryset(user):
                 "purpose", "given_on", "pk"
             ),
         ),
-        Prefetch("pauses", queryset=Pause.objects.select_related("created_by")),
+        Prefetch("pauses", queryset=Pause.objects.select_related("created_by", "reason")),
     )
 
 
@@ -298,6 +298,11 @@ def _notes(event: CaseEvent) -> list[str]:
         notes.append(str(_("Fristene løper fra %(d)s")) % {"d": detail["t0"]})
     if detail.get("from"):
         notes.append(str(_("Fra %(d)s")) % {"d": detail["from"]})
+    if detail.get("to"):
+        notes.append(str(_("Til %(d)s")) % {"d": detail["to"]})
+    if detail.get("stops"):
+        stops = ", ".join(str(_DEADLINE_LABELS.get(k, k)) for k in detail["stops"])
+        notes.append(str(_("Stopper: %(k)s")) % {"k": stops})
     if "days" in detail:
         notes.append(str(_("%(n)s pausedager")) % {"n": detail["days"]})
     reason = detail.get("reason")
@@ -371,9 +376,32 @@ class PauseRow:
 
 
 def pause_rows(referral: Referral, today: date | None = None) -> tuple[list[PauseRow], int]:
+    """The pause ledger's rows (reason and registrar from the prefetch) and their days."""
     today = today or timezone.localdate()
     rows = [PauseRow(p, p.days(today), p.ended_on is None) for p in referral.pauses.all()]
     return rows, sum(r.days for r in rows)
+
+
+def paused_days_per_kind(referral: Referral, today: date | None = None) -> list[tuple[str, int]]:
+    """Days paused per deadline kind, by the pauses whose reason stops it; a day inside two
+    pauses counts once (the engine's rule, decisions.deadlines.paused_days, which also leaves
+    out pauses from before a deadline's anchor: the clock page shows its figure)."""
+    today = today or timezone.localdate()
+    result = []
+    for kind, label in DeadlineKind.choices:
+        days, reach = 0, None
+        spans = sorted(
+            (p.started_on, p.ended_on or today)
+            for p in referral.pauses.all()
+            if kind in p.reason.stops
+        )
+        for start, stop in spans:
+            start = max(start, reach) if reach else start
+            days += max(0, (stop - start).days)
+            reach = max(reach, stop) if reach else stop
+        if spans:
+            result.append((str(label), days))
+    return result
 
 
 # --- what the user may do now ----------------------------------------------------------------

@@ -346,19 +346,136 @@ class Consent(models.Model):
         return f"{self.guardian}: {self.get_purpose_display()}"
 
 
+# Sivilombudet's practice (the Bergen PPT statement, 2024; DOMAIN.md § 2) and Statsforvalteren's
+# tilsyn (Sunnfjord): a lack of capacity or staff does not stop "rimelig tid" (forvaltningsloven
+# § 11 a). No pause reason may be about it. Matched against a reason's code and label, lower case.
+CAPACITY_WORDS = (
+    "kapasitet",
+    "bemanning",
+    "mangel på ansatte",
+    "mangel på personale",
+    "personalmangel",
+    "ressursmangel",
+    "mangel på ressurser",
+    "ventelist",
+    "sykmeld",
+    "vakanse",
+    "vakant",
+    "travelt",
+    "arbeidspress",
+    "capacity",
+    "staff",
+    "backlog",
+)
+
+
+def about_capacity(text: str) -> bool:
+    """Whether ``text`` (a reason's code or label) names the office's own capacity."""
+    text = text.lower().replace("_", " ").replace("-", " ")
+    return any(word in text for word in CAPACITY_WORDS)
+
+
+CAPACITY_REFUSED = _(
+    "Manglende kapasitet eller bemanning kan ikke være en grunn til pause: etter Sivilombudets "
+    "praksis stopper ikke mangel på kapasitet «rimelig tid» (forvaltningsloven § 11 a)."
+)
+
+
+class PauseReasonQuerySet(models.QuerySet):
+    def choosable(self, municipality_id: int):
+        """What a new pause of the municipality's case may give as its reason."""
+        return self.filter(municipality_id=municipality_id, active=True)
+
+
+class PauseReason(models.Model):
+    """Why a case may stand still, per municipality, with the deadline kinds it stops and the
+    legal basis for stopping them (issue 18, the pause ledger). Kept in the admin by the
+    municipality's system administrator; the defaults are referrals.pause_reasons."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="pause_reasons",
+        verbose_name=_("kommune"),
+    )
+    code = models.SlugField(_("kode"), max_length=40)
+    label = models.CharField(_("navn"), max_length=120)
+    # A list of referrals.clock.DeadlineKind values (clean() checks them).
+    stops = models.JSONField(
+        _("stopper fristene"),
+        default=list,
+        help_text=_("Fristene en pause med denne grunnen stopper."),
+    )
+    legal_basis = models.TextField(
+        _("hjemmel"),
+        max_length=1000,
+        help_text=_("Loven og paragrafen som gjør at fristen står stille, og hvorfor."),
+    )
+    active = models.BooleanField(
+        _("kan velges"),
+        default=True,
+        help_text=_("En grunn som ikke kan velges, står fortsatt på eldre pauser."),
+    )
+    position = models.PositiveSmallIntegerField(_("rekkefølge"), default=0)
+
+    objects = PauseReasonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality", "position", "label"]
+        verbose_name = _("pausegrunn")
+        verbose_name_plural = _("pausegrunner")
+        constraints = [
+            # pause_reasons_ensure_defaults (get_or_create by code) and the admin: one per code
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="pausereason_code_per_municipality"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name in ("code", "label"):
+            if about_capacity(getattr(self, name) or ""):
+                errors[name] = CAPACITY_REFUSED
+        if not (self.legal_basis or "").strip():
+            errors["legal_basis"] = _("Skriv hjemmelen for at fristene står stille.")
+        if not self.stops or not set(self.stops) <= set(clock.DeadlineKind.values):
+            errors["stops"] = _("Velg minst én frist grunnen stopper.")
+        if errors:
+            raise ValidationError(errors)
+
+    def stops_labels(self) -> list[str]:
+        labels = dict(clock.DeadlineKind.choices)
+        return [str(labels.get(k, k)) for k in self.stops]
+
+
+@tracked()
 class Pause(models.Model):
-    """A pause of the case with a reason; paused days extend unmet deadlines."""
+    """A pause of the case with a reason from the municipality's list; its days extend the
+    unmet deadlines of the kinds its reason stops (decisions.deadlines.paused_days)."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="pauses")
     started_on = models.DateField(_("fra"))
     ended_on = models.DateField(_("til"), null=True, blank=True)
-    reason = models.CharField(_("grunn"), max_length=300)
+    reason = models.ForeignKey(
+        PauseReason, on_delete=models.PROTECT, related_name="pauses", verbose_name=_("grunn")
+    )
+    note = models.CharField(_("merknad"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registrert av"),
     )
 
     class Meta:
         ordering = ["started_on", "pk"]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauser")
         constraints = [
             # services.referral_pause: at most one open pause per case
             models.UniqueConstraint(
@@ -369,7 +486,7 @@ class Pause(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.reason
+        return str(self.reason)
 
     def days(self, today) -> int:
         return ((self.ended_on or today) - self.started_on).days

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FastSelect, HoursField, LimitedForm, LimitedModelForm
-from referrals.models import Assessment
+from referrals.models import Assessment, PauseReason
 from teams.models import Role, User
 
 
@@ -48,16 +48,30 @@ class WithdrawForm(LimitedForm):
 
 
 class PauseForm(LimitedForm):
+    """A pause with a reason from the case's municipality's list (issue 18, the pause ledger);
+    ``ended_on`` registers a pause that is already over."""
+
     started_on = _date_field(_("Pause fra"))
-    reason = forms.CharField(
+    reason = forms.ModelChoiceField(
         label=_("Grunn til pausen"),
+        queryset=PauseReason.objects.none(),
+        help_text=_("Grunnen bestemmer hvilke frister pausen stopper."),
+    )
+    ended_on = _date_field(
+        _("Pause til (hvis pausen allerede er over)"),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Merknad"),
         max_length=300,
-        help_text=_("For eksempel at foresatte har avlyst avtaler. Pausedager forlenger fristene."),
+        required=False,
+        help_text=_("For eksempel hvilke dokumenter saken venter på."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["started_on"].initial = timezone.localdate()
+        self.fields["reason"].queryset = PauseReason.objects.choosable(municipality_id)
 
 
 class ResumeForm(LimitedForm):

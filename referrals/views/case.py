@@ -35,6 +35,7 @@ def case_detail(request, pk):
     actions = case_page.allowed_actions(referral, can_work=can_work)
     events, more_events = case_page.recent_events(referral)
     pauses, paused_days = case_page.pause_rows(referral)
+    paused_per_kind = case_page.paused_days_per_kind(referral)
     header = case_page.header_context(request, referral)
     forms = {name: _transition_form(name, referral) for name in TRANSITIONS if name != "assign"}
     if actions.assign:
@@ -53,6 +54,7 @@ def case_detail(request, pk):
             "assessment": case_page.referral_assessment(referral),
             "pauses": pauses,
             "paused_days": paused_days,
+            "paused_per_kind": paused_per_kind,
             **attachment_section(referral, can_edit=can_work),
             "timeline": case_page.timeline(events, limited=header["limited"]),
             "more_events": more_events,
@@ -125,7 +127,8 @@ TRANSITIONS = {
 
 def _transition_form(action, referral, **kwargs):
     # Action-specific ids: several of these forms share the case page (two "reason" fields).
-    extra = {"municipality_id": referral.municipality_id} if action == "assign" else {}
+    scoped = action in ("assign", "pause")  # choices of the case's municipality only
+    extra = {"municipality_id": referral.municipality_id} if scoped else {}
     return with_once(TRANSITIONS[action].form(auto_id=f"id_{action}_%s", **extra, **kwargs))
 
 
