@@ -84,9 +84,16 @@ PAUSE_REASONS = [
     "Barnet er innlagt på sykehus i en periode",
     "Venter på utredning fra BUP",
     "Familien er på lengre utenlandsopphold",
-    "Venter på tolk",
     "Foreldrene ba om utsettelse til etter ferien",
 ]
+# Each note above under the municipality's pause reason (referrals.pause_reasons) it belongs to.
+PAUSE_REASON_CODES = {
+    "Foreldrene avlyste to avtaler": "foresatte-ber-om-utsettelse",
+    "Barnet er innlagt på sykehus i en periode": "barnet-utilgjengelig",
+    "Venter på utredning fra BUP": "venter-pa-dokumenter",
+    "Familien er på lengre utenlandsopphold": "barnet-utilgjengelig",
+    "Foreldrene ba om utsettelse til etter ferien": "foresatte-ber-om-utsettelse",
+}
 ASSESSMENT_TEXTS = {
     "development": [
         "Kartleggingen viser en vesentlig forsinket språkutvikling, særlig i ordforråd og setningsbygging, mens lek og samspill er alderstypisk.",

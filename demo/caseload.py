@@ -22,6 +22,7 @@ from demo.case_texts import (
     ASSESSMENT_TEXTS,
     CONSENT_WITHDRAWN,
     KINDERGARTEN_CONCERNS,
+    PAUSE_REASON_CODES,
     PAUSE_REASONS,
     REPORT,
     SCHOOL_CONCERNS,
@@ -36,7 +37,17 @@ from demo.people import (
 )
 from referrals import states
 from referrals.idnumber import generate_synthetic
-from referrals.models import Assessment, CaseEvent, Child, Consent, Guardian, Pause, Referral
+from referrals.models import (
+    Assessment,
+    CaseEvent,
+    Child,
+    Consent,
+    Guardian,
+    Pause,
+    PauseReason,
+    Referral,
+)
+from referrals.services import pause_reasons_ensure_defaults
 from teams.models import Unit
 
 S = Referral.Status
@@ -101,6 +112,19 @@ class _Seeder:
         self.events: list[CaseEvent] = []
 
     # -- helpers
+
+    def pause_reason(self, municipality_id: int, code: str) -> PauseReason:
+        """The municipality's pause reason (referrals.pause_reasons' defaults, one query)."""
+        if not hasattr(self, "_reasons"):
+            for m in {u.municipality_id for u in self.units}:
+                pause_reasons_ensure_defaults(m)
+            self._reasons = {
+                (r.municipality_id, r.code): r
+                for r in PauseReason.objects.filter(
+                    municipality__in={u.municipality_id for u in self.units}
+                )
+            }
+        return self._reasons[municipality_id, code]
 
     def between(self, start: date, end: date) -> date:
         return start + timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
@@ -344,15 +368,32 @@ def _pause(seeder: _Seeder, case: _Case, journal: _Journal) -> Pause | None:
         ended = seeder.between(
             start + timedelta(days=1), min(start + timedelta(days=40), seeder.last)
         )
-    reason = rng.choice(PAUSE_REASONS)
-    journal.add(start, "referral.paused", case.advisor, reason=reason, **{"from": _ddmmyyyy(start)})
+    note = rng.choice(PAUSE_REASONS)
+    reason = seeder.pause_reason(case.referral.municipality_id, PAUSE_REASON_CODES[note])
+    journal.add(
+        start,
+        "referral.paused",
+        case.advisor,
+        reason=reason.label,
+        comment=note,
+        stops=list(reason.stops),
+        **{"from": _ddmmyyyy(start)},
+    )
     if ended:
-        journal.add(ended, "referral.resumed", case.advisor, days=(ended - start).days)
+        journal.add(
+            ended,
+            "referral.resumed",
+            case.advisor,
+            reason=reason.label,
+            to=_ddmmyyyy(ended),
+            days=(ended - start).days,
+        )
     return Pause(
         referral=case.referral,
         started_on=start,
         ended_on=ended,
         reason=reason,
+        note=note,
         created_by=case.advisor,
     )
 

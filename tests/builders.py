@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from decisions import services as decisions
 from referrals import services as referrals
-from referrals.models import Assessment, Consent, Referral
+from referrals.models import Assessment, Consent, PauseReason, Referral
 from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
 
 RECEIVED = date(2026, 10, 28)  # provisional reply due Mon 30.11.2026, warned from 16.11
@@ -90,7 +90,11 @@ def _steps(stage, pk, *, guardian, world, on, hours, outcome) -> None:
     if stage == "paused":
         started = on + timedelta(days=PAUSED_AFTER)
         referrals.referral_pause(
-            referral_id=pk, started_on=started, reason="Barnet er sykt.", actor=advisor
+            referral_id=pk,
+            started_on=started,
+            reason=pause_reason(Referral.objects.get(pk=pk)),
+            note="Barnet er sykt.",
+            actor=advisor,
         )
         return
     if stage == "received":
@@ -165,3 +169,11 @@ def decide(pk: int, actor, *, decided_on: date, outcome: str = "granted", hours=
         hours_per_week=hours_per_week,
         **values,
     )
+
+
+def pause_reason(referral_or_municipality, code: str = "barnet-utilgjengelig") -> PauseReason:
+    """One of the municipality's default pause reasons (referrals.pause_reasons), by code."""
+    municipality_id = getattr(referral_or_municipality, "municipality_id", None)
+    if municipality_id is None:
+        municipality_id = getattr(referral_or_municipality, "pk", referral_or_municipality)
+    return PauseReason.objects.get(municipality_id=municipality_id, code=code)

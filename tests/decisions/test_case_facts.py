@@ -22,7 +22,7 @@ from referrals.services import (
     referral_update,
     referral_withdraw,
 )
-from tests.builders import case_at
+from tests.builders import case_at, pause_reason
 from tests.decisions.conftest import RECEIVED, received_case
 from tests.decisions.test_decision_services import decide
 from tests.factories import ChildFactory, ReferralFactory
@@ -69,11 +69,16 @@ def test_the_fact_row_follows_a_case_from_referral_to_help(world):
     assert row.reply_due_on and row.decision_due_on and row.warn_on
 
     referral_pause(
-        referral_id=case.pk, started_on=date(2026, 11, 2), reason="Syk.", actor=world.advisor
+        referral_id=case.pk,
+        started_on=date(2026, 11, 2),
+        reason=pause_reason(case),
+        actor=world.advisor,
     )
-    assert fact(case).reply_paused and fact(case).warn_on is None  # no unmet, unpaused one
+    # The child's absence stops the assessment and the decision, never the foreløpig svar
+    # (forvaltningsloven § 11 a: the parents are told of the wait whatever its cause).
+    assert fact(case).decision_paused and not fact(case).reply_paused
     referral_resume(referral_id=case.pk, ended_on=date(2026, 11, 5), actor=world.advisor)
-    assert not fact(case).reply_paused
+    assert not fact(case).decision_paused
 
     services.provisional_reply_register(
         referral_id=case.pk,

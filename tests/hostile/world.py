@@ -31,7 +31,7 @@ from teams.ressursteam_services import (
     system_work_register,
     team_member_add,
 )
-from tests.builders import case_at, decision_consent
+from tests.builders import case_at, decision_consent, pause_reason
 from tests.decisions.conftest import received_case
 from tests.factories import ChildFactory, GuardianFactory, ReferralFactory, RoleFactory, UserFactory
 from tests.hostile.values import Fill, hostile_fill
@@ -95,7 +95,10 @@ def _cases(world) -> dict:
     referral_withdraw(referral_id=withdrawn.pk, reason="Flyttet", actor=world.advisor)
     paused = received_case(world, received_on=date(2026, 10, 7))
     referral_pause(
-        referral_id=paused.pk, started_on=date(2026, 10, 20), reason="Sykdom", actor=world.advisor
+        referral_id=paused.pk,
+        started_on=date(2026, 10, 20),
+        reason=pause_reason(paused),
+        actor=world.advisor,
     )
     received_case(world, received_on=date(2026, 10, 9), unit=world.unit_b)  # styrer B's list
     return {

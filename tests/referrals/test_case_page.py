@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from referrals import case_page, services
 from referrals.models import Assessment, Attachment, CaseEvent, Consent, Pause, Referral
+from tests.builders import pause_reason
 from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
 
 S = Referral.Status
@@ -99,7 +100,8 @@ def add_rows(world, referral, n):
             referral=referral,
             started_on=days_ago(29),
             ended_on=days_ago(28),
-            reason=f"Grunn {i}",
+            reason=pause_reason(referral),
+            note=f"Grunn {i}",
             created_by=world.advisor,
         )
 
@@ -194,7 +196,8 @@ def test_the_current_pause_is_highlighted_with_its_days(client, world):
     services.referral_pause(
         referral_id=referral.pk,
         started_on=days_ago(4),
-        reason="Foresatte avlyste",
+        reason=pause_reason(referral, "foresatte-ber-om-utsettelse"),
+        note="Foresatte avlyste",
         actor=world.advisor,
     )
     client.force_login(world.advisor)
@@ -280,12 +283,13 @@ def test_the_page_runs_the_same_queries_for_1_and_30_rows(client, world, django_
     # 1 session, 2 user, 3 roles with the ids of their areas, units and office's
     # municipalities (teams.scoping.user_roles, once per request), 4 the referral
     # with child, units and advisor (scoped), 5 the assessment with its author, 6 guardians,
-    # 7 consents with guardian and registrar, 8 pauses with creator, 9 the access-log
-    # INSERT, 10 the journal (at most 51 rows, with actor), 11 attachments with uploader,
-    # 12 the advisors serving the municipality (assign), 13 the ressursteam consultations
-    # the case was started from.
+    # 7 consents with guardian and registrar, 8 pauses with creator and reason, 9 the
+    # access-log INSERT, 10 the journal (at most 51 rows, with actor), 11 attachments with
+    # uploader, 12 the advisors serving the municipality (assign), 13 the ressursteam
+    # consultations the case was started from, 14 the municipality's pause reasons (the pause
+    # form's select).
     for referral in (small, big):
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             assert client.get(detail_url(referral)).status_code == 200
 
 
@@ -297,7 +301,7 @@ def test_the_styrer_page_runs_the_same_queries_for_1_and_30_rows(
     big = make_case(world, guardians=30, stage="received")
     add_rows(world, big, 30)
     client.force_login(world.styrer_a)
-    # As for the advisor, less 12 (no assign form): 12 queries.
+    # As for the advisor, less 12 and 14 (no assign or pause form): 12 queries.
     for referral in (small, big):
         with django_assert_num_queries(12):
             assert client.get(detail_url(referral)).status_code == 200
@@ -440,12 +444,13 @@ def test_pause_and_resume_through_the_page(client, world):
     referral = make_case(world, stage="received")
     client.force_login(world.advisor)
     client.post(
-        action_url(referral, "pause"), {"started_on": days_ago(5).isoformat(), "reason": "Syk"}
+        action_url(referral, "pause"),
+        {"started_on": days_ago(5).isoformat(), "reason": pause_reason(referral).pk},
     )
     assert Pause.objects.get(referral=referral).ended_on is None
     response = client.post(
         action_url(referral, "pause"),
-        {"started_on": days_ago(2).isoformat(), "reason": "x"},
+        {"started_on": days_ago(2).isoformat(), "reason": pause_reason(referral).pk},
         follow=True,
     )
     assert "Saken står allerede på pause." in response.text

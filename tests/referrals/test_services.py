@@ -14,6 +14,7 @@ from referrals import services
 from referrals.models import Assessment, CaseEvent, Consent, Pause, Referral
 from referrals.services import CaseError, StaleEdit, TransitionError
 from referrals.signals import case_changed
+from tests.builders import pause_reason
 from tests.factories import ChildFactory, GuardianFactory
 
 S = Referral.Status
@@ -177,7 +178,10 @@ def test_case_changed_is_sent_on_every_transition(world, draft, mother, signals)
     received(world, draft, mother)
     services.referral_start_assessment(referral_id=draft.pk, actor=world.advisor)
     services.referral_pause(
-        referral_id=draft.pk, started_on=days_ago(5), reason="Syk", actor=world.advisor
+        referral_id=draft.pk,
+        started_on=days_ago(5),
+        reason=pause_reason(draft),
+        actor=world.advisor,
     )
     services.referral_resume(referral_id=draft.pk, ended_on=days_ago(1), actor=world.advisor)
     services.referral_assign(referral_id=draft.pk, advisor=world.advisor_south, actor=world.advisor)
@@ -206,7 +210,7 @@ def test_case_changed_is_sent_on_every_transition(world, draft, mother, signals)
     [
         lambda r, u: services.referral_start_assessment(referral_id=r.pk, actor=u),
         lambda r, u: services.referral_pause(
-            referral_id=r.pk, started_on=days_ago(1), reason="x", actor=u
+            referral_id=r.pk, started_on=days_ago(1), reason=pause_reason(r), actor=u
         ),
         lambda r, u: services.assessment_save(referral_id=r.pk, version=1, actor=u),
     ],
@@ -292,24 +296,33 @@ def test_a_withdrawn_case_cannot_be_withdrawn_or_changed_again(world, draft):
 def test_pause_and_resume_count_the_days(world, draft, mother):
     received(world, draft, mother)
     services.referral_pause(
-        referral_id=draft.pk, started_on=days_ago(10), reason="Avlyste avtaler", actor=world.advisor
+        referral_id=draft.pk,
+        started_on=days_ago(10),
+        reason=pause_reason(draft, "foresatte-ber-om-utsettelse"),
+        actor=world.advisor,
     )
     pause = services.referral_resume(
         referral_id=draft.pk, ended_on=days_ago(3), actor=world.advisor
     )
     assert pause.days(timezone.localdate()) == 7
     assert events(draft, "referral.resumed")[0].detail["days"] == 7
-    assert events(draft, "referral.paused")[0].detail["reason"] == "Avlyste avtaler"
+    assert events(draft, "referral.paused")[0].detail["reason"] == "Foresatte ber om utsettelse"
 
 
 def test_only_one_open_pause(world, draft, mother):
     received(world, draft, mother)
     services.referral_pause(
-        referral_id=draft.pk, started_on=days_ago(2), reason="a", actor=world.advisor
+        referral_id=draft.pk,
+        started_on=days_ago(2),
+        reason=pause_reason(draft),
+        actor=world.advisor,
     )
     with pytest.raises(TransitionError):
         services.referral_pause(
-            referral_id=draft.pk, started_on=days_ago(1), reason="b", actor=world.advisor
+            referral_id=draft.pk,
+            started_on=days_ago(1),
+            reason=pause_reason(draft),
+            actor=world.advisor,
         )
     assert Pause.objects.filter(referral=draft).count() == 1
 
@@ -323,7 +336,10 @@ def test_resume_without_a_pause_is_refused(world, draft, mother):
 def test_a_paused_case_cannot_start_the_assessment(world, draft, mother):
     received(world, draft, mother)
     services.referral_pause(
-        referral_id=draft.pk, started_on=days_ago(1), reason="a", actor=world.advisor
+        referral_id=draft.pk,
+        started_on=days_ago(1),
+        reason=pause_reason(draft),
+        actor=world.advisor,
     )
     with pytest.raises(TransitionError):
         services.referral_start_assessment(referral_id=draft.pk, actor=world.advisor)
@@ -335,7 +351,10 @@ def test_a_pause_cannot_start_before_the_clock(world, draft, mother):
     received(world, draft, mother, received_on=days_ago(5), consent_on=days_ago(5))
     with pytest.raises(CaseError) as exc:
         services.referral_pause(
-            referral_id=draft.pk, started_on=days_ago(6), reason="a", actor=world.advisor
+            referral_id=draft.pk,
+            started_on=days_ago(6),
+            reason=pause_reason(draft),
+            actor=world.advisor,
         )
     assert exc.value.field == "started_on"
 
@@ -354,11 +373,17 @@ def test_future_dates_are_refused(world, draft, mother):
     received(world, draft, mother)
     with pytest.raises(CaseError) as exc:
         services.referral_pause(
-            referral_id=draft.pk, started_on=tomorrow, reason="a", actor=world.advisor
+            referral_id=draft.pk,
+            started_on=tomorrow,
+            reason=pause_reason(draft),
+            actor=world.advisor,
         )
     assert exc.value.field == "started_on"
     services.referral_pause(
-        referral_id=draft.pk, started_on=days_ago(1), reason="a", actor=world.advisor
+        referral_id=draft.pk,
+        started_on=days_ago(1),
+        reason=pause_reason(draft),
+        actor=world.advisor,
     )
     with pytest.raises(CaseError) as exc:
         services.referral_resume(referral_id=draft.pk, ended_on=tomorrow, actor=world.advisor)

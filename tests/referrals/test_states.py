@@ -11,6 +11,7 @@ from decisions import services as decisions_services
 from referrals import case_page, services, states
 from referrals.models import Pause, Referral
 from referrals.services import TransitionError
+from tests.builders import pause_reason
 from tests.conftest import frozen_today
 from tests.decisions.conftest import received_case
 from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
@@ -55,7 +56,7 @@ SERVICES = {
         referral_id=r.pk, reason="Flyttet", actor=w.advisor
     ),
     "pause": lambda r, w: services.referral_pause(
-        referral_id=r.pk, started_on=DAY, reason="Syk", actor=w.advisor
+        referral_id=r.pk, started_on=DAY, reason=pause_reason(r), actor=w.advisor
     ),
     "resume": lambda r, w: services.referral_resume(
         referral_id=r.pk, ended_on=DAY, actor=w.advisor
@@ -158,7 +159,9 @@ def test_the_case_page_offers_exactly_the_allowed_actions(world, status):
 @pytest.mark.parametrize("status", list(S))
 def test_a_paused_case_page_offers_resume_and_no_new_pause(world, status):
     referral = _case_in(status, world)
-    Pause.objects.create(referral=referral, started_on=DAY, reason="Syk", created_by=world.advisor)
+    Pause.objects.create(
+        referral=referral, started_on=DAY, reason=pause_reason(referral), created_by=world.advisor
+    )
     referral = Referral.objects.get(pk=referral.pk)
     offered = case_page.allowed_actions(referral, can_work=True)
     assert offered.resume == states.allowed("resume", status)
