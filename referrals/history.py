@@ -1,5 +1,5 @@
 """The case's change history ("Historikk"): what changed, by whom and when, for the case, its
-child, guardians, consents, assessment, decisions and provisional replies.
+child, guardians, consents, assessment, pauses, decisions and provisional replies.
 
 Read from the history tables that PostgreSQL triggers fill (core/history.py), so it shows
 changes made by any path, bulk updates included, not only those the journal was told about.
@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
-from referrals.models import Child, Guardian, Referral
+from referrals.models import Child, Guardian, PauseReason, Referral
 from teams.models import Unit, User
 
 HISTORY_LIMIT = 200
@@ -32,6 +32,7 @@ CASE_HISTORY_MODELS = (
     "referrals.ReferralHistory",
     "referrals.ConsentHistory",
     "referrals.AssessmentHistory",
+    "referrals.PauseHistory",
     "decisions.DecisionHistory",
     "decisions.ProvisionalReplyHistory",
 )
@@ -54,7 +55,7 @@ HIDDEN_COLUMNS = {
 }
 # The identity number (and the birth date it encodes) is never shown, only that it changed.
 SECRET_COLUMNS = {"id_number", "birth_date"}
-NAMED = {User: "full_name", Unit: "name", Guardian: "name"}
+NAMED = {User: "full_name", Unit: "name", Guardian: "name", PauseReason: "label"}
 # Labels for the fields whose models give no Norwegian verbose name.
 LABELS = {
     "status": _("Status"),
