@@ -343,6 +343,8 @@ ADMIN_MATRIX = {
     ("admin:teams_teammember_changelist", None): TENANT_LIST,
     ("admin:teams_systemwork_changelist", None): TENANT_LIST,
     ("admin:decisions_deadlinepolicy_changelist", None): TENANT_LIST,
+    ("admin:referrals_pausereason_changelist", None): TENANT_LIST,
+    ("admin:referrals_pausereason_add", None): TENANT_LIST,
     ("admin:teams_pptoffice_changelist", None): OPERATOR_LIST,
     ("admin:teams_taskrun_changelist", None): OPERATOR_LIST,
     ("admin:teams_user_add", None): BOTH_LIST,
@@ -354,6 +356,7 @@ ADMIN_MATRIX = {
     ("admin:teams_unit_change", "unit"): SOLVIKS,
     ("admin:teams_area_change", "area"): SOLVIKS,
     ("admin:decisions_deadlinepolicy_change", "policy"): SOLVIKS,
+    ("admin:referrals_pausereason_change", "pause_reason"): SOLVIKS,
     ("admin:teams_service_change", "service"): SOLVIKS,
     ("admin:teams_municipality_change", "municipality"): {**SOLVIKS, "platform": OK},
     ("admin:teams_user_change", "other_user"): {**BERGTUNS, "platform": {404}},
@@ -361,6 +364,7 @@ ADMIN_MATRIX = {
     ("admin:teams_unit_change", "other_unit"): BERGTUNS,
     ("admin:teams_area_change", "other_area"): BERGTUNS,
     ("admin:decisions_deadlinepolicy_change", "other_policy"): BERGTUNS,
+    ("admin:referrals_pausereason_change", "other_pause_reason"): BERGTUNS,
     ("admin:teams_service_change", "other_service"): BERGTUNS,
     ("admin:teams_municipality_change", "other_municipality"): {**BERGTUNS, "platform": OK},
 }
@@ -370,6 +374,7 @@ ADMIN_MATRIX = {
 def admin_objects(world):
     from decisions.models import DeadlinePolicy
     from decisions.services import deadline_policy_ensure_defaults
+    from referrals.models import PauseReason
     from teams.ressursteam_models import Service
 
     def service(municipality):
@@ -384,12 +389,14 @@ def admin_objects(world):
     deadline_policy_ensure_defaults(world.municipality)
     deadline_policy_ensure_defaults(world.other_municipality)
     policies = DeadlinePolicy.objects.order_by("pk")
+    pause_reasons = PauseReason.objects.order_by("pk")
     return {
         "styrer_user": world.styrer_a.pk,
         "styrer_role": world.styrer_a.roles.get().pk,
         "unit": world.unit_a.pk,
         "area": world.north.pk,
         "policy": policies.filter(municipality=world.municipality).first().pk,
+        "pause_reason": pause_reasons.filter(municipality=world.municipality).first().pk,
         "service": service(world.municipality),
         "municipality": world.municipality.pk,
         "other_user": world.outsider.pk,
@@ -397,6 +404,9 @@ def admin_objects(world):
         "other_unit": world.other_unit.pk,
         "other_area": world.other_unit.area_id,
         "other_policy": policies.filter(municipality=world.other_municipality).first().pk,
+        "other_pause_reason": pause_reasons.filter(municipality=world.other_municipality)
+        .first()
+        .pk,
         "other_service": service(world.other_municipality),
         "other_municipality": world.other_municipality.pk,
     }
