@@ -14,6 +14,7 @@ from demo.caseload import seed_caseload
 from demo.consultations import seed_named_consultations
 from demo.decisions import seed_dashboard_story, seed_decisions
 from demo.organisation import DEMO_PASSWORD, seed_organisation
+from demo.pauses import seed_pause_ledger
 from demo.ressursteam import seed_ressursteam
 from referrals.models import Referral
 
@@ -89,6 +90,7 @@ class Command(BaseCommand):
                 f"  Oversikten: {story['overdue']} saker over fristen til Kastanjen barnehage, "
                 f"{story['east']} nye saker i område Øst"
             )
+        self.stdout.write(f"  {seed_pause_ledger(org, today=today)} pauser i pauseloggen")
         self.stdout.write("Ressursteam, drøftinger, systemarbeid og tjenesteoversikt …")
         with transaction.atomic():
             team = seed_ressursteam(org, today=today, seed=seed)
