@@ -79,8 +79,12 @@ SERVICES = {
     ),
     # decisions/case_life.py
     "annual_report": lambda r, w: case_life.annual_report_save(
-        referral_id=r.pk, actor=w.styrer_a, period_from=DAY, period_to=DAY,
-        help_given="Hjelp", development="Utvikling",
+        referral_id=r.pk,
+        actor=w.styrer_a,
+        period_from=DAY,
+        period_to=DAY,
+        help_given="Hjelp",
+        development="Utvikling",
     ),  # fmt: skip
     "renew": lambda r, w: case_life.renewal_start(referral_id=r.pk, actor=w.office, renewed_on=DAY),
     "change_decision": lambda r, w: case_life.decision_change(
