@@ -121,12 +121,15 @@ def annual_report_save(
         report.version += 1
         report.decision = decision
         report.save()
-    case_event_record(
-        referral=referral,
-        actor=actor,
-        action="annual_report.submitted" if submit else "annual_report.saved",
-        detail={"period": f"{_day(period_from)}–{_day(period_to)}"},
-    )
+    detail = {"period": f"{_day(period_from)}–{_day(period_to)}"}
+    if submit:
+        case_event_record(
+            referral=referral, actor=actor, action="annual_report.submitted", detail=detail
+        )
+    else:
+        case_event_record(
+            referral=referral, actor=actor, action="annual_report.saved", detail=detail
+        )
     if submit:
         services._announce(referral)
     return report

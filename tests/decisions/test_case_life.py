@@ -308,3 +308,25 @@ def test_the_case_page_offers_the_life_buttons_by_the_table(client, world, runni
     page = client.get(reverse("decisions:case_clock", args=[running.pk])).text
     assert reverse("decisions:annual_report", args=[running.pk]) in page
     assert reverse("decisions:case_close", args=[running.pk]) not in page
+
+
+def test_the_case_clock_reads_the_same_number_of_queries_however_long_the_chain(
+    client, world, running
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("decisions:case_clock", args=[running.pk])
+    client.force_login(world.office)
+    _report(running, world.styrer_a)
+    _change(running, world)
+    client.get(url)  # the session and the roles warmed up once
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(url).status_code == 200
+    for hours in ("4", "4.5"):
+        _report(running, world.styrer_a)
+        _change(running, world, hours_per_week=Decimal(hours))
+    with CaptureQueriesContext(connection) as long:
+        page = client.get(url).text
+    assert "4 → 4,5" in page
+    assert len(long) == len(short), [q["sql"][:120] for q in long.captured_queries]
