@@ -61,8 +61,10 @@ class CaseFacts:
     help_from: date | None = None  # the decision's start date
     help_until: date | None = None  # the decision's end date
     help_started_on: date | None = None
+    # The day a renewal was started from this case (a new assessment or a decision to continue).
     renewal_received_on: date | None = None
-    annual_report_on: date | None = None
+    # The days the case's annual reports were submitted, oldest first (decisions.AnnualReport).
+    annual_reports: tuple[date, ...] = ()
     # (start, end, the kinds it stops); a (start, end) pair stops every kind
     pauses: tuple[tuple, ...] = ()
     closed: bool = False
@@ -186,8 +188,29 @@ def compute_deadlines(facts: CaseFacts, rules: dict[Kind, Rule], today: date) ->
         else:
             add(Kind.HELP_START, facts.decided_on, facts.help_started_on)
         add(Kind.RENEWAL, facts.help_until, facts.renewal_received_on)
-        add(Kind.ANNUAL_REPORT, facts.help_started_on, facts.annual_report_on)
+        _annual_report(facts, rules, add)
     return result
+
+
+def _annual_report(facts: CaseFacts, rules: dict[Kind, Rule], add) -> None:
+    """Barnehageloven § 32 third paragraph: a report once a year while help is given. The first
+    is due a year after help started; each submitted report starts the next year, as long as
+    the vedtak still runs when that one falls due. When none is due any more, the deadline
+    shows the last report as met (anchored on the one before it)."""
+    if facts.help_started_on is None:
+        return
+    anchors = (facts.help_started_on, *facts.annual_reports)
+    rule = rules.get(Kind.ANNUAL_REPORT)
+    if not facts.annual_reports or rule is None:
+        add(Kind.ANNUAL_REPORT, facts.help_started_on, None)
+        return
+    last = anchors[-1]
+    next_due = add_months(last, rule.months) + timedelta(days=rule.days)
+    runs = facts.help_until is None or next_due <= facts.help_until
+    if runs and not facts.closed:
+        add(Kind.ANNUAL_REPORT, last, None)
+    else:
+        add(Kind.ANNUAL_REPORT, anchors[-2], last)
 
 
 def status_of(due: Due, today: date) -> Status:

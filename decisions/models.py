@@ -31,6 +31,11 @@ class Decision(models.Model):
         PARTLY = "partly", _("Delvis innvilget")
         REFUSED = "refused", _("Avslått")
 
+    class Kind(models.TextChoices):
+        ORIGINAL = "", _("Vedtak")
+        CHANGE = "change", _("Endringsvedtak")
+        CONTINUATION = "continuation", _("Vedtak om videreføring")
+
     class Provider(models.TextChoices):
         KINDERGARTEN = "kindergarten", _("Barnehagen selv")
         SPECIAL_SERVICE = "special_service", _("Spesialpedagogisk tjeneste")
@@ -67,8 +72,22 @@ class Decision(models.Model):
     # the parents (services.appeal_deadline); unknown at registration, recorded when known.
     notified_on = models.DateField(_("foreldrene fikk vedtaket"), null=True, blank=True)
     help_started_on = models.DateField(_("hjelpen startet"), null=True, blank=True)
-    annual_report_on = models.DateField(_("årsrapport mottatt"), null=True, blank=True)
+    # Sivilombudet: the need is reassessed before the vedtak runs out. The day the office started
+    # a renewal from this decision (a new assessment: services.renewal_start); it meets the
+    # case's renewal deadline (services.case_facts).
+    renewal_started_on = models.DateField(_("fornyelse startet"), null=True, blank=True)
     superseded = models.BooleanField(default=False)
+    # An endringsvedtak or a decision to continue names the decision it replaces (the chain on
+    # the case page: original → changes → continuation); services.decision_change/_continue.
+    kind = models.CharField(_("type vedtak"), max_length=20, choices=Kind.choices, default="")
+    changes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changed_by",
+        verbose_name=_("endrer vedtaket"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     municipality, unit = case_scope_fields()
 
@@ -113,6 +132,50 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.decided_on:%d.%m.%Y}"
+
+
+@tracked()
+class AnnualReport(models.Model):
+    """Årsrapport (barnehageloven § 32 third paragraph): once a year, whoever gives the help
+    writes what help was given and how the child has developed. Written as a draft, then
+    submitted; a submitted report meets the case's annual-report deadline (services.case_facts)
+    and is read-only."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Sendt inn")
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="annual_reports")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="annual_reports")
+    period_from = models.DateField(_("perioden fra"))
+    period_to = models.DateField(_("perioden til"))
+    help_given = models.TextField(_("hjelpen som er gitt"))
+    development = models.TextField(_("barnets utvikling"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_on = models.DateField(_("sendt inn"), null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_to", "-pk"]
+        verbose_name = _("årsrapport")
+        verbose_name_plural = _("årsrapporter")
+        constraints = [
+            # services.annual_report_save: one draft per case at a time (a double click, or
+            # two writers at once, cannot start two).
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=models.Q(status="draft"),
+                name="annual_report_one_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_from:%d.%m.%Y}–{self.period_to:%d.%m.%Y}"
 
 
 class Appeal(models.Model):

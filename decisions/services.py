@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from core.limits import DECISION_PERIOD_MAX, HOURS_PER_WEEK_MAX, planned_latest
 from decisions import deadlines as rules
 from decisions.models import (
+    AnnualReport,
     Appeal,
     Deadline,
     DeadlinePolicy,
@@ -99,7 +100,15 @@ def case_facts(referral: Referral) -> rules.CaseFacts:
         help_from=decision.starts_on if decision else None,
         help_until=decision.ends_on if decision else None,
         help_started_on=decision.help_started_on if decision else None,
-        annual_report_on=decision.annual_report_on if decision else None,
+        renewal_received_on=decision.renewal_started_on if decision else None,
+        # Barnehageloven § 32 third paragraph: the submitted reports meet the deadline.
+        annual_reports=tuple(
+            sorted(
+                r.submitted_on
+                for r in referral.annual_reports.all()
+                if r.status == AnnualReport.Status.SUBMITTED
+            )
+        ),
         pauses=tuple(
             (p.started_on, p.ended_on, frozenset(p.reason.stops)) for p in referral.pauses.all()
         ),
@@ -107,7 +116,7 @@ def case_facts(referral: Referral) -> rules.CaseFacts:
     )
 
 
-CLOCK_FACTS = ("pauses__reason", "provisional_replies", "decisions")
+CLOCK_FACTS = ("pauses__reason", "provisional_replies", "decisions", "annual_reports")
 
 
 def deadlines_recompute(
@@ -290,32 +299,25 @@ def _add_year(day: date) -> date:
     return rules.add_months(day, 12) - timedelta(days=1)
 
 
-@transaction.atomic
-def decision_register(
+def decision_terms_check(
     *,
-    referral_id: int,
-    actor,
+    referral: Referral,
     decided_on: date,
     outcome: str,
-    hours_per_week=None,
-    organisation: str = "",
-    competence: str = "",
-    assistant: bool = False,
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-    provider: str = "",
-    provider_name: str = "",
-    deviation_reason: str = "",
-    reason: str = "",
-    notified_on: date | None = None,
-) -> Decision:
-    """Register the vedtak: assessed (or appealed) → decided."""
-    referral = referral_lock(referral_id)
-    if not states.allowed("decide", referral.status):
-        raise TransitionError(
-            _("Vedtak kan fattes når den sakkyndige vurderingen er ferdig (saken er «%(s)s»).")
-            % {"s": referral.get_status_display()}
-        )
+    hours_per_week,
+    organisation: str,
+    competence: str,
+    assistant: bool,
+    starts_on: date | None,
+    ends_on: date | None,
+    deviation_reason: str,
+    reason: str,
+    notified_on: date | None,
+    reason_field: str = "reason",
+):
+    """The law's checks of every vedtak about the help (a first vedtak, an endringsvedtak, a
+    decision to continue), each refusal a CaseError at its field; returns the hours and the
+    period as they are to be stored: (hours_per_week, starts_on, ends_on)."""
     today = timezone.localdate()
     date_check(decided_on, field="decided_on")
     if decided_on > today:
@@ -366,8 +368,51 @@ def decision_register(
     if not reason.strip():
         # Forvaltningsloven §§ 24–25: every enkeltvedtak gives its reasons.
         raise CaseError(
-            _("Skriv begrunnelsen for vedtaket (forvaltningsloven §§ 24–25)."), field="reason"
+            _("Skriv begrunnelsen for vedtaket (forvaltningsloven §§ 24–25)."), field=reason_field
         )
+    return hours_per_week, starts_on, ends_on
+
+
+@transaction.atomic
+def decision_register(
+    *,
+    referral_id: int,
+    actor,
+    decided_on: date,
+    outcome: str,
+    hours_per_week=None,
+    organisation: str = "",
+    competence: str = "",
+    assistant: bool = False,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    provider: str = "",
+    provider_name: str = "",
+    deviation_reason: str = "",
+    reason: str = "",
+    notified_on: date | None = None,
+) -> Decision:
+    """Register the vedtak: assessed (or appealed) → decided."""
+    referral = referral_lock(referral_id)
+    if not states.allowed("decide", referral.status):
+        raise TransitionError(
+            _("Vedtak kan fattes når den sakkyndige vurderingen er ferdig (saken er «%(s)s»).")
+            % {"s": referral.get_status_display()}
+        )
+    hours_per_week, starts_on, ends_on = decision_terms_check(
+        referral=referral,
+        decided_on=decided_on,
+        outcome=outcome,
+        hours_per_week=hours_per_week,
+        organisation=organisation,
+        competence=competence,
+        assistant=assistant,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        deviation_reason=deviation_reason,
+        reason=reason,
+        notified_on=notified_on,
+    )
     referral.decisions.filter(superseded=False).update(superseded=True)
     decision = Decision.objects.create(
         referral=referral,

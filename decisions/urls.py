@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views
+from decisions import case_life_views, views
 from decisions.dashboard import views as dashboard_views
 
 app_name = "decisions"
@@ -17,6 +17,17 @@ urlpatterns = [
     path("saker/<int:pk>/hjelp-startet/", views.help_start, name="help_start"),
     path("saker/<int:pk>/klage/", views.appeal_new, name="appeal_new"),
     path("klager/<int:pk>/", views.appeal_update, name="appeal_update"),
+    # the case's life after the vedtak (decisions/case_life_views.py)
+    path("saker/<int:pk>/arsrapport/", case_life_views.annual_report, name="annual_report"),
+    path("saker/<int:pk>/fornyelse/", case_life_views.renewal_start, name="renewal_start"),
+    path(
+        "saker/<int:pk>/videreforing/",
+        case_life_views.decision_continue,
+        name="decision_continue",
+    ),
+    path("saker/<int:pk>/endringsvedtak/", case_life_views.decision_change, name="decision_change"),
+    path("saker/<int:pk>/avslutt/", case_life_views.case_close, name="case_close"),
+    path("saker/<int:pk>/gjenapne/", case_life_views.case_reopen, name="case_reopen"),
     path("varsler/", views.inbox, name="inbox"),
     path("varsler/<int:pk>/", views.notification_detail, name="notification_detail"),
     path("oversikt/", dashboard_views.dashboard, name="dashboard"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.limits import page_number
 from core.views import form_status, posted, run_form, with_once
-from decisions import forms, selectors, services
+from decisions import case_life_selectors, forms, selectors, services
 from decisions.flagging import digest_context
 from referrals import case_page
 from referrals.access_log import access_log_view
@@ -252,5 +252,6 @@ def case_clock(request, pk):
             **rows,
             "can_decide": can_decide(request.user, referral),
             "pauses": case_page.pause_rows(referral)[0],
+            **case_life_selectors.case_life_context(request.user, referral),
         },
     )

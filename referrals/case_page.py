@@ -61,6 +61,14 @@ ACTION_LABELS = {
     "appeal.updated": _("Klagen er oppdatert"),
     "appeal.upheld": _("Klagebehandlingen er avsluttet"),
     "flag.acknowledged": _("Fristvarsel er fulgt opp"),
+    # decisions/case_life.py: the case's life after the vedtak
+    "annual_report.saved": _("Utkast til årsrapport er lagret"),
+    "annual_report.submitted": _("Årsrapport er sendt inn"),
+    "decision.changed": _("Endringsvedtak er fattet"),
+    "decision.continued": _("Vedtak om videreføring er fattet"),
+    "case.renewal_started": _("Fornyelse er startet med ny sakkyndig vurdering"),
+    "case.closed": _("Saken er avsluttet"),
+    "case.reopened": _("Saken er gjenåpnet som ny sak"),
 }
 
 # Which model a journal event's detail["object"] names, to find the fields' verbose names.

@@ -177,6 +177,19 @@ class Referral(Versioned):
         HIGH = "high", _("Høy")
         URGENT = "urgent", _("Haster")
 
+    class PreviousLink(models.TextChoices):
+        RENEWAL = "renewal", _("Fornyelse: ny sakkyndig vurdering")
+        REOPENED = "reopened", _("Gjenåpnet som ny sak")
+
+    class ClosedReason(models.TextChoices):
+        """Why a case with a vedtak ends (decisions.services.case_close)."""
+
+        PERIOD_ENDED = "period_ended", _("Vedtaksperioden er over")
+        STARTED_SCHOOL = "started_school", _("Barnet har begynt på skolen")
+        MOVED = "moved", _("Barnet har flyttet")
+        WITHDRAWN = "withdrawn", _("Foreldrene har trukket samtykket eller takket nei til hjelpen")
+        NOT_NEEDED = "not_needed", _("Barnet trenger ikke lenger hjelpen")
+
     class Service(models.TextChoices):
         ASSESSMENT = "assessment", _("Sakkyndig vurdering")
         GUIDANCE = "guidance", _("Veiledning")
@@ -228,6 +241,27 @@ class Referral(Versioned):
     withdrawn_reason = models.CharField(
         _("grunn til at saken er trukket"), max_length=300, blank=True
     )
+    # The case's life after the vedtak (decisions/services.py, case life): a renewal's new
+    # assessment or a reopened case is a new case that names the one it follows.
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_cases",
+        verbose_name=_("tidligere sak"),
+    )
+    previous_link = models.CharField(
+        _("forbindelse til tidligere sak"), max_length=20, choices=PreviousLink.choices, blank=True
+    )
+    closed_reason = models.CharField(
+        _("grunn til at saken er avsluttet"),
+        max_length=20,
+        choices=ClosedReason.choices,
+        blank=True,
+    )
+    closed_on = models.DateField(_("avsluttet dato"), null=True, blank=True)
+    closed_note = models.TextField(_("merknad ved avslutning"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -84,6 +84,25 @@ ACTIONS: dict[str, Action] = {
     "appeal": Action(DECIDED, S.APPEALED),
     "appeal_upheld": Action((S.APPEALED,), S.DECIDED),
     "appeal_upheld_after_help": Action((S.APPEALED,), S.HELP_STARTED),
+    # --- the life of a running vedtak (decisions/services.py, case life) ---
+    # Barnehageloven § 32 third paragraph: once a year the one who gives the help writes a
+    # report on the help given and the child's development, while a vedtak runs (also during
+    # an appeal: forvaltningsloven § 42, the vedtak stands until the appeal is decided).
+    "annual_report": Action((*DECIDED, S.APPEALED)),
+    # Sivilombudet (Porsgrunn): reassess the need well before a vedtak runs out. The renewal
+    # (a new assessment: a new case linked to this one; or a decision to continue) leaves this
+    # case's status as it is. Not from a closed case: nothing runs there to renew.
+    "renew": Action(DECIDED),
+    # An endringsvedtak changes a standing vedtak (an enkeltvedtak of its own, forvaltningsloven
+    # §§ 24–25 and barnehageloven §§ 32, 35). Not while an appeal is pending: the appeal body
+    # then decides the vedtak (forvaltningsloven § 33), and a reversed appeal is a new vedtak.
+    "change_decision": Action(DECIDED),
+    # Closing: the help ends (the period ran out, school start, moved, withdrawn, not needed).
+    # Not while an appeal is pending (forvaltningsloven §§ 32–33: the appeal must be decided,
+    # or withdrawn by the parents, before the case can end; the office updates it first).
+    "close": Action(DECIDED, S.CLOSED),
+    # Reopening is a new case linked to the closed one; the closed case stays closed.
+    "reopen": Action((S.CLOSED,)),
 }
 
 

@@ -101,6 +101,18 @@ MATRIX = {
     "decisions:help_start": ("get", {"pk": "case"}, DECIDE),
     "decisions:appeal_new": ("get", {"pk": "case"}, DECIDE),
     "decisions:appeal_update": ("get", {"pk": "appeal"}, DECIDE),
+    # The case's life (decisions/case_life_views.py): the annual report is written by the unit
+    # that gives the help (its styrer); the advisor and the office read it on the case page.
+    "decisions:annual_report": (
+        "get",
+        {"pk": "case"},
+        {**READ, "advisor": {403}, "office": {403}, "styrer_a": OK},
+    ),
+    "decisions:renewal_start": ("get", {"pk": "case"}, DECIDE),
+    "decisions:decision_continue": ("get", {"pk": "case"}, DECIDE),
+    "decisions:decision_change": ("get", {"pk": "case"}, DECIDE),
+    "decisions:case_close": ("get", {"pk": "case"}, DECIDE),
+    "decisions:case_reopen": ("get", {"pk": "case"}, DECIDE),
     "decisions:inbox": ("get", {}, EVERYONE),
     # The access log is the admin's (a persona not in this matrix: tests/referrals/
     # test_access_log.py covers the admin, the other municipality's admin and superusers);

@@ -73,8 +73,11 @@ def _move(
 ) -> Referral:
     """Move a locked referral to ``to`` and journal it; tell decisions unless the caller
     announces once at its own end (``announce=False``: a service that moves twice, or
-    decisions' own services, which recompute their clock directly)."""
+    decisions' own services, which recompute their clock directly). ``to`` None: an action
+    whose status stays (the state table's ``moves_to`` None) keeps it, journalled the same."""
     before = referral.status
+    if to is None:
+        to = before
     referral.status = to
     referral.version += 1
     referral.save(update_fields=["status", "version", "updated_at", *fields])
@@ -176,13 +179,22 @@ def referral_lock(referral_id: int) -> Referral:
     return _lock_referral(referral_id)
 
 
-def referral_move(*, referral: Referral, step: str, actor, action: str, detail=None) -> Referral:
+def referral_move(
+    *, referral: Referral, step: str, actor, action: str, detail=None, fields=()
+) -> Referral:
     """Move a case locked with referral_lock by the state table's ``step`` (vedtak, klage,
-    hjelp startet); journalled as every other move. No case_changed: decisions' services
-    recompute their case's clock themselves, with the row they locked."""
+    hjelp startet, avsluttet); journalled as every other move. ``fields``: other fields of the
+    case the caller set on the locked row, saved with the move. No case_changed: decisions'
+    services recompute their case's clock themselves, with the row they locked."""
     _require(referral, step)
     return _move(
-        referral, states.moves_to(step), actor=actor, action=action, detail=detail, announce=False
+        referral,
+        states.moves_to(step),
+        actor=actor,
+        action=action,
+        detail=detail,
+        fields=fields,
+        announce=False,
     )
 
 

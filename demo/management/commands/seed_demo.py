@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from decisions import flagging
+from demo.case_life import seed_case_life
 from demo.caseload import seed_caseload
 from demo.consultations import seed_named_consultations
 from demo.decisions import seed_dashboard_story, seed_decisions
@@ -91,6 +92,7 @@ class Command(BaseCommand):
                 f"{story['east']} nye saker i område Øst"
             )
         self.stdout.write(f"  {seed_pause_ledger(org, today=today)} pauser i pauseloggen")
+        self.stdout.write(f"  Sakens videre liv: {seed_case_life(today)}")
         self.stdout.write("Ressursteam, drøftinger, systemarbeid og tjenesteoversikt …")
         with transaction.atomic():
             team = seed_ressursteam(org, today=today, seed=seed)
