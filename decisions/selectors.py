@@ -20,7 +20,7 @@ from decisions.models import (
 from referrals import states
 from referrals.models import Referral
 from referrals.scoping import visible_case_q, visible_referrals
-from teams.models import Area, Role, User
+from teams.models import Role, User
 from teams.scoping import visible_units
 
 DEADLINE_KINDS = dict(Deadline._meta.get_field("kind").choices)
@@ -105,10 +105,11 @@ class WorklistChoices:
 
 
 def worklist_choices(user) -> WorklistChoices:
-    """What the filters offer: the office's units and areas, and the advisors serving its
-    municipalities (three queries)."""
+    """What the filters offer: the office's units and their areas (one query), and the
+    advisors serving its municipalities (one query)."""
     units = visible_units(user, roles=(Role.Kind.OFFICE,))
-    areas = Area.objects.filter(pk__in=units.values("area_id")).order_by("name", "pk")
+    rows = list(units.order_by("name", "pk").values_list("pk", "name", "area_id", "area__name"))
+    areas = sorted({(area, name) for _pk, _unit, area, name in rows if area}, key=lambda a: a[1])
     advisors = (
         User.objects.filter(
             roles__kind=Role.Kind.ADVISOR,
@@ -116,14 +117,12 @@ def worklist_choices(user) -> WorklistChoices:
         )
         .distinct()
         .order_by("full_name", "pk")
+        .values_list("pk", "full_name", "email")
     )
     return WorklistChoices(
-        units=list(units.order_by("name", "pk").values_list("pk", "name")),
-        areas=list(areas.values_list("pk", "name")),
-        advisors=[
-            (pk, name or email)
-            for pk, name, email in advisors.values_list("pk", "full_name", "email")
-        ],
+        units=[(pk, name) for pk, name, _area, _area_name in rows],
+        areas=areas,
+        advisors=[(pk, name or email) for pk, name, email in advisors],
     )
 
 
