@@ -32,6 +32,9 @@ class IntakeAssignForm(LimitedForm):
     # The case as the PP-leder saw it: another assignment meanwhile is refused
     # (referrals.services.referral_assign).
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # The row's one-time token (core.views.with_once adds none to a form with a version): a
+    # double click assigns once and shows what the first click did.
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, ppt_office_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
