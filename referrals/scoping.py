@@ -184,9 +184,15 @@ def is_ppt_leader(user) -> bool:
     return has_role(user, Role.Kind.PPT_LEADER)
 
 
+# The PP-leder's intake: cases PPT has received (the referral submitted, waiting for the
+# parents' consent or with the clock running) before the assessment is finished.
+INTAKE_STATUSES = (states.Status.AWAITING_CONSENT, states.Status.RECEIVED, states.Status.ASSESSING)
+
+
 def intake_referrals(user) -> QuerySet[Referral]:
-    """The PP-leder's intake: the received cases nobody is assigned to, of the units of the
-    municipalities their PPT office serves (teams.scoping gives the role those units)."""
+    """The PP-leder's intake: the received cases nobody is assigned to (INTAKE_STATUSES), of
+    the units of the municipalities their PPT office serves (teams.scoping gives the role
+    those units)."""
     if not is_ppt_leader(user):
         return Referral.objects.none()
     units = visible_units(user, roles=(Role.Kind.PPT_LEADER,)).order_by().values("pk")
@@ -194,10 +200,10 @@ def intake_referrals(user) -> QuerySet[Referral]:
         Referral.objects.filter(
             EqualsAny(F("unit_id"), ArraySubquery(units)),
             advisor__isnull=True,
-            status=states.Status.RECEIVED,
+            status__in=INTAKE_STATUSES,
         )
         .select_related("child", "unit__area", "municipality")
-        .order_by("t0", "pk")  # the longest waiting first
+        .order_by("received_on", "pk")  # the longest waiting first
     )
 
 

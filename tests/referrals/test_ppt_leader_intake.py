@@ -62,6 +62,19 @@ def test_the_pp_leder_sees_the_unassigned_received_cases(client, world, leader):
     assert 'href="/saker/inntak/"' in html or reverse("referrals:ppt_intake") in html  # nav
 
 
+def test_a_case_waiting_for_consent_is_in_the_intake_a_decided_one_is_not(client, world, leader):
+    waiting = case_at("awaiting_consent", world=world)
+    Referral.objects.filter(pk=waiting.pk).update(advisor=None)
+    draft = case_at("draft", world=world)  # not sent to PPT yet
+    Referral.objects.filter(pk=draft.pk).update(advisor=None)
+    assessed = case_at("assessed", world=world)
+    Referral.objects.filter(pk=assessed.pk).update(advisor=None)
+    client.force_login(leader)
+    html = client.get(reverse("referrals:ppt_intake")).text
+    assert waiting.reference in html
+    assert draft.reference not in html and assessed.reference not in html
+
+
 def test_the_pp_leder_opens_a_case_of_the_office_s_municipality_and_it_is_logged(
     client, world, leader
 ):
