@@ -4,8 +4,10 @@ Detect and deliver are separate steps (STYLE.md "Jobs"). The database decides wh
 who owns it; Celery only triggers and retries.
 
 - detect(today): one indexed query for unmet, unpaused deadlines whose warning date has come;
-  one DeadlineFlag per (deadline, level) and one digest Notification per office user per day,
-  both under unique constraints, so a second run, or two at once, adds nothing.
+  one DeadlineFlag per (deadline, level) and one digest Notification per recipient per day,
+  both under unique constraints, so a second run, or two at once, adds nothing. Who is told
+  is FLAG_OWNERS (the deadline's owner by law); an acknowledged flag is told no more until
+  its deadline reaches a new level (a new flag).
 - deliver(notification_id): claims the row with a conditional UPDATE (pending → sending) and
   sends only if exactly one row changed; re-checks that something is still due (a deadline met
   between detect and send sends nothing); on failure the row goes back to pending for a retry.
@@ -16,6 +18,7 @@ import logging
 import socket
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.core import mail
@@ -25,10 +28,13 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from decisions.models import DeadlineFlag, Notification
 from referrals import clock
-from teams.models import TaskRun
+from referrals.clock import DeadlineKind
+from teams.models import Role, TaskRun
+from teams.scoping import has_role
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,65 @@ MAX_ATTEMPTS = 8
 STUCK_AFTER = timedelta(minutes=15)
 DIGEST = "deadline_digest"
 DIGEST_ROWS = 25
+
+
+class Owner(StrEnum):
+    """Who is told of a deadline's flag."""
+
+    # PPT: the case's PP-rådgiver; a case nobody is assigned to (or whose advisor has left)
+    # goes to the PP-leder(s) of the PPT office serving the case's municipality.
+    PPT = "ppt"
+    # The municipality (barnehagekontoret): its office users for the case's kind of unit.
+    OFFICE = "office"
+
+
+@dataclass(frozen=True)
+class Ownership:
+    owner: Owner
+    source: str
+
+
+# Which deadline is whose, by law: the one place the morning job reads it. A kind not listed
+# (a new kind added to referrals.clock.DeadlineKind: the delivery check, …) is the
+# municipality's: it decides and answers for the help (barnehageloven § 35), PPT only for its
+# sakkyndig vurdering (§ 34).
+FLAG_OWNERS: dict[str, Ownership] = {
+    DeadlineKind.ASSESSMENT: Ownership(
+        Owner.PPT, "barnehageloven § 34: PPT utarbeider den sakkyndige vurderingen"
+    ),
+    # The municipality sends the foreløpig svar to the parents (forvaltningsloven § 11 a; Udir:
+    # "PPT must tell the municipality" when its pace makes the month impossible, DOMAIN.md):
+    # the office registers it (referrals.states "provisional_reply"), so the office is told.
+    DeadlineKind.PROVISIONAL_REPLY: Ownership(
+        Owner.OFFICE,
+        "forvaltningsloven § 11 a: kommunen (barnehagekontoret) sender foreløpig svar",
+    ),
+    DeadlineKind.DECISION: Ownership(
+        Owner.OFFICE, "barnehageloven § 35: kommunen fatter vedtak om spesialpedagogisk hjelp"
+    ),
+    DeadlineKind.HELP_START: Ownership(
+        Owner.OFFICE, "barnehageloven § 35: kommunen sørger for at hjelpen gis som vedtatt"
+    ),
+    DeadlineKind.RENEWAL: Ownership(
+        Owner.OFFICE, "barnehageloven § 35: kommunen fatter nytt vedtak før det gamle løper ut"
+    ),
+    DeadlineKind.ANNUAL_REPORT: Ownership(
+        Owner.OFFICE,
+        "barnehageloven § 32 tredje ledd: årsrapporten sendes kommunen og PPT; kommunen følger opp",
+    ),
+}
+DEFAULT_OWNERSHIP = Ownership(
+    Owner.OFFICE, "barnehageloven § 35: kommunen har ansvaret for hjelpen den har vedtatt"
+)
+
+
+def flag_owner(kind: str) -> Owner:
+    """The owner of a deadline kind's flags (FLAG_OWNERS; any other kind: the office)."""
+    return FLAG_OWNERS.get(kind, DEFAULT_OWNERSHIP).owner
+
+
+def ppt_kinds() -> list[str]:
+    return sorted(str(kind) for kind, own in FLAG_OWNERS.items() if own.owner == Owner.PPT)
 
 
 @dataclass
@@ -53,7 +118,7 @@ def open_flags():
 # The deadlines due on a day: unmet, unpaused, warning date come. One range scan on the partial
 # index deadline_open_warn_on: its size is the open work, never the archive.
 _DUE = """
-    SELECT d.id, d.due_on, d.referral_id FROM decisions_deadline d
+    SELECT d.id, d.due_on, d.referral_id, d.kind FROM decisions_deadline d
     WHERE d.met_on IS NULL AND NOT d.paused AND d.warn_on <= %(today)s
 """
 
@@ -71,29 +136,48 @@ _FLAG = f"""
     SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM created)
 """  # noqa: S608 (only the constant _DUE is interpolated)
 
-# Who is told of which flag: each due deadline once, at its most urgent flag, to every active
-# office user of its municipality (and kind of unit, when the role names one). Read after the
-# flags are written (a new statement sees what a concurrent run committed).
+# Who is told of which flag: each due deadline once, at its most urgent flag, unless that flag
+# is acknowledged (a new level is a new flag, told again), to its owner (FLAG_OWNERS): PPT's
+# kinds (%(ppt_kinds)s) to the case's active advisor, or without one to the PP-leder(s) of the
+# PPT offices serving the case's municipality; every other kind to every active office user of
+# its municipality (and kind of unit, when the role names one). Read after the flags are
+# written (a new statement sees what a concurrent run committed).
 _PAIRS = f"""
     CREATE TEMP TABLE flagging_pairs ON COMMIT DROP AS
     WITH due AS ({_DUE})
-    SELECT DISTINCT o.user_id, best.id AS flag_id
+    SELECT DISTINCT who.user_id, best.id AS flag_id
     FROM due
     CROSS JOIN LATERAL (
-        SELECT f.id FROM decisions_deadlineflag f WHERE f.deadline_id = due.id
+        SELECT f.id, f.acknowledged_at FROM decisions_deadlineflag f
+        WHERE f.deadline_id = due.id
         ORDER BY f.level = 'overdue' DESC, f.id LIMIT 1
     ) best
     -- One primary-key lookup per due deadline; OFFSET 0 keeps it that (joined plainly,
     -- PostgreSQL hashed every case of the archive: 1 s at 1,000,000 cases, bench/plans).
     CROSS JOIN LATERAL (
-        SELECT r.municipality_id, u.kind FROM referrals_referral r
+        SELECT r.municipality_id, u.kind, r.advisor_id,
+               COALESCE((SELECT a.is_active FROM teams_user a WHERE a.id = r.advisor_id), FALSE)
+                   AS advisor_active
+        FROM referrals_referral r
         JOIN teams_unit u ON u.id = r.unit_id
         WHERE r.id = due.referral_id OFFSET 0
     ) c
-    JOIN teams_role o ON o.kind = 'office' AND o.municipality_id = c.municipality_id
-                     AND o.unit_kind IN ('', c.kind)
-    JOIN teams_user p ON p.id = o.user_id AND p.is_active
-"""  # noqa: S608 (only the constant _DUE is interpolated)
+    CROSS JOIN LATERAL (
+        SELECT o.user_id FROM teams_role o
+        WHERE NOT (due.kind = ANY(%(ppt_kinds)s))
+          AND o.kind = '{Role.Kind.OFFICE}' AND o.municipality_id = c.municipality_id
+          AND o.unit_kind IN ('', c.kind)
+        UNION ALL
+        SELECT c.advisor_id WHERE due.kind = ANY(%(ppt_kinds)s) AND c.advisor_active
+        UNION ALL
+        SELECT l.user_id FROM teams_role l
+        JOIN teams_pptoffice_municipalities om ON om.pptoffice_id = l.ppt_office_id
+        WHERE due.kind = ANY(%(ppt_kinds)s) AND NOT c.advisor_active
+          AND l.kind = '{Role.Kind.PPT_LEADER}' AND om.municipality_id = c.municipality_id
+    ) who
+    JOIN teams_user p ON p.id = who.user_id AND p.is_active
+    WHERE best.acknowledged_at IS NULL
+"""  # noqa: S608 (only constants are interpolated)
 
 _DIGESTS = """
     INSERT INTO decisions_notification (recipient_id, day, kind, status, subject, body_text,
@@ -122,7 +206,7 @@ def detect(today: date) -> Detected:
     """Flag what is due and queue the day's digests, in SQL: a few set-based statements whatever
     the number of deadlines due (bench/: 0.5 % of 3.5 million deadlines due). With nothing due
     it is one index range scan that finds nothing."""
-    params = {"today": today, "kind": DIGEST}
+    params = {"today": today, "kind": DIGEST, "ppt_kinds": ppt_kinds()}
     with connection.cursor() as cursor:
         cursor.execute(_FLAG, params)
         due, created = cursor.fetchone()
@@ -147,14 +231,26 @@ def _record_run(today: date, result: Detected) -> None:
     )
 
 
+def _list_of(user) -> tuple[str, str]:
+    """The page a digest links to, and its name: the office's worklist, the PP-leder's
+    intake, else the advisor's caseload."""
+    if has_role(user, Role.Kind.OFFICE):
+        return "decisions:worklist", _("arbeidslisten")
+    if has_role(user, Role.Kind.PPT_LEADER):
+        return "referrals:ppt_intake", _("inntakslisten")
+    return "referrals:caseload", _("saksoversikten")
+
+
 def digest_context(notification: Notification) -> dict:
     flags = list(
         open_flags()
-        .filter(notifications=notification)
+        # acknowledged since the morning run: nothing more to tell
+        .filter(notifications=notification, acknowledged_at__isnull=True)
         .select_related("deadline__referral__unit", "deadline__referral__advisor")
         .order_by("deadline__due_on")
     )
     today = notification.day
+    list_url, list_name = _list_of(notification.recipient)
     rows = [
         {
             "reference": f.deadline.referral.reference,
@@ -183,7 +279,8 @@ def digest_context(notification: Notification) -> dict:
         "approaching": approaching[:DIGEST_ROWS],
         "approaching_more": max(0, len(approaching) - DIGEST_ROWS),
         "approaching_total": len(approaching),
-        "worklist_url": settings.SITE_URL + reverse("decisions:worklist"),
+        "worklist_url": settings.SITE_URL + reverse(list_url),
+        "list_name": list_name,
     }
 
 

@@ -5,7 +5,9 @@ to the user's own notifications.
 Names follow ``<entity>_<verb>`` (STYLE.md).
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from decisions.models import (
     Appeal,
@@ -15,36 +17,112 @@ from decisions.models import (
     Notification,
     ProvisionalReply,
 )
+from referrals import states
+from referrals.models import Referral
 from referrals.scoping import visible_case_q, visible_referrals
+from teams.models import Role, User
+from teams.scoping import visible_units
 
 DEADLINE_KINDS = dict(Deadline._meta.get_field("kind").choices)
 
 
-def deadline_worklist_keys(user, kind: str = "") -> QuerySet[Deadline]:
-    """Every flagged, still unmet deadline of the cases the user may see: overdue first
-    (earliest due). ``kind`` one of DEADLINE_KINDS narrows it; anything else is ignored."""
-    # EXISTS, not a join on flags with DISTINCT: no de-duplication of wide rows. The cases the
-    # user may see, tested on the deadline's own copy of its case's unit (visible_case_q,
-    # deadline_open_unit): only the office's units' unmet deadlines are read, not every
-    # municipality's each looked up in its case (bench/plans, 1,000,000 cases: 716 → 276 ms).
+# The worklist's pseudo-kind: cases whose sakkyndig vurdering is finished, waiting for the
+# office's vedtak (status ASSESSED), flagged or not.
+READY = "klar"
+
+
+@dataclass(frozen=True)
+class WorklistFilter:
+    """The worklist's filters, already checked against the user's choices (views)."""
+
+    unit: int | None = None
+    area: int | None = None
+    advisor: int | str | None = None  # a user's pk, or NO_ADVISOR
+    kind: str = ""  # a DeadlineKind, READY, or "" for all
+
+
+NO_ADVISOR = "ingen"
+
+
+def _open_flagged(**extra) -> Exists:
     flagged = Exists(DeadlineFlag.objects.filter(deadline=OuterRef("pk")))
-    rows = (
-        Deadline.objects.unmet()
-        .filter(flagged, visible_case_q(user, advisor="referral__advisor"))
-        .order_by("due_on", "pk")
+    return Exists(
+        Deadline.objects.unmet().filter(flagged, referral=OuterRef("pk"), **extra).order_by()
     )
-    if kind in DEADLINE_KINDS:
-        rows = rows.filter(kind=kind)
-    return rows
 
 
-def deadline_worklist_rows() -> QuerySet[Deadline]:
-    """The worklist page's rows, fetched by the keys deadline_worklist_keys found (so without
-    repeating the filters the keys came through)."""
-    return Deadline.objects.select_related(
-        "referral__child", "referral__unit", "referral__advisor"
-    ).prefetch_related(
-        Prefetch("flags", queryset=DeadlineFlag.objects.select_related("acknowledged_by"))
+def worklist_case_keys(user, f: WorklistFilter = WorklistFilter()) -> QuerySet[Referral]:
+    """One row per case of the office's (user's) cases that needs the office: a flagged,
+    unmet deadline, or an assessment finished and no vedtak yet ("Klar for vedtak", shown
+    at once, not only when the morning job flags its deadline). Most urgent first: the
+    earliest due date of the case's unmet deadlines (an overdue one is the earliest)."""
+    first_due = (
+        Deadline.objects.unmet().filter(referral=OuterRef("pk")).order_by("due_on").values("due_on")
+    )[:1]
+    cases = (
+        Referral.objects.filter(visible_case_q(user))
+        .exclude(status__in=states.CLOSED)
+        .filter(Q(status=states.Status.ASSESSED) | _open_flagged())
+    )
+    if f.unit is not None:
+        cases = cases.filter(unit_id=f.unit)
+    if f.area is not None:
+        cases = cases.filter(unit__area_id=f.area)
+    if f.advisor == NO_ADVISOR:
+        cases = cases.filter(advisor__isnull=True)
+    elif f.advisor is not None:
+        cases = cases.filter(advisor_id=f.advisor)
+    if f.kind == READY:
+        cases = cases.filter(status=states.Status.ASSESSED)
+    elif f.kind in DEADLINE_KINDS:
+        cases = cases.filter(_open_flagged(kind=f.kind))
+    return cases.annotate(urgent_on=Subquery(first_due)).order_by(
+        F("urgent_on").asc(nulls_last=True), "pk"
+    )
+
+
+def worklist_case_rows() -> QuerySet[Referral]:
+    """The worklist page's cases, fetched by the keys worklist_case_keys found: each with its
+    unmet deadlines (earliest first, as ``open_deadlines``) and their flags."""
+    return Referral.objects.select_related("child", "unit__area", "advisor").prefetch_related(
+        Prefetch(
+            "deadlines",
+            queryset=Deadline.objects.unmet()
+            .order_by("due_on", "pk")
+            .prefetch_related(
+                Prefetch("flags", queryset=DeadlineFlag.objects.select_related("acknowledged_by"))
+            ),
+            to_attr="open_deadlines",
+        )
+    )
+
+
+@dataclass
+class WorklistChoices:
+    units: list[tuple[int, str]]
+    areas: list[tuple[int, str]]
+    advisors: list[tuple[int, str]]
+
+
+def worklist_choices(user) -> WorklistChoices:
+    """What the filters offer: the office's units and their areas (one query), and the
+    advisors serving its municipalities (one query)."""
+    units = visible_units(user, roles=(Role.Kind.OFFICE,))
+    rows = list(units.order_by("name", "pk").values_list("pk", "name", "area_id", "area__name"))
+    areas = sorted({(area, name) for _pk, _unit, area, name in rows if area}, key=lambda a: a[1])
+    advisors = (
+        User.objects.filter(
+            roles__kind=Role.Kind.ADVISOR,
+            roles__ppt_office__municipalities__in=units.values("municipality_id"),
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+        .values_list("pk", "full_name", "email")
+    )
+    return WorklistChoices(
+        units=[(pk, name) for pk, name, _area, _area_name in rows],
+        areas=areas,
+        advisors=[(pk, name or email) for pk, name, email in advisors],
     )
 
 

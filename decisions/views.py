@@ -18,7 +18,8 @@ from core.limits import page_number
 from core.views import form_status, posted, run_form, with_once
 from decisions import case_life_selectors, forms, selectors, services
 from decisions.flagging import digest_context
-from referrals import case_page
+from decisions.worklist_filters import WorklistFilterForm
+from referrals import case_page, states
 from referrals.access_log import access_log_view
 from referrals.scoping import (
     can_decide,
@@ -35,27 +36,46 @@ def _office_only(user) -> None:
         raise PermissionDenied
 
 
+PAGE_SIZE = 25
+
+
+def _worklist_item(referral, today) -> dict:
+    """One case's row: its most urgent open deadline, the others beside it, the flag to
+    acknowledge (the most urgent flag of the first flagged deadline) and whether the office
+    can decide now."""
+    deadlines = referral.open_deadlines
+    flag = None
+    for deadline in deadlines:
+        flags = deadline.flags.all()
+        if flags:
+            flag = max(flags, key=lambda f: (f.level == "overdue", f.flagged_on, f.pk))
+            break
+    return {
+        "referral": referral,
+        "main": deadlines[0] if deadlines else None,
+        "others": deadlines[1:],
+        "flag": flag,
+        "ready": referral.status == states.Status.ASSESSED,
+    }
+
+
 @login_required
 def worklist(request):
-    """Every flagged, still unmet deadline of the office's cases: overdue first (earliest due)."""
+    """The office's worklist: one row per case that needs it (a flagged deadline, or a
+    finished assessment waiting for the vedtak), the most urgent first; filters by unit,
+    area, advisor and deadline kind."""
     _office_only(request.user)
     today = timezone.localdate()
-    kind = request.GET.get("frist", "")
-    rows = selectors.deadline_worklist_keys(request.user, kind)
-    kinds = selectors.DEADLINE_KINDS
-    # The page's keys first (sort and LIMIT over the deadlines alone), then 50 rows' joins by
-    # key, without repeating the filters the keys came through.
-    shown = selectors.deadline_worklist_rows()
-    page = KeysFirstPaginator(rows, 50, rows=shown).get_page(request.GET.get("side"))
-    items = [
-        {
-            "deadline": d,
-            "flag": max(d.flags.all(), key=lambda f: (f.level == "overdue", f.flagged_on)),
-            "overdue": d.due_on < today,
-        }
-        for d in page
-    ]
-    context = {"page": page, "items": items, "kind": kind, "kinds": kinds.items(), "today": today}
+    choices = selectors.worklist_choices(request.user)
+    form = WorklistFilterForm(request.GET, choices=choices)
+    keys = selectors.worklist_case_keys(request.user, form.filters())
+    # The page's keys first (sort and LIMIT over the cases alone), then 25 cases' joins and
+    # deadlines by key, without repeating the filters the keys came through.
+    page = KeysFirstPaginator(keys, PAGE_SIZE, rows=selectors.worklist_case_rows()).get_page(
+        request.GET.get("side")
+    )
+    items = [_worklist_item(r, today) for r in page]
+    context = {"page": page, "items": items, "form": form, "query": form.query(), "today": today}
     template = "decisions/_worklist_rows.html" if request.htmx else "decisions/worklist.html"
     return render(request, template, context)
 

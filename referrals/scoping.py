@@ -8,6 +8,9 @@ other apps reach a Referral or a Child.
   units that are still open, in a limited view (sees_child_in_full: no new unit, no full
   identity number, no guardians' contact details); closed cases of a moved child are 404;
 - office (barnehagekontoret): every case of its municipality for its kind of unit;
+- PP-leder (ppt_leader): every case of every municipality their PPT office serves, like an
+  advisor without area limits, to distribute the received cases to the office's advisors
+  (referrals/views/intake.py); they read cases, they do not work on them (can_work_on_cases);
 - director and admin: no names at all (the dashboard shows aggregates only);
 - anyone else: nothing.
 
@@ -27,10 +30,10 @@ from referrals.models import Child, Guardian, Referral
 from teams.models import Role
 from teams.scoping import has_role, user_roles, visible_units
 
-CASE_ROLES = (Role.Kind.ADVISOR, Role.Kind.UNIT_HEAD, Role.Kind.OFFICE)
+CASE_ROLES = (Role.Kind.ADVISOR, Role.Kind.PPT_LEADER, Role.Kind.UNIT_HEAD, Role.Kind.OFFICE)
 # The roles whose case units carry no need-to-know limit: every case of those units, open or
 # closed, wherever the child is now.
-FULL_CASE_ROLES = (Role.Kind.ADVISOR, Role.Kind.OFFICE)
+FULL_CASE_ROLES = (Role.Kind.ADVISOR, Role.Kind.PPT_LEADER, Role.Kind.OFFICE)
 
 
 def _case_units(user):
@@ -174,6 +177,51 @@ def visible_children(user) -> QuerySet[Child]:
 def can_work_on_cases(user) -> bool:
     """PP-rådgivere register children, referrals, consent and assessments."""
     return has_role(user, Role.Kind.ADVISOR)
+
+
+def is_ppt_leader(user) -> bool:
+    """The PP-leder distributes the office's received cases to its advisors."""
+    return has_role(user, Role.Kind.PPT_LEADER)
+
+
+# The PP-leder's intake: cases PPT has received (the referral submitted, waiting for the
+# parents' consent or with the clock running) before the assessment is finished.
+INTAKE_STATUSES = (states.Status.AWAITING_CONSENT, states.Status.RECEIVED, states.Status.ASSESSING)
+
+
+def intake_referrals(user) -> QuerySet[Referral]:
+    """The PP-leder's intake: the received cases nobody is assigned to (INTAKE_STATUSES), of
+    the units of the municipalities their PPT office serves (teams.scoping gives the role
+    those units)."""
+    if not is_ppt_leader(user):
+        return Referral.objects.none()
+    units = visible_units(user, roles=(Role.Kind.PPT_LEADER,)).order_by().values("pk")
+    return (
+        Referral.objects.filter(
+            EqualsAny(F("unit_id"), ArraySubquery(units)),
+            advisor__isnull=True,
+            status__in=INTAKE_STATUSES,
+        )
+        .select_related("child", "unit__area", "municipality")
+        .order_by("received_on", "pk")  # the longest waiting first
+    )
+
+
+def leader_office_ids(user) -> list[int]:
+    """The PPT offices the user leads (from the roles read once per request: no query)."""
+    return sorted(
+        {r.ppt_office_id for r in user_roles(user) if r.kind == Role.Kind.PPT_LEADER} - {None}
+    )
+
+
+def get_referral_for_intake(user, pk) -> Referral:
+    """A case of the PP-leder's intake scope (else 404), for the assign form."""
+    if not is_ppt_leader(user):
+        raise PermissionDenied
+    units = visible_units(user, roles=(Role.Kind.PPT_LEADER,)).order_by().values("pk")
+    return get_object_or_404(
+        Referral.objects.filter(EqualsAny(F("unit_id"), ArraySubquery(units))), pk=pk
+    )
 
 
 def registration_units(user):

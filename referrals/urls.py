@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals.views import access_log, attachments, case, caseload, history, registration
+from referrals.views import access_log, attachments, case, caseload, history, intake, registration
 
 app_name = "referrals"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     # caseloads
     path("saker/", caseload.caseload, name="caseload"),
     path("min-enhet/", caseload.unit_caseload, name="unit_caseload"),
+    # the PP-leder's intake: received cases without an advisor
+    path("saker/inntak/", intake.ppt_intake, name="ppt_intake"),
+    path("saker/<int:pk>/inntak/tildel/", intake.ppt_intake_assign, name="ppt_intake_assign"),
     # children, guardians, referrals, consent
     path("barn/ny/", registration.child_new, name="child_new"),
     path("barn/<int:pk>/", registration.child_detail, name="child_detail"),

@@ -68,6 +68,9 @@ MATRIX = {
     "health_ready": ("get", {}, dict.fromkeys(PERSONAS, {200, 503})),
     "admin:index": ("get", {}, dict.fromkeys(PERSONAS, {302})),  # none of them is staff
     "referrals:caseload": ("get", {}, {**EVERYONE, "director": 403}),
+    # The PP-leder's intake (LEADER_ROWS below has the PP-leder personas): everyone here 403.
+    "referrals:ppt_intake": ("get", {}, dict.fromkeys(PERSONAS[1:], {403})),
+    "referrals:ppt_intake_assign": ("post", {"pk": "case"}, dict.fromkeys(PERSONAS[1:], {403})),
     "referrals:unit_caseload": (
         "get",
         {},
@@ -442,4 +445,100 @@ def test_each_persona_gets_what_the_admin_matrix_says(
         wanted = ADMIN_MATRIX[row][persona]
         if response.status_code not in wanted:
             failures.append(f"{persona}: got {response.status_code}, wanted {wanted}")
+    assert failures == [], f"{name} {url}: " + "; ".join(failures)
+
+
+# --- the PP-leder (issue 18) ------------------------------------------------------------------
+# Two more personas, kept apart like the admins: Solvik's PP-leder ("ppt_leader", of the PPT
+# office serving Solvik) reads every case of the office's municipalities (referrals.scoping)
+# but works on none and decides none; the PP-leder of an office serving only Bergtun
+# ("other_ppt_leader") gets 404 for every case of Solvik. Rows read from the matrix's groups
+# (READ, WORK, DECIDE); every other URL is in LEADER_ROWS.
+
+LEADER_PERSONAS = ["ppt_leader", "other_ppt_leader"]
+BOTH = dict.fromkeys(LEADER_PERSONAS, OK)
+LEADER_GROUPS = [
+    (READ, {"ppt_leader": OK, "other_ppt_leader": {404}}),
+    (WORK, {"ppt_leader": {403}, "other_ppt_leader": {404}}),
+    (DECIDE, {"ppt_leader": {403}, "other_ppt_leader": {404}}),
+]
+LEADER_ROWS = {
+    "login": dict.fromkeys(LEADER_PERSONAS, {302}),
+    "logout": dict.fromkeys(LEADER_PERSONAS, {302}),
+    "set_language": dict.fromkeys(LEADER_PERSONAS, {302}),
+    "oidc_authentication_init": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "oidc_authentication_callback": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "home": BOTH,
+    "health_live": BOTH,
+    "health_ready": dict.fromkeys(LEADER_PERSONAS, {200, 503}),
+    "admin:index": dict.fromkeys(LEADER_PERSONAS, {302}),
+    "referrals:caseload": BOTH,
+    "referrals:unit_caseload": dict.fromkeys(LEADER_PERSONAS, {403}),
+    "referrals:child_new": dict.fromkeys(LEADER_PERSONAS, {403}),
+    # the intake list is each PP-leder's own; assigning Solvik's case: only Solvik's PP-leder
+    # (a POST without a form: 422, the form's message)
+    "referrals:ppt_intake": BOTH,
+    "referrals:ppt_intake_assign": {"ppt_leader": {422}, "other_ppt_leader": {404}},
+    "decisions:worklist": dict.fromkeys(LEADER_PERSONAS, {403}),
+    "decisions:inbox": BOTH,
+    "decisions:notification_detail": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "decisions:dashboard": BOTH,
+    "decisions:dashboard_export": BOTH,
+    "referrals:access_log_search": dict.fromkeys(LEADER_PERSONAS, {403}),
+    "referrals:access_log_child": dict.fromkeys(LEADER_PERSONAS, {403}),
+    "referrals:access_log_user": dict.fromkeys(LEADER_PERSONAS, {403}),
+    "teams:team_list": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:team_counts": BOTH,
+    "teams:unit_team": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:member_new": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:meeting_new": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:meeting_detail": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:meeting_edit": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:consultation_new": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:follow_up_new": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:follow_up_done": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:system_work_new": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:my_work": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "teams:service_list": BOTH,
+    "referrals:meeting_named": dict.fromkeys(LEADER_PERSONAS, {404}),
+}
+
+
+def _leader_expected(name) -> dict | None:
+    if name in LEADER_ROWS:
+        return LEADER_ROWS[name]
+    for group, expected in LEADER_GROUPS:
+        if MATRIX[name][2] is group:
+            return expected
+    return None
+
+
+@pytest.fixture
+def leader_personas(world):
+    from teams.models import Role
+    from tests.factories import PPTOfficeFactory, RoleFactory, UserFactory
+
+    leader = UserFactory(email="lise@test.no", full_name="Lise")
+    RoleFactory(user=leader, kind=Role.Kind.PPT_LEADER, ppt_office=world.office_ppt)
+    other = UserFactory(email="per@bergtun.no", full_name="Per")
+    office = PPTOfficeFactory(
+        name="PPT Bergtun og omegn", municipalities=[world.other_municipality]
+    )
+    RoleFactory(user=other, kind=Role.Kind.PPT_LEADER, ppt_office=office)
+    return {"ppt_leader": leader, "other_ppt_leader": other}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_pp_leders_get_what_the_matrix_says(client, world, objects, leader_personas, name):
+    expected = _leader_expected(name)
+    assert expected is not None, f"add {name} to LEADER_ROWS"
+    method, kwargs, _ = MATRIX[name]
+    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    failures = []
+    for persona in LEADER_PERSONAS:
+        client.force_login(leader_personas[persona])
+        response = getattr(client, method)(url)
+        if not _as_expected(response, expected[persona]):
+            failures.append(f"{persona}: got {response.status_code}, wanted {expected[persona]}")
     assert failures == [], f"{name} {url}: " + "; ".join(failures)

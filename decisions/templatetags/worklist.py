@@ -1,10 +1,10 @@
 """The office's worklist rows, rendered by Jinja2.
 
-The kindergarten office opens the worklist every morning; its 50 rows, each with a deadline
-badge, a form to acknowledge the flag and the case's next actions, were 25 of the page's
-42 ms of CPU in Django's template engine at 1,000,000 cases (bench/README.md), so the rows
-are templates/jinja2/decisions/worklist_rows.html (compiled once). The frame (caption,
-header, pagination) stays in templates/decisions/_worklist_rows.html.
+The kindergarten office opens the worklist every morning; its rows, one per case, each with
+its deadline badges, a form to acknowledge the flag and the case's next actions, were most
+of the page's CPU in Django's template engine at 1,000,000 cases (bench/README.md), so the
+rows are templates/jinja2/decisions/worklist_rows.html (compiled once). The frame (the list,
+pagination) stays in templates/decisions/_worklist_rows.html.
 """
 
 from types import SimpleNamespace
@@ -33,8 +33,10 @@ ACTIONS = (
 
 @register.simple_tag(takes_context=True)
 def worklist_rows(context, items) -> str:
-    """The <tr>s of the worklist: case and child, unit, advisor, the deadline and its badge,
-    the flag's acknowledgement (or the form to give it), and the case's next actions."""
+    """The worklist's <li>s, one per case: case and child, unit, area, advisor, "Klar for
+    vedtak", the most urgent deadline and its badge with the others beside it, the flag's
+    acknowledgement (or the form to give it), and the case's next actions. ``items`` are
+    dicts of referral, main (a deadline or None), others, flag (or None) and ready."""
     today = timezone.localdate()
     t = SimpleNamespace(
         urls={
@@ -52,7 +54,15 @@ def worklist_rows(context, items) -> str:
         comment=gettext("Kommentar"),
         what=gettext("Hva gjøres?"),
         ack=gettext("Kvitter"),
+        ready=gettext("Klar for vedtak"),
+        unassigned=gettext("Ingen rådgiver"),
+        other_deadlines=gettext("Andre frister"),
+        advisor_label=gettext("Rådgiver"),
+        no_deadline=gettext("Ingen åpen frist"),
         badge=lambda d: deadline_badge_html(d.due_on, d.warn_on, today=today),
+        small_badge=lambda d: deadline_badge_html(
+            d.due_on, d.warn_on, today=today, label=d.get_kind_display()
+        ),
         acknowledged_on=lambda flag: day(timezone.localtime(flag.acknowledged_at).date()),
     )
     return render_safe("decisions/worklist_rows.html", items=items, t=t)

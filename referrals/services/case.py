@@ -26,10 +26,17 @@ from referrals.services.base import (
 
 
 @transaction.atomic
-def referral_assign(*, referral_id: int, advisor, actor) -> Referral:
+def referral_assign(*, referral_id: int, advisor, actor, version: int | None = None) -> Referral:
+    """Assign (or change) the case's advisor. ``version``, when given (the PP-leder's intake
+    list), is the case as the user saw it: a case changed since (assigned by someone else in
+    another tab) is refused."""
     referral = _lock_referral(referral_id)
     if not states.allowed("assign", referral.status):
         raise TransitionError(_("Saken er avsluttet eller trukket."))
+    if version is not None and version != referral.version:
+        raise TransitionError(
+            _("Saken er endret siden du åpnet listen (den kan være tildelt allerede). Se på nytt.")
+        )
     before = str(referral.advisor or "–")
     referral.advisor = advisor
     referral.version += 1

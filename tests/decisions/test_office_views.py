@@ -41,9 +41,10 @@ def test_the_worklist_runs_a_fixed_number_of_queries(client, world, django_asser
             received_case(world)
         flagging.detect(TODAY)
         client.force_login(world.office)
-        # session, user, roles, the inbox count, the page's keys with the count, the page of
-        # deadlines (with case, child, unit, advisor), their flags
-        with django_assert_num_queries(7):
+        # session, user, roles, the inbox count, the filters' units (with their areas) and
+        # advisors, the page's case keys with the count, the page of cases (with child, unit,
+        # area, advisor), their open deadlines, their flags
+        with django_assert_num_queries(10):
             assert client.get(reverse("decisions:worklist")).status_code == 200
 
     load(1)

@@ -43,6 +43,7 @@ EXTRA = {
     "referrals:access_log_child": ("admin", {"pk": "child"}),
     "referrals:access_log_user": ("admin", {"pk": "advisor_user"}),
     "decisions:dashboard": ("ppt_leader", {}),
+    "referrals:ppt_intake": ("ppt_leader", {}),
 }
 
 

@@ -213,14 +213,15 @@ def test_the_worklist_offers_exactly_the_allowed_actions(status):
         status=status,
         reference="PPT-7",
         child=SimpleNamespace(full_name="Ola Nordmann"),
-        unit=SimpleNamespace(name="Solsikken"),
+        unit=SimpleNamespace(name="Solsikken", area=None),
         advisor=None,
     )
     deadline = SimpleNamespace(
         referral=referral, due_on=TODAY, warn_on=DAY, get_kind_display=lambda: "Frist"
     )
     flag = SimpleNamespace(pk=3, acknowledged_at=None)
-    html = worklist_rows({"csrf_token": "t"}, [{"deadline": deadline, "flag": flag}])
+    item = {"referral": referral, "main": deadline, "others": [], "flag": flag, "ready": False}
+    html = worklist_rows({"csrf_token": "t"}, [item])
     offered = {label for label in WORKLIST if f">{label}</a>" in html}
     assert offered == {
         label for label, action in WORKLIST.items() if states.allowed(action, status)
