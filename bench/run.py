@@ -440,14 +440,14 @@ FROM (SELECT id, mine, age_from
                      AS age_from
             FROM referrals_referral
             WHERE status IN ('draft', 'awaiting_consent', 'received', 'assessing', 'assessed',
-                             'decided', 'appealed')
+                             'decided', 'appealed', 'help_started')
               AND unit_id = ANY(%(units)s)
             UNION ALL
             SELECT id, true,
                    COALESCE(t0, received_on, (created_at AT TIME ZONE 'Europe/Oslo')::date)
             FROM referrals_referral
             WHERE status IN ('draft', 'awaiting_consent', 'received', 'assessing', 'assessed',
-                             'decided', 'appealed')
+                             'decided', 'appealed', 'help_started')
               AND advisor_id = %(user)s AND NOT unit_id = ANY(%(units)s)) open_cases
       ORDER BY mine DESC NULLS LAST, age_from, id
       LIMIT 25) k

@@ -3,7 +3,8 @@ to its deadlines. No database, no clock: ``today`` is an argument, so every rule
 on real calendar dates.
 
 Rules (DESIGN.md "The case and its clock", DOMAIN.md § 2):
-- each deadline runs from an anchor (T0, the decision, its start or end, help start) plus a
+- each deadline runs from an anchor (T0, the decision, its start or end, help start, an
+  appeal's arrival) plus a
   number of months and days from the policy;
 - month arithmetic clamps to the month's end (31.01 + 1 month = 28.02, or 29.02 in a leap year);
 - a due date on a Saturday, Sunday or Norwegian public holiday moves to the next working day;
@@ -46,6 +47,9 @@ DEFAULT_RULES: dict[Kind, Rule] = {
     Kind.HELP_START: Rule(Kind.HELP_START, days=14),
     Kind.RENEWAL: Rule(Kind.RENEWAL, months=-3, warning_days=30),
     Kind.ANNUAL_REPORT: Rule(Kind.ANNUAL_REPORT, months=12, warning_days=30),
+    # Forvaltningsloven § 33 fourth paragraph names no number of days ("så snart saken er
+    # tilrettelagt"): three weeks from the appeal's arrival is the municipality's own default.
+    Kind.APPEAL: Rule(Kind.APPEAL, days=21, warning_days=7),
 }
 
 
@@ -65,6 +69,9 @@ class CaseFacts:
     renewal_received_on: date | None = None
     # The days the case's annual reports were submitted, oldest first (decisions.AnnualReport).
     annual_reports: tuple[date, ...] = ()
+    # The latest appeal: received, and sent to Statsforvalteren or decided by the office.
+    appeal_received_on: date | None = None
+    appeal_handled_on: date | None = None
     # (start, end, the kinds it stops); a (start, end) pair stops every kind
     pauses: tuple[tuple, ...] = ()
     closed: bool = False
@@ -189,6 +196,8 @@ def compute_deadlines(facts: CaseFacts, rules: dict[Kind, Rule], today: date) ->
             add(Kind.HELP_START, facts.decided_on, facts.help_started_on)
         add(Kind.RENEWAL, facts.help_until, facts.renewal_received_on)
         _annual_report(facts, rules, add)
+    # forvaltningsloven § 33: an appeal is forwarded (or the vedtak reversed) in good time.
+    add(Kind.APPEAL, facts.appeal_received_on, facts.appeal_handled_on)
     return result
 
 

@@ -117,9 +117,46 @@ class AppealForm(LimitedForm):
 
 
 class AppealUpdateForm(LimitedForm):
+    """Where the appeal is now. Forvaltningsloven §§ 33–34: an outcome of Statsforvalteren's
+    needs the date the appeal was sent and the date it was decided (the service checks their
+    order against the day the appeal came in: decisions.services.appeal_dates_check)."""
+
     outcome = forms.ChoiceField(label=_("Status"), choices=Appeal.Outcome.choices)
-    sent_on = _date(_("Sendt til Statsforvalteren"), required=False)
-    outcome_on = _date(_("Avgjort dato"), required=False)
+    sent_on = _date(
+        _("Sendt til Statsforvalteren"),
+        required=False,
+        help_text=_("Må fylles ut når klagen er sendt eller avgjort av Statsforvalteren."),
+    )
+    outcome_on = _date(
+        _("Avgjort dato"),
+        required=False,
+        help_text=_("Datoen kommunen omgjorde vedtaket, eller Statsforvalteren avgjorde klagen."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        outcome, sent_on, outcome_on = (
+            data.get("outcome"),
+            data.get("sent_on"),
+            data.get("outcome_on"),
+        )
+        by_statsforvalteren = outcome in (
+            Appeal.Outcome.UPHELD,
+            Appeal.Outcome.CHANGED,
+            Appeal.Outcome.REMANDED,
+        )
+        sent_needed = by_statsforvalteren or outcome == Appeal.Outcome.SENT
+        if sent_needed and not sent_on and "sent_on" not in self.errors:
+            self.add_error("sent_on", _("Oppgi datoen klagen ble sendt til Statsforvalteren."))
+        decided_needed = by_statsforvalteren or outcome == Appeal.Outcome.REVERSED
+        if decided_needed and not outcome_on and "outcome_on" not in self.errors:
+            self.add_error("outcome_on", _("Oppgi datoen klagen ble avgjort."))
+        if by_statsforvalteren and sent_on and outcome_on and outcome_on < sent_on:
+            self.add_error(
+                "outcome_on",
+                _("Statsforvalteren kan ikke ha avgjort klagen før den ble sendt."),
+            )
+        return data
 
 
 class AcknowledgeForm(LimitedForm):

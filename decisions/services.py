@@ -37,6 +37,12 @@ from referrals.services import (
 )
 from referrals.signals import case_changed
 
+# Forvaltningsloven § 33 fourth paragraph: the municipality's default of three weeks (the law
+# says "så snart saken er tilrettelagt"). Also in the data migration that adds the policy rows.
+APPEAL_LEGAL_REFERENCE = (
+    "Forvaltningsloven § 33 fjerde ledd: omgjør ikke kommunen vedtaket, sendes klagen til "
+    "Statsforvalteren så snart saken er tilrettelagt. Kommunens frist: tre uker fra klagen kom inn."
+)
 LEGAL_REFERENCES = {
     rules.Kind.PROVISIONAL_REPLY: "Forvaltningsloven § 11 a: foreløpig svar når saken ikke kan avgjøres innen en måned.",
     rules.Kind.ASSESSMENT: "Praksis: sakkyndig vurdering innen to måneder gir kommunen en måned til vedtak.",
@@ -44,6 +50,7 @@ LEGAL_REFERENCES = {
     rules.Kind.HELP_START: "Vedtakets startdato, ellers to uker etter vedtak: hjelpen skal gis innen rimelig tid.",
     rules.Kind.RENEWAL: "Sivilombudet: vurder fortsatt behov i god tid før vedtaket løper ut.",
     rules.Kind.ANNUAL_REPORT: "Barnehageloven § 32 tredje ledd: årlig rapport om hjelpen og barnets utvikling.",
+    rules.Kind.APPEAL: APPEAL_LEGAL_REFERENCE,
 }
 
 # What deviations() names, in the message next to the reason field.
@@ -109,6 +116,7 @@ def case_facts(referral: Referral) -> rules.CaseFacts:
                 if r.status == AnnualReport.Status.SUBMITTED
             )
         ),
+        **_appeal_facts(referral),
         pauses=tuple(
             (p.started_on, p.ended_on, frozenset(p.reason.stops)) for p in referral.pauses.all()
         ),
@@ -116,7 +124,26 @@ def case_facts(referral: Referral) -> rules.CaseFacts:
     )
 
 
-CLOCK_FACTS = ("pauses__reason", "provisional_replies", "decisions", "annual_reports")
+def _appeal_facts(referral: Referral) -> dict:
+    """The latest appeal of the case (any of its decisions): when it came in, and when the office
+    sent it to Statsforvalteren or reversed its vedtak (forvaltningsloven § 33)."""
+    appeals = [a for d in referral.decisions.all() for a in d.appeals.all()]
+    if not appeals:
+        return {}
+    latest = max(appeals, key=lambda a: (a.received_on, a.pk))
+    handled = latest.sent_on
+    if handled is None and latest.outcome == Appeal.Outcome.REVERSED:
+        handled = latest.outcome_on
+    return {"appeal_received_on": latest.received_on, "appeal_handled_on": handled}
+
+
+CLOCK_FACTS = (
+    "pauses__reason",
+    "provisional_replies",
+    "decisions",
+    "decisions__appeals",
+    "annual_reports",
+)
 
 
 def deadlines_recompute(
@@ -554,6 +581,51 @@ def appeal_register(
     return appeal
 
 
+# Outcomes decided by Statsforvalteren (forvaltningsloven § 34), and every decided outcome.
+APPEAL_BY_STATSFORVALTEREN = (
+    Appeal.Outcome.UPHELD,
+    Appeal.Outcome.CHANGED,
+    Appeal.Outcome.REMANDED,
+)
+APPEAL_DECIDED = (Appeal.Outcome.REVERSED, *APPEAL_BY_STATSFORVALTEREN)
+
+
+def appeal_dates_check(
+    *, outcome: str, received_on: date, sent_on: date | None, outcome_on: date | None, today
+) -> None:
+    """An appeal's dates follow its path (forvaltningsloven §§ 33–34): received, then sent to
+    Statsforvalteren (sent_on), then decided there (outcome_on); or decided by the office
+    itself (reversed: outcome_on). Statsforvalteren's outcome needs both dates, in that order,
+    none before the appeal came in and none in the future. A CaseError at the field."""
+    needs_sent = outcome == Appeal.Outcome.SENT or outcome in APPEAL_BY_STATSFORVALTEREN
+    if needs_sent:
+        if sent_on is None:
+            raise CaseError(
+                _("Oppgi datoen klagen ble sendt til Statsforvalteren."), field="sent_on"
+            )
+        if sent_on < received_on:
+            raise CaseError(
+                _("Klagen kan ikke være sendt før den kom inn (%(day)s).")
+                % {"day": received_on.strftime("%d.%m.%Y")},
+                field="sent_on",
+            )
+        if sent_on > today:
+            raise CaseError(_("Datoen kan ikke være fram i tid."), field="sent_on")
+    if outcome in APPEAL_DECIDED:
+        if outcome_on is None:
+            raise CaseError(_("Oppgi datoen klagen ble avgjort."), field="outcome_on")
+        earliest = sent_on if outcome in APPEAL_BY_STATSFORVALTEREN else received_on
+        if outcome_on < earliest:
+            message = (
+                _("Statsforvalteren kan ikke ha avgjort klagen før den ble sendt (%(day)s).")
+                if outcome in APPEAL_BY_STATSFORVALTEREN
+                else _("Klagen kan ikke være avgjort før den kom inn (%(day)s).")
+            )
+            raise CaseError(message % {"day": earliest.strftime("%d.%m.%Y")}, field="outcome_on")
+        if outcome_on > today:
+            raise CaseError(_("Datoen kan ikke være fram i tid."), field="outcome_on")
+
+
 @transaction.atomic
 def appeal_update(
     *,
@@ -564,16 +636,25 @@ def appeal_update(
     outcome_on: date | None = None,
 ) -> Appeal:
     """Sent on to Statsforvalteren, or decided: upheld puts the case back to decided; reversed,
-    changed or remanded leaves it appealed until a new decision is registered."""
+    changed or remanded leaves it appealed until a new decision is registered. The dates are
+    checked by appeal_dates_check; a date sent registered earlier stands unless a new one is
+    given."""
     appeal = Appeal.objects.select_related("decision").get(pk=appeal_id)
     referral = referral_lock(appeal.decision.referral_id)
     appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
     date_check(sent_on, field="sent_on")
     date_check(outcome_on, field="outcome_on")
-    if outcome == Appeal.Outcome.SENT and not sent_on:
-        raise CaseError(_("Oppgi datoen klagen ble sendt."), field="sent_on")
-    appeal.outcome, appeal.sent_on = outcome, sent_on or appeal.sent_on
-    appeal.outcome_on = outcome_on if outcome != Appeal.Outcome.SENT else None
+    sent_on = sent_on or appeal.sent_on
+    appeal_dates_check(
+        outcome=outcome,
+        received_on=appeal.received_on,
+        sent_on=sent_on,
+        outcome_on=outcome_on,
+        today=timezone.localdate(),
+    )
+    appeal.outcome = outcome
+    appeal.sent_on = sent_on if outcome != Appeal.Outcome.REVERSED else appeal.sent_on
+    appeal.outcome_on = outcome_on if outcome in APPEAL_DECIDED else None
     appeal.save(update_fields=["outcome", "sent_on", "outcome_on"])
     case_event_record(
         referral=referral, actor=actor, action="appeal.updated", detail={"outcome": outcome}

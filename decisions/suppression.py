@@ -9,6 +9,15 @@ Norwegian official statistics do it. Pure functions: no database, no Django.
   the total, else a zero part. Hiding one cell can break another equation, so this repeats
   until no equation has exactly one hidden member.
 
+- Marks: a count hidden for its own sake reads "<5"; a cell hidden only to protect another
+  (a count of 0 or 5 and more, a share, a number of days) reads "⋯", explained under the table
+  and in the exports' notes. "<5" is never shown for a large count or a share: a reader
+  adding up "143 = <5 + <5 + 108" would be misled.
+- Because the marks tell a small cell (1–4) from a protecting one (0 or 5 and more), an
+  equation must also not pin a small cell down through those ranges: "<5 + ⋯ = 6" leaves only
+  1 + 5. While an equation lets a hidden small cell take fewer than two values, one more member
+  is hidden (the same choice as above). (leaks_small checks one equation with the ranges.)
+
 A table passes its cells as ``{key: count}`` and its equations as ``(parts, total)`` pairs of
 keys; the result is the set of keys to hide. Equations may cross tables (the units of an area
 add up to the area's row in another table): suppress them together and both tables agree.
@@ -18,6 +27,9 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 SMALL_MIN, SMALL_MAX = 1, 4
 HIDDEN = "<5"
+# A cell hidden only so that a small one cannot be worked out (secondary suppression).
+SECONDARY = "⋯"
+INF = float("inf")
 
 type Key = Hashable
 type Equation = tuple[Sequence[Key], Key]
@@ -46,6 +58,51 @@ def _second(values: Mapping[Key, int | None], parts: Sequence[Key], total: Key, 
     return None
 
 
+# --- what a reader can tell from the marks: a union of intervals per hidden cell ---------------
+
+type Ranges = list[tuple[float, float]]
+
+
+def _range(value: int | None) -> Ranges:
+    """The values a hidden cell may have, to a reader who sees its mark."""
+    return [(SMALL_MIN, SMALL_MAX)] if is_small(value) else [(0, 0), (SMALL_MAX + 1, INF)]
+
+
+def _add(a: Ranges, b: Ranges, sign: int = 1) -> Ranges:
+    """{x + sign * y: x in a, y in b} as intervals."""
+    out = []
+    for lo, hi in a:
+        for blo, bhi in b:
+            out.append((lo + blo, hi + bhi) if sign > 0 else (lo - bhi, hi - blo))
+    return out
+
+
+def leaks_small(
+    values: Mapping[Key, int | None], parts: Sequence[Key], total: Key, hidden: set[Key]
+) -> bool:
+    """Can a reader of one equation (the shown members' numbers, the hidden members' marks)
+    narrow a hidden small count down to a single value?"""
+    members = [(k, 1) for k in parts] + [(total, -1)]  # sum(parts) - total = 0
+    known = sum(sign * (values[k] or 0) for k, sign in members if k not in hidden)
+    unknown = [(k, sign) for k, sign in members if k in hidden]
+    for key, sign in unknown:
+        if not is_small(values[key]):
+            continue
+        rest: Ranges = [(0, 0)]
+        for other, other_sign in unknown:
+            if other != key:
+                rest = _add(rest, _range(values[other]), other_sign)
+        # sign * v + rest + known = 0 for some rest: v is possible
+        possible = [
+            v
+            for v in range(SMALL_MIN, SMALL_MAX + 1)
+            if any(lo <= -known - sign * v <= hi for lo, hi in rest)
+        ]
+        if len(possible) < 2:
+            return True
+    return False
+
+
 def suppress(values: Mapping[Key, int | None], equations: Iterable[Equation] = ()) -> set[Key]:
     """Every key to hide: the small counts, and what the equations would give away."""
     equations = [(list(parts), total) for parts, total in equations]
@@ -59,7 +116,10 @@ def suppress(values: Mapping[Key, int | None], equations: Iterable[Equation] = (
         changed = False
         for parts, total in equations:
             members = [*parts, total]
-            if sum(1 for k in members if k in hidden) != 1:
+            count = sum(1 for k in members if k in hidden)
+            if count == 0 or count == len(members):
+                continue
+            if count > 1 and not leaks_small(values, parts, total, hidden):
                 continue
             extra = _second(values, parts, total, hidden)
             if extra is not None:
@@ -74,6 +134,12 @@ def column_equations(rows: Sequence[Key], columns: Sequence[Key], total_row: Key
     return [([(r, c) for r in rows], (total_row, c)) for c in columns]
 
 
+def mark(value: int | float | None, *, count: bool = True) -> str:
+    """The mark of a hidden cell: "<5" for a count hidden for its own sake (1–4), "⋯" for
+    anything hidden only to protect another (a larger count or 0, a share, days)."""
+    return HIDDEN if count and is_small(value) else SECONDARY
+
+
 def shown(value: int | None, hidden: bool) -> int | str | None:
-    """What a reader sees for a count: the number, or "<5" when it is hidden."""
-    return HIDDEN if hidden else value
+    """What a reader sees for a count: the number, or its mark when it is hidden."""
+    return mark(value) if hidden else value

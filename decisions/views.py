@@ -213,7 +213,12 @@ def appeal_update(request, pk):
     referral = get_referral_for_decision(request.user, appeal.decision.referral_id)
     if request.method == "GET":
         access_log_view(request, referral)
-    form = with_once(forms.AppealUpdateForm(posted(request), initial={"outcome": appeal.outcome}))
+    initial = {
+        "outcome": appeal.outcome,
+        "sent_on": appeal.sent_on,
+        "outcome_on": appeal.outcome_on,
+    }
+    form = with_once(forms.AppealUpdateForm(posted(request), initial=initial))
     if request.method == "POST" and form.is_valid():
         updated = run_form(
             request,

@@ -24,6 +24,9 @@ class DeadlineKind(TextChoices):
     HELP_START = "help_start", _("Hjelpen starter")
     RENEWAL = "renewal", _("Ny vurdering før vedtaket løper ut")
     ANNUAL_REPORT = "annual_report", _("Årsrapport")
+    # Forvaltningsloven § 33: the office prepares an appeal and, unless it reverses its vedtak,
+    # sends it to Statsforvalteren "så snart saken er tilrettelagt" (the policy's days).
+    APPEAL = "appeal", _("Klagen sendes Statsforvalteren")
 
 
 class State(StrEnum):

@@ -5,13 +5,17 @@ so it never lands in a URL. Parameter names are Norwegian because users see them
 address bar.
 """
 
+import re
+
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FastSelect
-from referrals import selectors
+from referrals import selectors, states
+from referrals.idnumber import compact
 from referrals.models import Referral
 from referrals.scoping import can_work_on_cases
 
@@ -44,6 +48,26 @@ AGE_CHOICES = [
 ]
 
 _SELECT = {"class": "form-select form-select-sm"}
+
+
+# A case reference as Referral.reference writes it ("PPT-000123"), with or without the dash
+# and the leading zeros.
+_REFERENCE = re.compile(r"PPT-?\s*0*(\d{1,12})", re.IGNORECASE)
+
+
+def exact_lookup(text: str) -> Q | None:
+    """A search that names one child or one case: a whole identity number (11 digits, spaces
+    allowed) or a case reference. Such a search finds the child's cases whatever the filters
+    say (open, closed, a status, a unit): the user asked for that child, and "0 treff" while
+    the case sits under another filter sends them looking in the wrong place. None for
+    anything else (a name: searched within the filters)."""
+    number = compact(text)
+    if len(number) == 11 and number.isascii() and number.isdigit():
+        return Q(child__id_number=number)
+    match = _REFERENCE.fullmatch(text.strip())
+    if match:
+        return Q(pk=int(match.group(1)))
+    return None
 
 
 def _with_defaults(data, defaults):
@@ -137,8 +161,19 @@ class CaseloadFilter(django_filters.FilterSet):
         if self.form.cleaned_data.get("status") or value == STATE_ALL:
             return queryset
         if value == STATE_CLOSED:
-            return queryset.exclude(status__in=Referral.OPEN_STATUSES)
+            return queryset.filter(status__in=states.CLOSED)
+        # Every case not closed or withdrawn, a running vedtak too ("Hjelpen er i gang" is
+        # live work: the help is followed up, renewed, changed and closed from here).
         return self.scope.open_only(queryset)
+
+    def lookup(self, queryset, condition: Q):
+        """``queryset`` (the user's whole caseload, unfiltered) narrowed to an exact_lookup,
+        in the chosen sort order: the filters are not applied."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        mine_first = self.is_advisor and data.get("vis", SHOW_ALL) == SHOW_ALL
+        return selectors.referral_caseload_ordered(
+            queryset.filter(condition), data.get("sorter"), mine_first=mine_first
+        )
 
     def filter_age(self, queryset, name, value):
         return selectors.referral_caseload_older_than(queryset, int(value))

@@ -136,17 +136,20 @@ class CaseScope:
         return Referral.objects.filter(q)
 
     def open_only(self, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
-        """``queryset`` (from referrals()) narrowed to open cases.
+        """``queryset`` (from referrals()) narrowed to the cases not closed or withdrawn (a
+        running vedtak, "Hjelpen er i gang", is live work and stays in the list).
 
         For an advisor it also says, redundantly, that the unit is one of theirs or one of
         their own open cases': one index condition instead of an OR, so that PostgreSQL reads
         the list's keys, count and sort columns from referral_open_unit alone (an index-only
         scan) instead of a BitmapOr and a visit to every case's row (bench/: 4.5 → 2.3 ms at
         1,000,000 cases)."""
-        queryset = queryset.filter(status__in=states.OPEN)
+        queryset = queryset.filter(status__in=states.NOT_CLOSED)
         if has_role(self.user, Role.Kind.ADVISOR):
             own_units = (
-                Referral.objects.open().filter(advisor_id=self.user.pk).order_by().values("unit_id")
+                Referral.objects.filter(status__in=states.NOT_CLOSED, advisor_id=self.user.pk)
+                .order_by()
+                .values("unit_id")
             )
             queryset = queryset.filter(
                 EqualsAny(F("unit_id"), IdsAndSubquery(self._ids(), ArraySubquery(own_units)))

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core.limits import page_number
+from referrals import states
 from referrals.idnumber import compact
 from referrals.models import Child, Referral
 from referrals.scoping import CaseScope, visible_referrals
@@ -106,7 +107,9 @@ class CaseloadRow:
         "next_deadline_on", "next_deadline_warn_on", "is_mine", "received", "child", "unit",
         "advisor", "badge_class", "days_since_received",
     )  # fmt: skip
-    OPEN_STATUSES = Referral.OPEN_STATUSES
+    # The deadline column shows for every case not closed (a running vedtak's renewal and
+    # annual report), as the caseload's default list (CaseScope.open_only).
+    OPEN_STATUSES = list(states.NOT_CLOSED)
     reference = property(Referral.reference.fget)
     is_open = property(Referral.is_open.fget)
 

@@ -42,8 +42,11 @@ REPLYABLE = (S.AWAITING_CONSENT, *UNDECIDED)
 DECIDED = (S.DECIDED, S.HELP_STARTED)
 # Nothing more happens to the case.
 CLOSED = (S.CLOSED, S.WITHDRAWN)
-# Open cases: every caseload, the partial indexes in Referral.Meta, ReferralQuerySet.open().
+# Cases still on their way to the help (ReferralQuerySet.open(), the actions below, the
+# dashboard's phases, the styrer's need to know).
 OPEN = tuple(s for s in S if s not in CLOSED and s != S.HELP_STARTED)
+# Every case not closed or withdrawn, a running vedtak too: the caseload's default list and the
+# partial indexes in Referral.Meta that serve it.
 NOT_CLOSED = tuple(s for s in S if s not in CLOSED)
 
 

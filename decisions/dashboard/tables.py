@@ -2,6 +2,7 @@
 (decisions/suppression.py), exactly as the page shows them and the exports carry them."""
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from decisions import suppression
 from decisions.dashboard.figures import Figures
 from decisions.dashboard.scope import ADVISOR_SLUG, PHASES
+
+_TENTH = Decimal("0.1")
+
+
+def rounded(value: float | int | Decimal) -> int | Decimal:
+    """A share or a number of days as the page shows it and the exports write it: to one
+    decimal, halves up (175.85 → 175.9, never 175.8 on the page and 175.9 in Excel); a whole
+    number without its decimal. Through the number's shortest decimal form (str), so a float's
+    binary rounding (175.85 is 175.8499… in binary) cannot tip it."""
+    tenths = Decimal(str(value)).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    return int(tenths) if tenths == tenths.to_integral_value() else tenths
 
 
 @dataclass
@@ -18,18 +30,27 @@ class Cell:
     kind: str = "count"  # count, share (0–100), days, text
 
     @property
+    def mark(self) -> str:
+        """A hidden cell's mark: "<5" for a small count, "⋯" for a cell hidden to protect one."""
+        return suppression.mark(self.value, count=self.kind == "count")
+
+    @property
+    def secondary(self) -> bool:
+        return self.hidden and self.mark == suppression.SECONDARY
+
+    @property
     def text(self) -> str:
         """What the page shows (Norwegian number format)."""
         if self.hidden:
-            return suppression.HIDDEN
+            return self.mark
         if self.value is None:
             return "–"
         if self.kind == "text":
             return str(self.value)
         if self.kind == "share":
-            return f"{formats.number_format(self.value, 0)} %"
+            return f"{formats.number_format(rounded(self.value), use_l10n=True)} %"
         if self.kind == "days":
-            return formats.number_format(self.value, 0 if self.value == int(self.value) else 1)
+            return formats.number_format(rounded(self.value), use_l10n=True)
         if type(self.value) is int:
             # number_format(value, 0, force_grouping=True) for a whole count, without its
             # machinery: a table per unit of a large municipality has 1,500 cells.
@@ -38,15 +59,15 @@ class Cell:
 
     @property
     def export(self) -> int | float | str:
-        """What a spreadsheet cell holds: the number, "<5", or empty."""
+        """What a spreadsheet cell holds: the number the page shows (a number, not text), the
+        hidden cell's mark, or empty."""
         if self.hidden:
-            return suppression.HIDDEN
+            return self.mark
         if self.value is None:
             return ""
-        if self.kind == "share":
-            return round(self.value, 1)
-        if self.kind == "days":
-            return round(self.value, 1)
+        if self.kind in ("share", "days"):
+            value = rounded(self.value)
+            return value if isinstance(value, int) else float(value)
         return self.value
 
     @property
@@ -73,6 +94,33 @@ class Table:
     @property
     def has_hidden(self) -> bool:
         return any(c.hidden for r in self.rows for c in r.cells)
+
+    @property
+    def has_small(self) -> bool:
+        return any(c.hidden and not c.secondary for r in self.rows for c in r.cells)
+
+    @property
+    def has_secondary(self) -> bool:
+        return any(c.secondary for r in self.rows for c in r.cells)
+
+    @property
+    def legend(self) -> list[str]:
+        """The marks used in the table, explained (under the table and in the exports)."""
+        lines = []
+        if self.has_small:
+            lines.append(str(LEGEND_SMALL))
+        if self.has_secondary:
+            lines.append(str(LEGEND_SECONDARY))
+        return lines
+
+
+LEGEND_SMALL = _(
+    "<5: færre enn fem saker (mellom 1 og 4). Skjult så ingen kan kjenne igjen et barn."
+)
+LEGEND_SECONDARY = _(
+    "⋯: skjult fordi et tall under fem ellers kunne regnes ut fra summen. Tallet er 0 eller "
+    "minst 5 (en andel eller et antall dager er skjult av samme grunn)."
+)
 
 
 def _grid(

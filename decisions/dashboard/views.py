@@ -393,15 +393,9 @@ def _export_heading(figures, form) -> list[str]:
     return lines
 
 
-NOTE = gettext_lazy(
-    "<5: færre enn fem saker, eller et tall som er skjult fordi et tall under fem ellers kunne "
-    "regnes ut fra summen."
-)
-
-
 def _csv_value(cell) -> str:
     value = cell.export
-    if isinstance(value, float):
+    if isinstance(value, float):  # rounded to one decimal (tables.rounded), as on the page
         return f"{value:.1f}".replace(".", ",")  # Norwegian Excel reads a decimal comma
     return str(spreadsheet_value(value))  # a number as it is; text that cannot be a formula
 
@@ -414,6 +408,10 @@ def _csv(table: Table) -> str:
     writer.writerow(spreadsheet_row(table.columns))
     for row in table.rows:
         writer.writerow([spreadsheet_value(row.label), *(_csv_value(c) for c in row.cells)])
+    if table.legend:  # what "<5" and "⋯" mean, under the table as on the page
+        writer.writerow([])
+        for line in table.legend:
+            writer.writerow(spreadsheet_row([line]))
     return "\ufeff" + out.getvalue()
 
 
@@ -444,8 +442,8 @@ def _xlsx(tables: list[Table], heading: list[str]) -> bytes:
         sheet.append([])
         if table.note:
             sheet.append(spreadsheet_row([table.note]))
-        if table.has_hidden:
-            sheet.append(spreadsheet_row([NOTE]))
+        for line in table.legend:
+            sheet.append(spreadsheet_row([line]))
         sheet.column_dimensions["A"].width = 48
         for letter in "BCDE":
             sheet.column_dimensions[letter].width = 18

@@ -21,8 +21,9 @@ def dash_table_rows(table) -> str:
     """The <tr>s of a decisions.dashboard.Table, or one row saying there are no cases."""
     t = SimpleNamespace(
         no_cases=gettext("Ingen saker."),
-        hidden_title=gettext(
-            "Mellom 1 og 4, eller skjult for at et annet tall ikke skal kunne regnes ut"
+        hidden_title=gettext("Mellom 1 og 4"),
+        secondary_title=gettext(
+            "Skjult for at et tall under fem ikke skal kunne regnes ut (0 eller minst 5)"
         ),
     )
     return render_safe("decisions/dash_table_rows.html", table=table, t=t)

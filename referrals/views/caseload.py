@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.limits import strip_control_characters
 from referrals import case_page, selectors
-from referrals.filters import CaseloadFilter, UnitCaseloadFilter
+from referrals.filters import CaseloadFilter, UnitCaseloadFilter, exact_lookup
 from referrals.models import Referral
 from referrals.scoping import CASE_ROLES, can_work_on_cases, case_scope
 from teams.models import Role
@@ -88,15 +88,16 @@ def caseload(request):
     # Never read from GET; a NUL would make PostgreSQL refuse the query.
     search = strip_control_characters(request.POST.get("q", "")).strip()[:SEARCH_MAX_LENGTH]
     scope = case_scope(request.user)
-    filterset = CaseloadFilter(
-        _filter_data(request),
-        queryset=selectors.referral_caseload_for_user(request.user, scope),
-        request=request,
-        scope=scope,
-    )
-    referrals = filterset.qs
-    if search:
-        referrals = selectors.referral_caseload_search(referrals, search)
+    cases = selectors.referral_caseload_for_user(request.user, scope)
+    filterset = CaseloadFilter(_filter_data(request), queryset=cases, request=request, scope=scope)
+    # An identity number or a case reference finds the child's cases whatever the filters.
+    lookup = exact_lookup(search) if search else None
+    if lookup is not None:
+        referrals = filterset.lookup(cases, lookup)
+    else:
+        referrals = filterset.qs
+        if search:
+            referrals = selectors.referral_caseload_search(referrals, search)
     page = selectors.KeysFirstPaginator(
         referrals, PAGE_SIZE, rows=selectors.referral_caseload_rows(request.user)
     ).get_page(params.get("side"))
@@ -109,6 +110,7 @@ def caseload(request):
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "search": search,
+        "exact_search": lookup is not None,
         "is_advisor": filterset.is_advisor,
         "can_register": can_work_on_cases(request.user),
         "oob_count": partial,  # the count above the table is outside the swapped part

@@ -257,14 +257,16 @@ def test_small_counts_are_hidden_in_the_tables_and_their_totals_do_not_give_them
     tables = dashboard.dashboard_tables(figures_for(world.director))
     phases = tables["faser"]
     texts = {r.label: [c.text for c in r.cells] for r in phases.rows}
-    assert texts["Venter på samtykke"] == ["<5", "<5", "0", "0"]
+    # The overdue column's four 1s add up to a total under five: its zeros are hidden too,
+    # marked as protecting cells (⋯), never as "<5".
+    assert texts["Venter på samtykke"] == ["<5", "<5", "0", "⋯"]
     assert texts["Alle åpne saker"][0] == "7"  # 7 open cases: not small, shown
     # The 7 is shown, so at least two of the phases' counts must be hidden (they are all 1–2).
     column = [r.cells[0] for r in phases.rows if not r.total]
     assert sum(c.hidden for c in column) != 1
     # The share of 3 of 4 would give away the counts: hidden with them.
     shares = tables["frister"].rows[0]
-    assert [c.text for c in shares.cells] == ["<5", "<5", "<5", "<5"]
+    assert [c.text for c in shares.cells] == ["<5", "<5", "<5", "⋯"]  # a share is never "<5"
     # Fewer than five cases: no median.
     assert [c.text for c in tables["ventetid"].rows[0].cells] == ["<5", "–", "–"]
 
@@ -361,8 +363,10 @@ def test_the_csv_carries_the_pages_suppression(director_client, world, cases):
     response = _export(director_client, "faser", "csv", **params)
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:]), delimiter=";"))
     assert rows[0] == ["Fase", "Åpne saker", "Innen fristen", "Nærmer seg frist", "Over fristen"]
-    phases = dict((r[0], r[1:]) for r in rows[1:])
-    assert phases["Venter på samtykke"] == ["<5", "<5", "0", "0"]
+    phases = dict((r[0], r[1:]) for r in rows[1:] if len(r) > 1)
+    assert phases["Venter på samtykke"] == ["<5", "<5", "0", "⋯"]
+    # the marks explained under the table, as on the page
+    assert [r[0][:2] for r in rows if len(r) == 1] == ["<5", "⋯:"]
 
 
 def test_the_excel_workbook_opens_with_every_table_and_the_same_suppression(director_client, cases):
@@ -375,7 +379,8 @@ def test_the_excel_workbook_opens_with_every_table_and_the_same_suppression(dire
     assert sheet["A2"].value == "Periode: 01.09.2026–25.11.2026"
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     consent = next(r for r in values if r[0] == "Venter på samtykke")
-    assert consent[1:5] == ["<5", "<5", 0, 0]
+    assert consent[1:5] == ["<5", "<5", 0, "⋯"]
+    assert any(r[0] and str(r[0]).startswith("⋯:") for r in values)
     total = next(r for r in values if r[0] == "Alle åpne saker")
     assert total[1] == 7
 
@@ -466,7 +471,7 @@ def test_the_ranking_does_not_give_away_a_hidden_count():
     assert [(r.label, r.cells[1].text) for r in units.rows] == [
         ("A", "9"),
         ("B", "<5"),
-        ("C", "<5"),
+        ("C", "⋯"),
         ("Alle", "19"),
     ]
 
@@ -632,7 +637,7 @@ def test_the_per_advisor_export_carries_the_suppression(client, world, leader, w
         "Over fristen",
     ]
     assert rows[1] == ["Alice", "6", "<5", "<5", "<5"]
-    assert rows[-1] == ["Alle", "9", "<5", "<5", "<5"]
+    assert next(r for r in rows if r[0] == "Alle") == ["Alle", "9", "<5", "<5", "<5"]
     book = load_workbook(io.BytesIO(_export(client, "alle", "xlsx").content))
     assert book.sheetnames == [*dashboard.TABLE_SLUGS, "radgivere", *SYSTEMWORK_SLUGS]
     values = [[c.value for c in row] for row in book["radgivere"].iter_rows()]
@@ -674,3 +679,72 @@ def test_the_leaders_page_runs_a_fixed_number_of_queries(
 
     load(1)
     load(29)
+
+
+# --- one rounding on the page and in the exports ---------------------------------------------
+
+
+def test_rounding_is_half_up_to_one_decimal_through_the_shortest_decimal():
+    from decimal import Decimal
+
+    from decisions.dashboard.tables import Cell, rounded
+
+    # 175.85 is 175.8499… as a float: round() and a float format said 175.8
+    assert round(175.85, 1) == 175.8
+    assert rounded(175.85) == Decimal("175.9")
+    assert rounded(0.05) == Decimal("0.1") and rounded(2.25) == Decimal("2.3")
+    assert rounded(12.0) == 12 and isinstance(rounded(12.0), int)
+    assert rounded(70.8333) == Decimal("70.8")
+    with frozen_today(TODAY):
+        days = Cell(175.85, kind="days")
+        assert (days.text, days.export) == ("175,9", 175.9)
+        share = Cell(100 * 17 / 24, kind="share")
+        assert (share.text, share.export) == ("70,8 %", 70.8)
+        assert Cell(12.0, kind="days").export == 12
+
+
+def _page_cells(html: str, slug: str) -> list[list[str]]:
+    import re
+
+    table = re.search(rf'id="table-{slug}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    rows = re.findall(r"<tr.*?</tr>", table, re.S)
+    from html import unescape
+
+    strip = lambda cell: unescape(re.sub(r"<[^>]+>", "", cell)).strip()  # noqa: E731
+    return [[strip(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)] for r in rows]
+
+
+def test_the_page_the_csv_and_the_workbook_show_the_same_figures(
+    director_client, world, cases, monkeypatch
+):
+    real = dashboard.dashboard_figures
+
+    def figures(**kwargs):
+        fig = real(**kwargs)
+        fig.waits["decision"] = {"n": 20, "median": 12.25, "p90": 175.85}
+        fig.shares["decision"] = {"on_time": 17, "total": 24}
+        return fig
+
+    monkeypatch.setattr(dashboard, "dashboard_figures", figures)
+    params = {"fra": "2026-09-01", "til": "2026-11-25"}
+    html = director_client.get(reverse("decisions:dashboard"), params).text
+    book = load_workbook(io.BytesIO(_export(director_client, "alle", "xlsx", **params).content))
+    for slug in ("ventetid", "frister", "faser"):
+        page = _page_cells(html, slug)
+        body = _export(director_client, slug, "csv", **params).content.decode("utf-8")[1:]
+        csv_rows = [r for r in csv.reader(io.StringIO(body), delimiter=";") if len(r) > 1][1:]
+        sheet = [[c.value for c in r] for r in book[slug].iter_rows()]
+        assert len(page) == len(csv_rows)
+        for shown, exported in zip(page, csv_rows, strict=True):
+            # the page's "70,8 %" is the CSV's 70,8 (a share's unit is in the header); a figure
+            # the page shows as "–" (none) is an empty cell
+            page_values = [t.removesuffix(" %").replace("\xa0", "") for t in shown]
+            assert [("" if t == "–" else t) for t in page_values] == exported
+            in_book = next(r for r in sheet if r[0] == exported[0])
+            for text, value in zip(exported[1:], in_book[1:], strict=False):
+                if text in ("<5", "⋯", ""):
+                    assert value == (text or None)
+                else:  # a number, not text, with the same value
+                    assert isinstance(value, int | float), (slug, exported, value)
+                    assert value == float(text.replace(",", "."))
+    assert ["Fra T0 til vedtak", "20", "12,3", "175,9"] in _page_cells(html, "ventetid")

@@ -80,7 +80,7 @@ def test_small_case_counts_are_hidden_and_cannot_be_worked_out(world, data):
     ]
     # Sør's 2 is hidden; with the total shown, Nord would give it away: Nord is hidden too.
     assert [[c.text for c in r.cells] for r in areas.rows] == [
-        ["3,5", "<5"],
+        ["3,5", "⋯"],
         ["4", "<5"],
         ["7,5", "9"],
     ]

@@ -50,7 +50,7 @@ def test_hidden_shares_days_text_and_labels():
         html = dash_table_rows(table)
     assert "Barnehage &lt;b&gt;" in html and "Nord &amp; Sør" in html
     assert '<span title="Mellom 1 og 4' in html and ">&lt;5</span>" in html
-    assert ">12 %</td>" in html and ">98,5</td>" in html and ">7</td>" in html
+    assert ">12,5 %</td>" in html and ">98,5</td>" in html and ">7</td>" in html
     assert '<tr class="table-light fw-semibold">' in html and ">–</td>" in html
 
 

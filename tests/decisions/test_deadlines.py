@@ -157,3 +157,32 @@ def test_each_deadline_has_a_state(due_on, met_on, state, days):
 
     status = status_of(Due(Kind.DECISION, due_on, met_on), TODAY)
     assert (status.state, status.days) == (state, days)
+
+
+# --- the appeal's handling (forvaltningsloven § 33: forwarded "så snart saken er tilrettelagt") --
+
+
+def test_an_appeal_is_due_three_weeks_after_it_came_in_and_met_when_handled():
+    base = dict(t0=date(2026, 6, 1), decided_on=date(2026, 8, 3))
+    assert Kind.APPEAL not in due_map(CaseFacts(**base))
+    pending = due_map(CaseFacts(**base, appeal_received_on=date(2026, 8, 20)))[Kind.APPEAL]
+    assert pending.due_on == date(2026, 9, 10) and pending.met_on is None
+    assert status_of(pending, date(2026, 9, 11)).state == State.OVERDUE
+    handled = due_map(
+        CaseFacts(**base, appeal_received_on=date(2026, 8, 20), appeal_handled_on=date(2026, 9, 1))
+    )[Kind.APPEAL]
+    assert handled.met_on == date(2026, 9, 1)
+    assert status_of(handled, TODAY).state == State.MET
+
+
+def test_an_appeal_deadline_on_a_holiday_moves_and_a_closed_case_drops_it():
+    # 04.12.2026 + 21 days = 25.12 (juledag) → 28.12 (the 26th is a Saturday)
+    base = dict(
+        t0=date(2026, 6, 1), decided_on=date(2026, 8, 3), appeal_received_on=date(2026, 12, 4)
+    )
+    assert due_map(CaseFacts(**base))[Kind.APPEAL].due_on == date(2026, 12, 28)
+    assert Kind.APPEAL not in due_map(CaseFacts(**base, closed=True))
+
+
+def test_the_appeal_rule_is_the_municipalitys_default_of_three_weeks():
+    assert DEFAULT_RULES[Kind.APPEAL] == Rule(Kind.APPEAL, days=21, warning_days=7)

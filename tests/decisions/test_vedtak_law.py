@@ -207,7 +207,11 @@ def test_help_can_start_while_an_appeal_is_pending(world):
     assert case.decisions.get(superseded=False).help_started_on == TODAY
     appeal = Appeal.objects.get(decision__referral=case)
     services.appeal_update(
-        appeal_id=appeal.pk, outcome="upheld", actor=world.office, outcome_on=TODAY
+        appeal_id=appeal.pk,
+        outcome="upheld",
+        actor=world.office,
+        sent_on=TODAY,
+        outcome_on=TODAY,
     )
     case.refresh_from_db()
     assert case.status == Referral.Status.HELP_STARTED

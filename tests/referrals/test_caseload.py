@@ -28,6 +28,11 @@ def refs(response) -> list[str]:
     return re.findall(r"PPT-\d{6}", response.text)
 
 
+def table_refs(response) -> list[str]:
+    """The case references in the table's rows (the search box may hold one too)."""
+    return re.findall(r"PPT-\d{6}", "".join(re.findall(r"<tbody>.*?</tbody>", response.text, re.S)))
+
+
 def days_ago(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
 
@@ -138,6 +143,28 @@ def test_closed_cases_are_hidden_by_default_and_shown_on_request(client, world):
         open_case.reference,
         closed.reference,
     }
+
+
+def test_a_running_vedtak_stays_in_the_default_caseload_and_out_of_the_closed_filter(client, world):
+    running = case(world.unit_a, status=S.HELP_STARTED, advisor=world.advisor)
+    assessing = case(world.unit_a, status=S.ASSESSING)
+    closed = case(world.unit_a, status=S.CLOSED)
+    withdrawn = case(world.unit_a, status=S.WITHDRAWN)
+    client.force_login(world.advisor)
+    assert set(refs(client.get(CASELOAD))) == {running.reference, assessing.reference}
+    assert set(refs(client.get(CASELOAD, {"vis": "mine"}))) == {running.reference}
+    assert set(refs(client.get(CASELOAD, {"tilstand": "avsluttede"}))) == {
+        closed.reference,
+        withdrawn.reference,
+    }
+    client.force_login(world.office)
+    assert running.reference in refs(client.get(CASELOAD))
+
+
+def test_an_advisors_running_vedtak_outside_their_area_stays_in_their_caseload(client, world):
+    running = case(world.unit_a, status=S.HELP_STARTED, advisor=world.advisor_south)
+    client.force_login(world.advisor_south)
+    assert refs(client.get(CASELOAD)) == [running.reference]
 
 
 def test_filter_by_several_statuses(client, world):
@@ -255,6 +282,35 @@ def test_eleven_digits_match_only_the_exact_identity_number(client, world):
     almost = wanted.child.id_number[:10] + str((int(wanted.child.id_number[10]) + 1) % 10)
     client.force_login(world.advisor)
     assert refs(client.post(CASELOAD, {"q": almost})) == []
+
+
+@pytest.mark.parametrize("status", [S.HELP_STARTED, S.CLOSED, S.WITHDRAWN, S.RECEIVED])
+def test_identity_number_finds_the_childs_case_whatever_the_filters(client, world, status):
+    wanted = case(world.unit_a, status=status)
+    case(world.unit_a, status=S.ASSESSING)
+    number = wanted.child.id_number
+    client.force_login(world.advisor)
+    for filters in ({}, {"tilstand": "apne"}, {"status": [S.ASSESSING]}, {"vis": "mine"}):
+        response = client.post(CASELOAD, {"q": number, **filters})
+        assert refs(response) == [wanted.reference], filters
+    assert "ser bort fra filtrene" in response.text
+
+
+def test_case_reference_finds_the_case_whatever_the_filters(client, world):
+    wanted = case(world.unit_a, status=S.CLOSED)
+    case(world.unit_a, status=S.ASSESSING)
+    client.force_login(world.advisor)
+    for text in (wanted.reference, wanted.reference.lower(), f"PPT{wanted.pk}"):
+        response = client.post(CASELOAD, {"q": text, "tilstand": "apne"})
+        assert table_refs(response) == [wanted.reference]
+
+
+def test_case_reference_outside_what_the_user_may_see_finds_nothing(client, world):
+    hidden = case(world.unit_a, status=S.CLOSED)
+    client.force_login(world.advisor_south)
+    response = client.post(CASELOAD, {"q": hidden.reference, "tilstand": "alle"})
+    assert table_refs(response) == []
+    assert "Ingen sak du har tilgang til" in response.text
 
 
 def test_search_keeps_the_filters_sent_with_it(client, world):
