@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.limits import page_number
 from core.views import form_status, posted, run_form, with_once
-from decisions import forms, selectors, services
+from decisions import delivery, forms, selectors, services
 from decisions.flagging import digest_context
 from referrals import case_page
 from referrals.access_log import access_log_view
@@ -242,6 +242,7 @@ def case_clock(request, pk):
     for decision in rows["decisions"]:
         decision.appeal_until = services.appeal_deadline(decision)
         decision.appeal_open = today <= decision.appeal_until
+    current = next((d for d in rows["decisions"] if not d.superseded), None)
     return render(
         request,
         "decisions/case_clock.html",
@@ -250,5 +251,8 @@ def case_clock(request, pk):
             **rows,
             "can_decide": can_decide(request.user, referral),
             "pauses": case_page.pause_rows(referral)[0],
+            # issue 18: decided against delivered per month, one aggregate query
+            "current": current,
+            "months": delivery.month_rows(current, today),
         },
     )

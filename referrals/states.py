@@ -84,6 +84,11 @@ ACTIONS: dict[str, Action] = {
     "appeal": Action(DECIDED, S.APPEALED),
     "appeal_upheld": Action((S.APPEALED,), S.DECIDED),
     "appeal_upheld_after_help": Action((S.APPEALED,), S.HELP_STARTED),
+    # decisions/delivery.py: the help given per week under a running vedtak (also while an
+    # appeal is pending, forvaltningsloven § 42); the office's etterlevering of owed hours
+    # may still be settled after the case has closed.
+    "deliver": Action((S.HELP_STARTED, S.APPEALED)),
+    "makeup": Action((S.HELP_STARTED, S.APPEALED, *CLOSED)),
 }
 
 
