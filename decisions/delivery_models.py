@@ -87,7 +87,7 @@ class DeliveryWeek(Versioned):
             models.Index(
                 fields=["municipality", "week_start"],
                 name="deliveryweek_scope_week",
-                include=["unit", "hours_decided", "hours_given"],
+                include=["unit", "decision", "hours_decided", "hours_given"],
             ),
         ]
         triggers = [copy_case_scope("deliveryweek", source="decisions_decision", key="decision_id")]

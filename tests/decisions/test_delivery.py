@@ -354,3 +354,41 @@ def test_the_caseload_and_the_delivery_page_run_a_fixed_number_of_queries(
 
     load(1)
     load(3)
+
+
+# --- the dashboard's share of decided hours delivered ----------------------------------------------
+
+
+def _dashboard_tables(client, user):
+    client.force_login(user)
+    response = client.get(
+        reverse("decisions:dashboard"), {"fra": "2026-12-01", "til": "2027-01-20"}
+    )
+    assert response.status_code == 200
+    return response
+
+
+def test_the_dashboard_shows_the_delivered_share_with_small_counts_hidden(client, world):
+    for _ in range(5):
+        d = running(world)
+        for week in WINDOW:
+            register(d, world.special_educator, week, hours="4")
+    lone = running(world, unit=world.unit_b)
+    register(lone, world.special_educator, WINDOW[0], hours="5")
+    response = _dashboard_tables(client, world.director)
+    units = response.context["delivery"]["units"]["table"]
+    by_name = {r.label: r for r in units.rows}
+    # Unit B rests on one vedtak: hidden, hours and share with it; unit A's and the areas'
+    # too, or the totals would give B's away (secondary suppression). The total is shown.
+    assert all(c.hidden for c in by_name[world.unit_b.name].cells[1:])
+    assert all(c.hidden for c in by_name[world.unit_a.name].cells[1:])
+    assert [c.export for c in by_name["Alle"].cells[1:]] == [6, 105, 85, 81.0]
+    months = {r.label: r for r in response.context["delivery"]["months"]["table"].rows}
+    assert [c.export for c in months["Januar 2027"].cells] == [5, 50, 40, 80.0]
+    export = client.get(
+        reverse("decisions:dashboard_export", args=["levert-enheter", "csv"]),
+        {"fra": "2026-12-01", "til": "2027-01-20"},
+    )
+    assert export.status_code == 200
+    assert "<5" in export.content.decode()
+    assert "Levert hjelp" in response.text
