@@ -351,11 +351,12 @@ def makeup_register(
 _MONTHS = """
     SELECT date_trunc('month', w.week_start)::date AS month,
            sum(w.hours_given), sum(w.hours_missed) FILTER (WHERE w.missed_reason = %(child)s),
-           sum(w.hours_missed) FILTER (WHERE w.missed_reason <> %(child)s), 0
+           sum(w.hours_missed) FILTER (WHERE w.missed_reason <> %(child)s), 0,
+           max(w.week_start)
     FROM decisions_deliveryweek w WHERE w.decision_id = %(decision)s GROUP BY 1
     UNION ALL
     SELECT date_trunc('month', COALESCE(m.from_on, m.recorded_at::date))::date,
-           0, 0, 0, sum(m.hours)
+           0, 0, 0, sum(m.hours), NULL::date
     FROM decisions_makeup m WHERE m.decision_id = %(decision)s AND m.kind = %(made_up)s
     GROUP BY 1
 """
@@ -377,17 +378,25 @@ def month_rows(decision: Decision | None, today: date) -> list[dict]:
             _MONTHS,
             {"decision": decision.pk, "child": MISSED.CHILD_ABSENT, "made_up": Makeup.Kind.MADE_UP},
         )
-        for month, given, child, other, made_up in cursor.fetchall():
+        latest = None
+        for month, given, child, other, made_up, last_week in cursor.fetchall():
+            if last_week is not None:
+                latest = max(latest or last_week, last_week)
             row = sums.setdefault(month, [Decimal(0)] * 4)
             for i, value in enumerate((given, child, other, made_up)):
                 row[i] += value or 0
     rows = []
     month = period[0].replace(day=1)
-    last = min(period[1], today)
+    # Decided up to the last complete week (or this week, once it is registered): a week
+    # still running is not yet short.
+    last = window(today)[1]
+    if latest is not None and latest > last:
+        last = latest + timedelta(days=6)  # this week is registered already
+    last = min(period[1], last)
     while month <= last:
         end = _month_end(month)
         given, child, other, made_up = sums.get(month, [Decimal(0)] * 4)
-        decided = decided_hours(decision, month, min(end, today))
+        decided = decided_hours(decision, month, min(end, last))
         rows.append(
             {
                 "month": month,

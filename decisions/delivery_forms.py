@@ -43,8 +43,13 @@ class DeliveryWeekForm(VersionedModelForm):
         label=_("Hvorfor timene falt bort"),
         choices=[("", "–"), *DeliveryWeek.MissedReason.choices],
         required=False,
-        help_text=_("Timer som faller bort av andre grunner enn barnets fravær, skyldes barnet."),
+        help_text=_(
+            "Timer som faller bort av andre grunner enn barnets fravær, blir skyldige timer; "
+            "barnehagekontoret vurderer etterlevering."
+        ),
     )
+
+    field_order = ["week_start", *_WEEK_FIELDS]
 
     class Meta:
         model = DeliveryWeek
