@@ -7,12 +7,14 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.limits import page_number
 from core.views import form_status, posted, run_form, with_once
 from decisions import delivery, selectors
 from decisions.delivery_forms import DeliveryWeekForm, MakeupForm
@@ -28,14 +30,16 @@ GIVERS = (Role.Kind.SPECIAL_EDUCATOR, Role.Kind.UNIT_HEAD)
 @login_required
 def my_vedtak(request):
     """ "Mine vedtak / Hjelp som gis": the running vedtak the user gives help under."""
-    rows = list(selectors.delivery_caseload(request.user))
+    vedtak = selectors.delivery_caseload(request.user)
     if not has_role(request.user, *GIVERS):
         raise PermissionDenied
-    today = timezone.localdate()
-    shares = delivery.recent_shares(rows, today)
+    # A municipality's spesialpedagog may give help under thousands of vedtak: 50 a page.
+    page = Paginator(vedtak, 50).get_page(page_number(request.GET.get("side")))
+    rows = list(page)
+    shares = delivery.recent_shares(rows, timezone.localdate())
     access_log_views_record(request, [d.referral for d in rows], object_type="referral")
     items = [{"decision": d, "share": shares[d.pk]} for d in rows]
-    return render(request, "decisions/delivery/my_vedtak.html", {"items": items})
+    return render(request, "decisions/delivery/my_vedtak.html", {"items": items, "page": page})
 
 
 def _page(request, decision, *, week_form=None, makeup_form=None, status=200):
