@@ -182,6 +182,25 @@ def pages(args, plans_dir: Path) -> dict:
         ("worklist", "barnehagekontoret@demo.no", reverse("decisions:worklist")),
         ("dashboard", "kommunalsjef@demo.no", reverse("decisions:dashboard")),
     ]
+    # Help delivered (issue 18): a running vedtak of municipality 1 with its year of weeks.
+    from decisions.models import DeliveryWeek
+
+    week = DeliveryWeek.objects.filter(municipality_id=1).order_by("decision_id").first()
+    if week is not None:
+        decision = week.decision
+        wanted += [
+            ("my_vedtak", "spesialpedagog@demo.no", reverse("decisions:my_vedtak")),
+            (
+                "delivery_page",
+                "spesialpedagog@demo.no",
+                reverse("decisions:delivery_page", args=[decision.pk]),
+            ),
+            (
+                "case_delivered",
+                "barnehagekontoret@demo.no",
+                reverse("decisions:case_clock", args=[decision.referral_id]),
+            ),
+        ]
     if args.pages:
         wanted = [w for w in wanted if w[0] in args.pages.split(",")]
     result = {}
@@ -412,6 +431,49 @@ def flagging(args, plans_dir: Path) -> dict:
     }
 
 
+def delivery_check(args) -> dict:
+    """The morning job's delivery check (decisions/delivery.py): once with the week's check
+    due (every running vedtak's share of the last four weeks), then with nothing due (the
+    week's row is there: one lookup). Rolled back: the archive stays as generated."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from decisions import delivery
+
+    with connection.cursor() as c:
+        c.execute("SELECT today FROM bench_marker ORDER BY generated_at DESC LIMIT 1")
+        row = c.fetchone()
+    today = row[0] if row and row[0] else timezone.localdate()
+    idle = []
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            checked = delivery.delivery_check(today)
+            due_s = time.perf_counter() - started
+            for _ in range(max(args.flag_runs, 5)):
+                started = time.perf_counter()
+                assert delivery.delivery_check(today).skipped
+                idle.append((time.perf_counter() - started) * 1000)
+            raise Rollback
+    except Rollback:
+        pass
+    print(
+        f"  delivery check due: {due_s:.2f} s ({checked.running:,} running, {checked.flagged:,} "
+        f"flagged); nothing due: {statistics.median(idle):.2f} ms",
+        flush=True,
+    )
+    return {
+        "due_s": round(due_s, 3),
+        "running": checked.running,
+        "flagged": checked.flagged,
+        "idle_ms": _stats(idle),
+    }
+
+
 def _explain(qs, path: Path) -> None:
     from django.db import connection
 
@@ -495,7 +557,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50, help="requests per page run")
     parser.add_argument("--flag-runs", type=int, default=5)
     parser.add_argument("--wrk-seconds", type=int, default=20)
-    parser.add_argument("--only", default="", help="comma list: flagging,pages,wrk,sql")
+    parser.add_argument("--only", default="", help="comma list: flagging,delivery,pages,wrk,sql")
     parser.add_argument(
         "--pages", default="", help="with --only pages: comma list of pages to measure again"
     )
@@ -512,7 +574,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.generate import generate  # noqa: E402  (sets Django up)
+    from bench.generate import generate, generate_delivery  # noqa: E402  (sets Django up)
 
     # As config/wsgi.py does in production: what setup loaded is out of the collector's way.
     gc.freeze()
@@ -520,6 +582,7 @@ def main() -> None:
     started = time.monotonic()
     call_command("migrate", verbosity=0)
     generated = generate(args.scale)
+    generated = generate_delivery() > 0 or generated
     if generated or not only:
         print("VACUUM ANALYZE …", flush=True)
         with connection.cursor() as c:
@@ -535,6 +598,9 @@ def main() -> None:
     if not only or "flagging" in only:
         print("the morning job:", flush=True)
         detail["flagging"] = flagging(args, plans_dir)
+    if not only or "delivery" in only:
+        print("the morning job's delivery check:", flush=True)
+        detail["delivery_check"] = delivery_check(args)
     if not only or "pages" in only:
         print("pages (test client, server time):", flush=True)
         detail["pages"] = {**detail.get("pages", {}), **pages(args, plans_dir)}
@@ -587,6 +653,14 @@ def main() -> None:
         "flag_job_idle_s": round(f["idle_ms"]["median"] / 1000, 5) if f else None,
         "flags_created": f.get("flags_created"),
         "caseload_sql_ms": detail.get("caseload_sql_ms", {}).get("median"),
+        "my_vedtak_p50_ms": page("my_vedtak", "p50_ms"),
+        "my_vedtak_queries": page("my_vedtak", "queries"),
+        "delivery_page_p50_ms": page("delivery_page", "p50_ms"),
+        "delivery_page_queries": page("delivery_page", "queries"),
+        "case_delivered_p50_ms": page("case_delivered", "p50_ms"),
+        "case_delivered_queries": page("case_delivered", "queries"),
+        "delivery_check_due_s": detail.get("delivery_check", {}).get("due_s"),
+        "delivery_check_idle_ms": detail.get("delivery_check", {}).get("idle_ms", {}).get("median"),
         "referrals": total,
         "open_referrals": open_,
         "deadlines": deadlines,

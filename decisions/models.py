@@ -540,3 +540,12 @@ class CaseFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.status}"
+
+
+# Help delivered against help decided (issue 18): its own module, one models package for Django.
+from decisions.delivery_models import (  # noqa: E402, F401
+    DeliveryCheck,
+    DeliveryPolicy,
+    DeliveryWeek,
+    Makeup,
+)

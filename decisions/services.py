@@ -24,7 +24,7 @@ from decisions.models import (
     ProvisionalReply,
 )
 from referrals import states
-from referrals.models import Assessment, Referral
+from referrals.models import Assessment, DeadlineKind, Referral
 from referrals.services import (
     CaseError,
     TransitionError,
@@ -166,6 +166,10 @@ def deadlines_recompute(
     existing = {d.kind: d for d in Deadline.objects.select_for_update().filter(referral=referral)}
     changed_ids = []
     for kind, row in existing.items():
+        # The delivery deadline is the morning delivery check's (decisions/delivery.py), not
+        # computed from the case's dates; it goes only with the case's closing.
+        if kind == DeadlineKind.DELIVERY and referral.status not in states.CLOSED:
+            continue
         if kind not in wanted:
             changed_ids.append(row.pk)
             row.delete()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from decisions import flagging
+from decisions import delivery, flagging
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,15 @@ def _enqueue_delivery(ids: list[int]) -> None:
 def flag_deadlines(day: str | None = None) -> dict:
     """Flag the day's approaching and overdue deadlines; enqueue the digests after commit."""
     today = date.fromisoformat(day) if day else timezone.localdate()
+    # First the delivery check (issue 18): the delivery deadlines it opens are flagged below.
+    checked = delivery.delivery_check(today)
     result = flagging.detect(today)
     transaction.on_commit(lambda: _enqueue_delivery(result.notification_ids))
     return {
         "deadlines": result.deadlines,
         "flags_created": result.flags_created,
         "notifications": result.notification_ids,
+        "delivery_flagged": checked.flagged,
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import case_life_views, views
+from decisions import case_life_views, delivery_views, views
 from decisions.dashboard import views as dashboard_views
 
 app_name = "decisions"
@@ -30,6 +30,15 @@ urlpatterns = [
     path("saker/<int:pk>/gjenapne/", case_life_views.case_reopen, name="case_reopen"),
     path("varsler/", views.inbox, name="inbox"),
     path("varsler/<int:pk>/", views.notification_detail, name="notification_detail"),
+    # help delivered against help decided (issue 18)
+    path("mine-vedtak/", delivery_views.my_vedtak, name="my_vedtak"),
+    path("vedtak/<int:pk>/hjelp/", delivery_views.delivery_page, name="delivery_page"),
+    path(
+        "vedtak/<int:pk>/hjelp/endre-uke/",
+        delivery_views.delivery_week_edit,
+        name="delivery_week_edit",
+    ),
+    path("vedtak/<int:pk>/etterlevering/", delivery_views.makeup_new, name="makeup_new"),
     path("oversikt/", dashboard_views.dashboard, name="dashboard"),
     path(
         "oversikt/eksport/<slug:table>.<str:fmt>",

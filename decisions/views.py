@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.limits import page_number
 from core.views import form_status, posted, run_form, with_once
-from decisions import case_life_selectors, forms, selectors, services
+from decisions import case_life_selectors, delivery, forms, selectors, services
 from decisions.flagging import digest_context
 from decisions.worklist_filters import WorklistFilterForm
 from referrals import case_page, states
@@ -269,6 +269,7 @@ def case_clock(request, pk):
     for decision in rows["decisions"]:
         decision.appeal_until = services.appeal_deadline(decision)
         decision.appeal_open = today <= decision.appeal_until
+    current = next((d for d in rows["decisions"] if not d.superseded), None)
     return render(
         request,
         "decisions/case_clock.html",
@@ -278,5 +279,8 @@ def case_clock(request, pk):
             "can_decide": can_decide(request.user, referral),
             "pauses": case_page.pause_rows(referral)[0],
             **case_life_selectors.case_life_context(request.user, referral),
+            # issue 18: decided against delivered per month, one aggregate query
+            "current": current,
+            "months": delivery.month_rows(current, today),
         },
     )

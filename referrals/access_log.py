@@ -153,6 +153,7 @@ ID_SEGMENTS = {
 LIST_SEGMENTS = {
     "saker": Obj.REFERRAL,
     "min-enhet": Obj.REFERRAL,
+    "mine-vedtak": Obj.DECISION,  # decisions: the vedtak a spesialpedagog or styrer gives help under
     "barn": Obj.CHILD,
     "arbeidsliste": Obj.FLAG,
     "varsler": Obj.NOTIFICATION,

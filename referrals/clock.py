@@ -27,6 +27,9 @@ class DeadlineKind(TextChoices):
     # Forvaltningsloven § 33: the office prepares an appeal and, unless it reverses its vedtak,
     # sends it to Statsforvalteren "så snart saken er tilrettelagt" (the policy's days).
     APPEAL = "appeal", _("Klagen sendes Statsforvalteren")
+    # Not computed from the case's dates: decisions/delivery.py's morning check opens it when
+    # the help delivered falls under the municipality's threshold, and meets it when it is back.
+    DELIVERY = "delivery", _("Levert hjelp under terskel")
 
 
 class State(StrEnum):

@@ -106,6 +106,11 @@ ACTIONS: dict[str, Action] = {
     "close": Action(DECIDED, S.CLOSED),
     # Reopening is a new case linked to the closed one; the closed case stays closed.
     "reopen": Action((S.CLOSED,)),
+    # decisions/delivery.py: the help given per week under a running vedtak (also while an
+    # appeal is pending, forvaltningsloven § 42); the office's etterlevering of owed hours
+    # may still be settled after the case has closed.
+    "deliver": Action((S.HELP_STARTED, S.APPEALED)),
+    "makeup": Action((S.HELP_STARTED, S.APPEALED, *CLOSED)),
 }
 
 

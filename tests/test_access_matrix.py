@@ -130,6 +130,21 @@ MATRIX = {
     ),
     # The dashboard: aggregates for the director and the office (its kind of unit). Advisors
     # get 403 until there is a PPT-leadership role for the per-advisor figures.
+    # Help delivered (issue 18): the givers' caseload, a running vedtak's delivery page (read
+    # by those who see the case), the correction of a week (?uke= names it: without it, 404),
+    # the office's etterlevering. The spesialpedagog's rows: DELIVERY_SPECIAL_EDUCATOR below.
+    "decisions:my_vedtak": (
+        "get",
+        {},
+        {**dict.fromkeys(PERSONAS[1:], {403}), "styrer_a": OK, "styrer_b": OK},
+    ),
+    "decisions:delivery_page": ("get", {"pk": "running_decision"}, READ),
+    "decisions:delivery_week_edit": (
+        "get",
+        {"pk": "running_decision"},
+        dict.fromkeys(PERSONAS[1:], {404}),
+    ),
+    "decisions:makeup_new": ("get", {"pk": "running_decision"}, DECIDE),
     "decisions:dashboard": ("get", {}, DASHBOARD),
     "decisions:dashboard_export": ("get", {"table": "faser", "fmt": "csv"}, DASHBOARD),
     # The ressursteam (teams/ressursteam_*.py): the advisor and the unit's styrer see and write
@@ -232,7 +247,9 @@ def objects(world, tmp_path, settings):
     named = consultation_named_create(
         child_id=child.pk, meeting=meeting, actor=world.advisor, question="Språk", bti_level=1
     )
+    running = case_at("help_started", world=world).decisions.get(superseded=False)
     return {
+        "running_decision": running.pk,
         "child": child.pk,
         "guardian": guardian.pk,
         "case": case.pk,
@@ -268,6 +285,26 @@ def test_each_persona_gets_what_the_matrix_says(client, world, objects, name):
         if not ok:
             failures.append(f"{persona}: got {response.status_code}, wanted {wanted}")
     assert failures == [], f"{name} {url}: " + "; ".join(failures)
+
+
+# The spesialpedagog (municipality-wide, issue 18) on the pages of help delivered: registers
+# the help given under every running vedtak of the municipality; no etterlevering.
+DELIVERY_SPECIAL_EDUCATOR = {
+    "decisions:my_vedtak": ("get", {}, OK),
+    "decisions:delivery_page": ("get", {"pk": "running_decision"}, OK),
+    "decisions:delivery_week_edit": ("get", {"pk": "running_decision"}, {404}),
+    "decisions:makeup_new": ("get", {"pk": "running_decision"}, {403}),
+    "decisions:case_clock": ("get", {"pk": "case"}, {404}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(DELIVERY_SPECIAL_EDUCATOR))
+def test_the_special_educator_gets_what_the_delivery_rows_say(client, world, objects, name):
+    method, kwargs, expected = DELIVERY_SPECIAL_EDUCATOR[name]
+    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    client.force_login(world.special_educator)
+    assert getattr(client, method)(url).status_code in expected
 
 
 # --- the admin and tenancy (issue 16) --------------------------------------------------------------

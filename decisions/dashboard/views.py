@@ -25,6 +25,7 @@ from core.exports import spreadsheet_row, spreadsheet_value, workbook_without_fo
 from core.forms import FastSelect, LimitedForm
 from decisions import dashboard as stats
 from decisions.dashboard import Period, Table
+from decisions.dashboard.delivery import DELIVERY_SLUGS, delivery_figures, delivery_tables
 from decisions.dashboard.systemwork import (
     SYSTEMWORK_SLUGS,
     systemwork_chart,
@@ -189,6 +190,9 @@ def _load(request):
     # shown and exported with the rest.
     for table in systemwork_tables(systemwork_figures(units=chosen, period=period)):
         tables[table.slug] = table
+    # Help delivered against decided (issue 18, decisions/dashboard/delivery.py): one query.
+    for table in delivery_tables(delivery_figures(units=chosen, period=period)):
+        tables[table.slug] = table
     return form, figures, tables
 
 
@@ -215,6 +219,11 @@ def dashboard(request):
     context["systemwork"] = {
         "months": {**sections["systemarbeid"], "chart": systemwork_chart(tables["systemarbeid"])},
         "areas": sections["systemarbeid-omrader"],
+    }
+    context["delivery"] = {
+        "months": sections["levert-maned"],
+        "areas": sections["levert-omrader"],
+        "units": sections["levert-enheter"],
     }
     return render(request, "decisions/dashboard.html", context)
 
@@ -362,7 +371,8 @@ def export(request, table: str, fmt: str):
     """One table (or, as Excel, all of them) with the same suppression as the page."""
     _require_dashboard(request.user)
     if fmt not in ("csv", "xlsx") or (
-        table != ALL and table not in [*stats.table_slugs(request.user), *SYSTEMWORK_SLUGS]
+        table != ALL
+        and table not in [*stats.table_slugs(request.user), *SYSTEMWORK_SLUGS, *DELIVERY_SLUGS]
     ):
         raise Http404
     if table == ALL and fmt == "csv":

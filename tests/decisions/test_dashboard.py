@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from decisions import dashboard
 from decisions.dashboard import Period
+from decisions.dashboard.delivery import DELIVERY_SLUGS
 from decisions.dashboard.systemwork import SYSTEMWORK_SLUGS
 from decisions.models import Appeal, ProvisionalReply
 from referrals.models import CaseEvent, Referral
@@ -330,8 +331,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, world, django_asse
         # period's shares and waiting times, received and open per month (one GROUPING SETS
         # query); decisions per month, appeals; and the system work figure
         # (decisions/dashboard/systemwork.py): hours per area and month, cases worked per
-        # month, per area and in all (one GROUPING SETS query).
-        with django_assert_num_queries(14):
+        # month, per area and in all (one GROUPING SETS query); the share of decided hours
+        # delivered per unit and month (decisions/dashboard/delivery.py, one GROUPING SETS query).
+        with django_assert_num_queries(15):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
 
     load(1)
@@ -373,7 +375,7 @@ def test_the_excel_workbook_opens_with_every_table_and_the_same_suppression(dire
     response = _export(director_client, "alle", "xlsx", fra="2026-09-01", til="2026-11-25")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == [*dashboard.TABLE_SLUGS, *SYSTEMWORK_SLUGS]
+    assert book.sheetnames == [*dashboard.TABLE_SLUGS, *SYSTEMWORK_SLUGS, *DELIVERY_SLUGS]
     sheet = book["faser"]
     assert sheet["A1"].value == "Åpne saker etter fase nå"
     assert sheet["A2"].value == "Periode: 01.09.2026–25.11.2026"
@@ -639,7 +641,12 @@ def test_the_per_advisor_export_carries_the_suppression(client, world, leader, w
     assert rows[1] == ["Alice", "6", "<5", "<5", "<5"]
     assert next(r for r in rows if r[0] == "Alle") == ["Alle", "9", "<5", "<5", "<5"]
     book = load_workbook(io.BytesIO(_export(client, "alle", "xlsx").content))
-    assert book.sheetnames == [*dashboard.TABLE_SLUGS, "radgivere", *SYSTEMWORK_SLUGS]
+    assert book.sheetnames == [
+        *dashboard.TABLE_SLUGS,
+        "radgivere",
+        *SYSTEMWORK_SLUGS,
+        *DELIVERY_SLUGS,
+    ]
     values = [[c.value for c in row] for row in book["radgivere"].iter_rows()]
     assert next(r for r in values if r[0] == "Arne")[1:5] == ["<5", 0, 0, "<5"]
 
@@ -671,10 +678,10 @@ def test_the_leaders_page_runs_a_fixed_number_of_queries(
             assigned(case, advisors[i % 3])
             deadline(case, "provisional_reply", d(10, 1) + timedelta(days=i))
         client.force_login(leader)
-        # The director's 14 (decisions/test_dashboard: session, user, roles, the units
+        # The director's 15 (decisions/test_dashboard: session, user, roles, the units
         # overseen, then the aggregates in one transaction, the system work figure) and: open
         # and flagged cases per advisor.
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(16):
             assert client.get(reverse("decisions:dashboard")).status_code == 200
 
     load(1)

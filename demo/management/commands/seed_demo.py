@@ -9,11 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from decisions import flagging
+from decisions import delivery, flagging
 from demo.case_life import seed_case_life
 from demo.caseload import seed_caseload
 from demo.consultations import seed_named_consultations
 from demo.decisions import seed_dashboard_story, seed_decisions
+from demo.delivery import seed_delivery
 from demo.organisation import DEMO_PASSWORD, seed_organisation
 from demo.pauses import seed_pause_ledger
 from demo.ressursteam import seed_ressursteam
@@ -102,7 +103,9 @@ class Command(BaseCommand):
             f"{team['named']} navngitte drøftinger, {team['system_work']} registreringer av "
             f"systemarbeid, {team['services']} nye tjenester"
         )
+        self.stdout.write(f"  Hjelp gitt: {seed_delivery(rng, today=today)}")
         # The morning's flags, so the office's worklist and inbox show today's picture.
+        delivery.delivery_check(today)
         flagged = flagging.detect(today)
         self.stdout.write(f"  {flagged.deadlines} frister flagget i dag")
         self._report(caseload, time.monotonic() - started)
