@@ -173,3 +173,15 @@ def test_the_advisor_s_digest_links_to_their_caseload(world):
     note_id = flagging.detect(TODAY).notification_ids[0]
     assert flagging.deliver(note_id) is True
     assert "/saker/" in mail.outbox[0].body and "saksoversikten" in mail.outbox[0].body.lower()
+
+
+def test_the_pp_leder_s_digest_links_to_the_intake(world, leaders):
+    leader, _other = leaders
+    case = case_at("received", world=world)
+    Referral.objects.filter(pk=case.pk).update(advisor=None)
+    _only_due(case, DeadlineKind.ASSESSMENT)
+    note_id = flagging.detect(TODAY).notification_ids[0]
+    assert flagging.deliver(note_id) is True
+    (message,) = mail.outbox
+    assert message.to == [leader.email]
+    assert "/saker/inntak/" in message.body and case.reference in message.body
