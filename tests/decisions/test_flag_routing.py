@@ -185,3 +185,17 @@ def test_the_pp_leder_s_digest_links_to_the_intake(world, leaders):
     (message,) = mail.outbox
     assert message.to == [leader.email]
     assert "/saker/inntak/" in message.body and case.reference in message.body
+
+
+def test_the_advisor_opens_their_digest_in_rimelig(client, world):
+    from django.urls import reverse
+
+    case = case_at("received", world=world)
+    _only_due(case, DeadlineKind.ASSESSMENT)
+    note_id = flagging.detect(TODAY).notification_ids[0]
+    client.force_login(world.advisor)
+    response = client.get(reverse("decisions:notification_detail", args=[note_id]))
+    assert response.status_code == 200
+    assert case.reference in response.text
+    client.force_login(world.office)  # not theirs
+    assert client.get(reverse("decisions:notification_detail", args=[note_id])).status_code == 404
