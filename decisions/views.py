@@ -241,7 +241,13 @@ def appeal_update(request, pk):
 def inbox(request):
     notes = selectors.notification_inbox(request.user)
     page = Paginator(notes, 30).get_page(page_number(request.GET.get("side")))
-    return render(request, "decisions/inbox.html", {"page": page})
+    # The office learns of a finished assessment at once, not only from the next digest.
+    ready = None
+    if has_role(request.user, Role.Kind.OFFICE):
+        ready = selectors.worklist_case_keys(
+            request.user, selectors.WorklistFilter(kind=selectors.READY)
+        ).count()
+    return render(request, "decisions/inbox.html", {"page": page, "ready": ready})
 
 
 @login_required

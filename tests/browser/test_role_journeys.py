@@ -73,7 +73,7 @@ def test_office_works_a_flagged_case_from_the_worklist_to_help_started(
     page = j.page
     j.login(world.office.email)
     page.get_by_role("link", name="Arbeidsliste").first.click()
-    row = page.get_by_role("row").filter(has_text=case.reference)
+    row = page.locator("li.worklist-case").filter(has_text=case.reference)  # one row per case
     row.wait_for()
     j.step("worklist with the flagged case")
 

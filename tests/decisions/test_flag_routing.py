@@ -173,3 +173,29 @@ def test_the_advisor_s_digest_links_to_their_caseload(world):
     note_id = flagging.detect(TODAY).notification_ids[0]
     assert flagging.deliver(note_id) is True
     assert "/saker/" in mail.outbox[0].body and "saksoversikten" in mail.outbox[0].body.lower()
+
+
+def test_the_pp_leder_s_digest_links_to_the_intake(world, leaders):
+    leader, _other = leaders
+    case = case_at("received", world=world)
+    Referral.objects.filter(pk=case.pk).update(advisor=None)
+    _only_due(case, DeadlineKind.ASSESSMENT)
+    note_id = flagging.detect(TODAY).notification_ids[0]
+    assert flagging.deliver(note_id) is True
+    (message,) = mail.outbox
+    assert message.to == [leader.email]
+    assert "/saker/inntak/" in message.body and case.reference in message.body
+
+
+def test_the_advisor_opens_their_digest_in_rimelig(client, world):
+    from django.urls import reverse
+
+    case = case_at("received", world=world)
+    _only_due(case, DeadlineKind.ASSESSMENT)
+    note_id = flagging.detect(TODAY).notification_ids[0]
+    client.force_login(world.advisor)
+    response = client.get(reverse("decisions:notification_detail", args=[note_id]))
+    assert response.status_code == 200
+    assert case.reference in response.text
+    client.force_login(world.office)  # not theirs
+    assert client.get(reverse("decisions:notification_detail", args=[note_id])).status_code == 404

@@ -176,3 +176,13 @@ def test_a_fixed_number_of_queries_whatever_the_cases_and_filters(
     load(1)
     load(15, omrade=str(world.south.pk), frist="klar")
     load(1, radgiver=str(world.advisor.pk))
+
+
+def test_the_office_s_inbox_points_to_the_cases_ready_for_the_vedtak(client, world):
+    case_at("assessed", world=world)
+    client.force_login(world.office)
+    html = client.get(reverse("decisions:inbox")).text
+    assert "1 sak har ferdig sakkyndig vurdering og er klar for vedtak." in html
+    assert reverse("decisions:worklist") + "?frist=klar" in html
+    client.force_login(world.advisor)
+    assert "klar for vedtak" not in client.get(reverse("decisions:inbox")).text
