@@ -333,3 +333,27 @@ def test_an_overlap_through_the_page_is_a_422_at_the_field(client, world):
     assert response.status_code == 422
     assert "02.11.2026" in response.text
     assert Pause.objects.filter(referral=case).count() == 1
+
+
+# --- the migration of the free-text pauses -----------------------------------------------------
+
+
+def test_the_migration_puts_old_pauses_under_an_inactive_reason_that_stops_every_kind(world):
+    """referrals/migrations/0014: a pause from before the ledger keeps stopping every deadline
+    (no case's dates move) under "Annet / eldre pause", which no new pause may choose."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("referrals.migrations.0014_pause_ledger")
+    case = case_at("received", world=world)
+    old = pause(case, date(2026, 11, 2), date(2026, 11, 10), actor=world.advisor, note="Syk")
+    migration.seed_reasons(apps, None)
+    old.refresh_from_db()
+    assert old.reason.code == "eldre-pause" and not old.reason.active
+    assert set(old.reason.stops) == set(K.values)
+    assert old.note == "Syk"
+    assert not PauseReason.objects.filter(
+        municipality=world.other_municipality, code="eldre-pause"
+    ).exists()  # only where there were old pauses
+    assert old.reason not in PauseReason.objects.choosable(world.municipality.pk)
