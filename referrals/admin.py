@@ -1,5 +1,8 @@
 """The pause reasons in the admin, one municipality at a time (teams.admin.TenantAdmin): the
-municipality's system administrator keeps its list; no model that names a child is here."""
+municipality's system administrator keeps its list; no model that names a child is here. A
+change to the kinds a reason stops applies to a case's deadlines when the case next changes
+(as for the Fristregler); a reason in use cannot be deleted (Pause.reason is PROTECT): make it
+one that cannot be chosen instead."""
 
 from django import forms
 from django.contrib import admin

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "referral.withdrawn": _("Saken er trukket"),
     "referral.paused": _("Saken er satt på pause"),
     "referral.resumed": _("Pausen er avsluttet"),
+    "referral.pause_corrected": _("Pausens sluttdato er rettet"),
     "referral.assigned": _("Saken er tildelt en PP-rådgiver"),
     "referral.updated": _("Henvisningen er endret"),
     "child.updated": _("Opplysninger om barnet er endret"),
@@ -308,6 +309,8 @@ def _notes(event: CaseEvent) -> list[str]:
         notes.append(str(_("Fra %(d)s")) % {"d": detail["from"]})
     if detail.get("to"):
         notes.append(str(_("Til %(d)s")) % {"d": detail["to"]})
+    if detail.get("was"):
+        notes.append(str(_("Var til %(d)s")) % {"d": detail["was"]})
     if detail.get("stops"):
         stops = ", ".join(str(_DEADLINE_LABELS.get(k, k)) for k in detail["stops"])
         notes.append(str(_("Stopper: %(k)s")) % {"k": stops})
@@ -390,6 +393,15 @@ def pause_rows(referral: Referral, today: date | None = None) -> tuple[list[Paus
     return rows, sum(r.days for r in rows)
 
 
+def case_pauses(referral: Referral) -> list[Pause]:
+    """The case's pauses with reason and registrar: the case page's prefetch, else one query."""
+    prefetch_related_objects(
+        [referral],
+        Prefetch("pauses", queryset=Pause.objects.select_related("created_by", "reason")),
+    )
+    return list(referral.pauses.all())
+
+
 def paused_days_per_kind(referral: Referral, today: date | None = None) -> list[tuple[str, int]]:
     """Days paused per deadline kind, by the pauses whose reason stops it; a day inside two
     pauses counts once (the engine's rule, decisions.deadlines.paused_days, which also leaves
@@ -438,6 +450,7 @@ class AllowedActions:
     withdraw: bool = False
     pause: bool = False
     resume: bool = False
+    correct_pause: bool = False
     assign: bool = False
     edit_referral: bool = False
     upload: bool = False
@@ -463,6 +476,8 @@ def allowed_actions(referral: Referral, *, can_work: bool) -> AllowedActions:
         withdraw=may["withdraw"],
         pause=may["pause"] and not paused,
         resume=may["resume"] and paused,
+        # an ended pause's end date may be corrected while the case may be paused
+        correct_pause=may["pause"] and any(p.ended_on for p in referral.pauses.all()),
         assign=may["assign"],
         edit_referral=may["edit_referral"],
         upload=may["upload"],

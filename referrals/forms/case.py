@@ -74,6 +74,22 @@ class PauseForm(LimitedForm):
         self.fields["reason"].queryset = PauseReason.objects.choosable(municipality_id)
 
 
+class PauseCorrectForm(LimitedForm):
+    """The corrected end date of one of the case's ended pauses; the choices come from the
+    pauses the case page has already read (no query of its own)."""
+
+    pause_id = forms.TypedChoiceField(label=_("Pause"), coerce=int)
+    ended_on = _date_field(_("Riktig sluttdato"))
+
+    def __init__(self, *args, pauses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pause_id"].choices = [
+            (p.pk, f"{p.started_on:%d.%m.%Y}–{p.ended_on:%d.%m.%Y}: {p.reason.label}")
+            for p in pauses
+            if p.ended_on is not None
+        ]
+
+
 class ResumeForm(LimitedForm):
     ended_on = _date_field(_("Pause til"))
 

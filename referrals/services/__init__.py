@@ -37,6 +37,7 @@ from referrals.services.consent import (  # noqa: F401 (re-exported)
     referral_submit,
 )
 from referrals.services.pause import (  # noqa: F401 (re-exported)
+    pause_correct_end,
     pause_reasons_ensure_defaults,
     referral_pause,
     referral_resume,

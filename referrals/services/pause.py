@@ -170,3 +170,55 @@ def referral_resume(*, referral_id: int, ended_on: date, actor) -> Pause:
     )
     _announce(referral, "referral.resumed")
     return pause
+
+
+@transaction.atomic
+def pause_correct_end(*, referral_id: int, pause_id: int, ended_on: date, actor) -> Pause:
+    """Correct the end date of an ended pause (a typing error, a later-known date). The old
+    date stays in the pause's history (PauseHistory) and the journal names both."""
+    referral = _lock_referral(referral_id)
+    _require(referral, "pause")
+    pause = (
+        referral.pauses.select_for_update()
+        .select_related("reason")
+        .filter(pk=pause_id, ended_on__isnull=False)
+        .first()
+    )
+    if pause is None:
+        raise CaseError(_("Velg en avsluttet pause i saken."), field="pause")
+    today = timezone.localdate()
+    date_check(ended_on, field="ended_on")
+    if ended_on <= pause.started_on or ended_on > today:
+        raise CaseError(
+            _("Sluttdatoen må være etter pausens start og senest i dag."), field="ended_on"
+        )
+    others = referral.pauses.exclude(pk=pause.pk)
+    for other in others.select_for_update():
+        other_end = other.ended_on or today
+        if pause.started_on < other_end and other.started_on < ended_on:
+            until = _ddmmyyyy(other.ended_on) if other.ended_on else _("nå (pausen pågår)")
+            raise CaseError(
+                _(
+                    "Pausen ville overlappe en annen pause i saken, fra %(from)s til %(to)s. "
+                    "Velg en tidligere sluttdato."
+                )
+                % {"from": _ddmmyyyy(other.started_on), "to": until},
+                field="ended_on",
+            )
+    was = pause.ended_on
+    pause.ended_on = ended_on
+    pause.save(update_fields=["ended_on"])
+    case_event_record(
+        referral=referral,
+        actor=actor,
+        action="referral.pause_corrected",
+        detail={
+            "reason": pause.reason.label,
+            "from": _ddmmyyyy(pause.started_on),
+            "to": _ddmmyyyy(ended_on),
+            "was": _ddmmyyyy(was),
+            "days": pause.days(today),
+        },
+    )
+    _announce(referral, "referral.pause_corrected")
+    return pause

@@ -62,6 +62,7 @@ def case_detail(request, pk):
             "actions": actions,
             "action_forms": forms,
             "start_assessment_form": forms["start-assessment"],  # a key with a hyphen
+            "correct_pause_form": forms["correct-pause"],
             # the ressursteam consultations the referral was started from (one query)
             "consultations": list(
                 referral.consultations.select_related("meeting__unit").order_by("created_at")
@@ -115,6 +116,13 @@ TRANSITIONS = {
         _("Avslutt pausen"),
         _("Pausen er avsluttet."),
     ),
+    "correct-pause": Transition(
+        case_forms.PauseCorrectForm,
+        services.pause_correct_end,
+        _("Rett sluttdatoen for en pause"),
+        _("Rett sluttdato"),
+        _("Sluttdatoen er rettet."),
+    ),
     "assign": Transition(
         case_forms.AssignForm,
         services.referral_assign,
@@ -129,6 +137,8 @@ def _transition_form(action, referral, **kwargs):
     # Action-specific ids: several of these forms share the case page (two "reason" fields).
     scoped = action in ("assign", "pause")  # choices of the case's municipality only
     extra = {"municipality_id": referral.municipality_id} if scoped else {}
+    if action == "correct-pause":  # the case's own pauses (the case page's prefetch)
+        extra = {"pauses": case_page.case_pauses(referral)}
     return with_once(TRANSITIONS[action].form(auto_id=f"id_{action}_%s", **extra, **kwargs))
 
 

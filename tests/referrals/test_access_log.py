@@ -21,7 +21,7 @@ from referrals.access_log import (
 from referrals.management.commands.prune_access_log import prune_access_log
 from referrals.models import Attachment, Consent
 from teams.models import Role
-from tests.builders import case_at
+from tests.builders import case_at, pause_reason
 from tests.factories import (
     AreaFactory,
     ChildFactory,
@@ -263,7 +263,8 @@ def test_posting_a_form_with_errors_is_a_view_row_and_a_saved_one_none(client, w
     assert client.post(url, {}).status_code == 422
     assert [(r.action, r.status, r.child_id) for r in rows()] == [("view", 422, case.child_id)]
     today = timezone.localdate().strftime("%d.%m.%Y")
-    assert client.post(url, {"reason": "Avlyst", "started_on": today}).status_code == 302
+    reason = pause_reason(case).pk
+    assert client.post(url, {"reason": reason, "started_on": today}).status_code == 302
     assert len(rows()) == 1
 
 

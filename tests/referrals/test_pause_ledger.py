@@ -333,3 +333,92 @@ def test_an_overlap_through_the_page_is_a_422_at_the_field(client, world):
     assert response.status_code == 422
     assert "02.11.2026" in response.text
     assert Pause.objects.filter(referral=case).count() == 1
+
+
+# --- the migration of the free-text pauses -----------------------------------------------------
+
+
+def test_the_migration_puts_old_pauses_under_an_inactive_reason_that_stops_every_kind(world):
+    """referrals/migrations/0014: a pause from before the ledger keeps stopping every deadline
+    (no case's dates move) under "Annet / eldre pause", which no new pause may choose."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("referrals.migrations.0014_pause_ledger")
+    case = case_at("received", world=world)
+    old = pause(case, date(2026, 11, 2), date(2026, 11, 10), actor=world.advisor, note="Syk")
+    migration.seed_reasons(apps, None)
+    old.refresh_from_db()
+    assert old.reason.code == "eldre-pause" and not old.reason.active
+    assert set(old.reason.stops) == set(K.values)
+    assert old.note == "Syk"
+    assert not PauseReason.objects.filter(
+        municipality=world.other_municipality, code="eldre-pause"
+    ).exists()  # only where there were old pauses
+    assert old.reason not in PauseReason.objects.choosable(world.municipality.pk)
+
+
+# --- correcting an end date ----------------------------------------------------------------------
+
+
+def test_correcting_an_end_date_moves_the_deadlines_and_is_in_the_journal_and_history(world):
+    case = case_at("received", world=world)
+    first = pause(
+        case, date(2026, 11, 2), date(2026, 11, 10), "venter-pa-dokumenter", actor=world.advisor
+    )
+    services.pause_correct_end(
+        referral_id=case.pk, pause_id=first.pk, ended_on=date(2026, 11, 14), actor=world.office
+    )
+    assert deadlines(case)[K.ASSESSMENT].paused_days == 12
+    event = CaseEvent.objects.get(referral=case, action="referral.pause_corrected")
+    assert (event.detail["was"], event.detail["to"]) == ("10.11.2026", "14.11.2026")
+    entries, _more = case_history(case)
+    update = next(e for e in entries if e.subject == "Pause" and e.kind == "update")
+    assert [(c.label, c.old, c.new) for c in update.changes] == [
+        ("Til", "10.11.2026", "14.11.2026")
+    ]
+
+
+def test_a_correction_may_not_overlap_the_next_pause_nor_touch_an_open_one(world):
+    case = case_at("received", world=world)
+    first = pause(case, date(2026, 11, 2), date(2026, 11, 10), actor=world.advisor)
+    second = pause(case, date(2026, 11, 12), actor=world.advisor)
+    with pytest.raises(CaseError) as exc:
+        services.pause_correct_end(
+            referral_id=case.pk, pause_id=first.pk, ended_on=date(2026, 11, 13), actor=world.advisor
+        )
+    assert exc.value.field == "ended_on" and "12.11.2026" in str(exc.value)
+    with pytest.raises(CaseError) as exc:  # the open one ends by "Avslutt pausen"
+        services.pause_correct_end(
+            referral_id=case.pk,
+            pause_id=second.pk,
+            ended_on=date(2026, 11, 20),
+            actor=world.advisor,
+        )
+    assert exc.value.field == "pause"
+    other = case_at("received", world=world)
+    with pytest.raises(CaseError):  # another case's pause
+        services.pause_correct_end(
+            referral_id=other.pk,
+            pause_id=first.pk,
+            ended_on=date(2026, 11, 11),
+            actor=world.advisor,
+        )
+    first.refresh_from_db()
+    assert first.ended_on == date(2026, 11, 10)
+
+
+def test_the_page_corrects_an_end_date(client, world):
+    case = case_at("received", world=world)
+    first = pause(case, date(2026, 11, 2), date(2026, 11, 10), actor=world.advisor)
+    client.force_login(world.advisor)
+    page = client.get(reverse("referrals:case_detail", args=[case.pk]))
+    assert "Rett sluttdatoen for en pause" in page.text
+    url = reverse("referrals:case_transition", args=[case.pk, "correct-pause"])
+    bad = client.post(url, {"pause_id": first.pk, "ended_on": "2026-11-01"})
+    assert bad.status_code == 422
+    good = client.post(url, {"pause_id": first.pk, "ended_on": "2026-11-11"})
+    assert good.status_code == 302
+    first.refresh_from_db()
+    assert first.ended_on == date(2026, 11, 11)
