@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from decisions import case_life
+from decisions import case_life, delivery
 from decisions import services as decisions_services
 from referrals import case_page, services, states
 from referrals.models import Pause, Referral
@@ -16,6 +16,7 @@ from tests.builders import pause_reason
 from tests.conftest import frozen_today
 from tests.decisions.conftest import received_case
 from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
+from tests.support.factories_decisions import DecisionFactory
 
 S = states.Status
 TODAY = date(2026, 11, 25)
@@ -96,6 +97,20 @@ SERVICES = {
     ),
     "reopen": lambda r, w: case_life.case_reopen(
         referral_id=r.pk, actor=w.office, received_on=DAY, concern="Tilbake"
+    ),
+    # decisions/delivery.py: a week of help and the office's etterlevering, on the case's vedtak
+    "deliver": lambda r, w: delivery.delivery_week_register(
+        decision_id=DecisionFactory(referral=r, decided_by=w.office).pk,
+        actor=w.office,
+        week_start=DAY,
+        hours_given="1",
+        given_by="Spesialpedagog",
+    ),
+    "makeup": lambda r, w: delivery.makeup_register(
+        decision_id=DecisionFactory(referral=r, decided_by=w.office).pk,
+        actor=w.office,
+        kind="made_up",
+        hours="1",
     ),
 }
 # Moves without a service of their own: made inside another service (the clock starting on
