@@ -58,17 +58,31 @@ def seeded():
 def test_it_seeds_the_asked_scale_in_every_reachable_state(seeded):
     counts = row_counts()
     assert counts["Child"] == 300
-    assert counts["Referral"] == 80
+    # demo/case_life.py adds the cases that follow others (a renewal, a reopened case)
+    follow_ups = Referral.objects.filter(previous__isnull=False).count()
+    assert counts["Referral"] == 80 + follow_ups
     assert 300 < counts["Guardian"] <= 600
     assert (
-        REACHABLE <= set(Referral.objects.values_list("status", flat=True)) <= REACHABLE | DECIDED
+        REACHABLE
+        <= set(Referral.objects.values_list("status", flat=True))
+        <= REACHABLE | DECIDED | {Referral.Status.CLOSED}
     )
     assert Referral.objects.values("child").distinct().count() == 80
     assert set(Referral.objects.values_list("municipality__name", flat=True)) == {
         "Solvik kommune",
         "Bergtun kommune",
     }
-    assert not Referral.objects.exclude(version=1).exists()
+    # Bulk-inserted at version 1; only demo/case_life.py's moves (closing, renewal, change,
+    # reopening) raise a version afterwards.
+    moved = Referral.objects.filter(
+        events__action__in=[
+            "case.closed",
+            "case.renewal_started",
+            "decision.changed",
+            "case.reopened",
+        ]
+    )
+    assert not Referral.objects.exclude(version=1).exclude(pk__in=moved.values("pk")).exists()
     assert "Barn: 300/300" in seeded
     assert "radgiver@demo.no" in seeded
 
