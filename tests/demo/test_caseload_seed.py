@@ -222,3 +222,15 @@ def test_it_refuses_more_cases_than_children():
     with pytest.raises(CommandError, match="--referrals"):
         call_command("seed_demo", "--children", "5", "--referrals", "6", stdout=StringIO())
     assert not Child.objects.exists()
+
+
+def test_the_demo_shows_a_case_in_every_state_of_its_life_after_the_vedtak(seeded):
+    """demo/case_life.py: a submitted annual report, an endringsvedtak, a renewal linked to its
+    predecessor, closed cases with their reasons and a reopened one."""
+    from decisions.models import AnnualReport, Decision
+
+    assert AnnualReport.objects.filter(status="submitted").exists()
+    assert Decision.objects.filter(kind="change", changes__isnull=False).exists()
+    assert Referral.objects.filter(previous_link="renewal", previous__isnull=False).exists()
+    assert Referral.objects.filter(previous_link="reopened", previous__status="closed").exists()
+    assert Referral.objects.filter(status="closed").exclude(closed_reason="").count() >= 2
