@@ -315,8 +315,8 @@ def _refuse_closed(referral: Referral, field: str) -> None:
 @transaction.atomic
 def renewal_start(*, referral_id: int, actor, renewed_on: date) -> Referral:
     """Renewal by a new assessment: a new case for the same child, unit and advisor, linked to
-    this one, received on ``renewed_on`` (its own clock starts then, in "mottatt"). Starting it
-    meets this case's renewal deadline. The running vedtak stands until the new one comes
+    this one, received on ``renewed_on`` (its own clock starts when the parents consent to the
+    new assessment: _follow_up_case). Starting it meets this case's renewal deadline. The running vedtak stands until the new one comes
     (both cases are open meanwhile: the one-open-case rule does not hold for a renewal)."""
     referral = referral_lock(referral_id)
     _refuse_closed(referral, "renewed_on")
@@ -341,7 +341,6 @@ def renewal_start(*, referral_id: int, actor, renewed_on: date) -> Referral:
         detail={"on": _day(renewed_on), "new_case": new.reference},
     )
     services._announce(referral)
-    services.deadlines_recompute(new.pk)
     return new
 
 
@@ -415,30 +414,34 @@ def _check_day(day: date, earliest: date, field: str) -> None:
 
 
 def _follow_up_case(old: Referral, *, actor, on: date, link: str, concern: str) -> Referral:
-    """A new case following ``old`` (renewal or reopening): same child, unit and advisor, its
-    clock from ``on``."""
+    """A new case following ``old`` (renewal or reopening): same child, unit and advisor,
+    received on ``on``. It waits for the parents' consent to the new assessment (barnehageloven
+    § 32 first paragraph: consent before a sakkyndig vurdering; the earlier case's consent was
+    to the earlier one); when the consent is registered its own clock starts, from the later of
+    ``on`` and the consent (T0, as for every case)."""
     new = Referral.objects.create(
         child_id=old.child_id,
         unit_id=old.unit_id,
         municipality_id=old.municipality_id,
         advisor_id=old.advisor_id,
-        status=Referral.Status.RECEIVED,
+        status=Referral.Status.AWAITING_CONSENT,
         services=[Referral.Service.ASSESSMENT],
         concern=concern,
         is_repeat=True,
         received_on=on,
-        t0=on,
         previous=old,
         previous_link=link,
         created_by=actor,
     )
-    case_event_record(
+    event = case_event_record(
         referral=new,
         actor=actor,
         action="referral.created",
         to_status=new.status,
         detail={"previous": old.reference, "link": link},
     )
+    # The journal's first event and the case carry the same moment (as referral_create's do).
+    Referral.objects.filter(pk=new.pk).update(created_at=event.at)
     return new
 
 
@@ -485,7 +488,8 @@ def case_close(
 @transaction.atomic
 def case_reopen(*, referral_id: int, actor, received_on: date, concern: str) -> Referral:
     """Reopening is a new case, linked to the closed one (which stays closed): received on
-    ``received_on``, its clock from then. Refused while the child has another open case."""
+    ``received_on``, its clock from the parents' consent (_follow_up_case). Refused while the
+    child has another open case."""
     referral = referral_lock(referral_id)
     if not states.allowed("reopen", referral.status):
         raise TransitionError(_("Bare en avsluttet sak kan gjenåpnes."))
@@ -511,7 +515,6 @@ def case_reopen(*, referral_id: int, actor, received_on: date, concern: str) -> 
         action="case.reopened",
         detail={"on": _day(received_on), "new_case": new.reference},
     )
-    services.deadlines_recompute(new.pk)
     return new
 
 

@@ -24,9 +24,10 @@ CLOSINGS = [
 
 
 def _running_cases(municipality_id: int, unit_id: int | None = None):
+    # help running first, then decided cases whose help is still to start
     cases = Referral.objects.filter(
-        municipality_id=municipality_id, status=S.HELP_STARTED
-    ).order_by("pk")
+        municipality_id=municipality_id, status__in=(S.HELP_STARTED, S.DECIDED)
+    ).order_by("-status", "pk")
     if unit_id is not None:
         cases = cases.filter(unit_id=unit_id)
     return cases

@@ -12,6 +12,7 @@ from django.urls import reverse
 from decisions import case_life
 from decisions import deadlines as rules
 from decisions.models import AnnualReport, Decision
+from referrals import services as referrals
 from referrals import states
 from referrals.models import Referral
 from referrals.services import CaseError, StaleEdit, TransitionError
@@ -140,15 +141,26 @@ def test_a_renewal_by_new_assessment_is_a_linked_case_with_its_own_clock(world, 
     new = case_life.renewal_start(
         referral_id=running.pk, actor=world.office, renewed_on=date(2027, 5, 20)
     )
-    assert new.previous_id == running.pk and new.status == S.RECEIVED
+    assert new.previous_id == running.pk and new.received_on == date(2027, 5, 20)
     assert (new.child_id, new.unit_id, new.advisor_id) == (
         running.child_id,
         running.unit_id,
         running.advisor_id,
     )
-    assert new.t0 == date(2027, 5, 20)
-    assert new.deadlines.filter(kind="decision").exists()
     assert _deadline(running, "renewal").met_on == date(2027, 5, 20)
+    # Barnehageloven § 32 first paragraph: the new assessment waits for the parents' consent;
+    # then its own clock runs from the renewal date.
+    assert new.status == S.AWAITING_CONSENT and new.t0 is None
+    referrals.consent_register(
+        referral_id=new.pk,
+        guardian_id=new.child.guardians.get().pk,
+        purpose="assessment",
+        given_on=date(2027, 5, 20),
+        actor=world.advisor,
+    )
+    new.refresh_from_db()
+    assert new.status == S.RECEIVED and new.t0 == date(2027, 5, 20)
+    assert new.deadlines.filter(kind="decision").exists()
     running.refresh_from_db()
     assert running.status == S.HELP_STARTED
 

@@ -58,17 +58,31 @@ def seeded():
 def test_it_seeds_the_asked_scale_in_every_reachable_state(seeded):
     counts = row_counts()
     assert counts["Child"] == 300
-    assert counts["Referral"] == 80
+    # demo/case_life.py adds the cases that follow others (a renewal, a reopened case)
+    follow_ups = Referral.objects.filter(previous__isnull=False).count()
+    assert counts["Referral"] == 80 + follow_ups
     assert 300 < counts["Guardian"] <= 600
     assert (
-        REACHABLE <= set(Referral.objects.values_list("status", flat=True)) <= REACHABLE | DECIDED
+        REACHABLE
+        <= set(Referral.objects.values_list("status", flat=True))
+        <= REACHABLE | DECIDED | {Referral.Status.CLOSED}
     )
     assert Referral.objects.values("child").distinct().count() == 80
     assert set(Referral.objects.values_list("municipality__name", flat=True)) == {
         "Solvik kommune",
         "Bergtun kommune",
     }
-    assert not Referral.objects.exclude(version=1).exists()
+    # Bulk-inserted at version 1; only demo/case_life.py's moves (closing, renewal, change,
+    # reopening) raise a version afterwards.
+    moved = Referral.objects.filter(
+        events__action__in=[
+            "case.closed",
+            "case.renewal_started",
+            "decision.changed",
+            "case.reopened",
+        ]
+    )
+    assert not Referral.objects.exclude(version=1).exclude(pk__in=moved.values("pk")).exists()
     assert "Barn: 300/300" in seeded
     assert "radgiver@demo.no" in seeded
 
@@ -111,7 +125,8 @@ def test_dates_follow_the_state_and_t0_is_the_later_of_received_and_consent(seed
             assert ref.received_on <= ref.consent_on <= last
         if ref.consent_on:
             assert ref.t0 == max(ref.received_on, ref.consent_on)
-        if ref.status == S.ASSESSED or ref.status in DECIDED:
+        # (a case closed after its vedtak, demo/case_life.py, was assessed too)
+        if ref.status == S.ASSESSED or ref.status in DECIDED or ref.closed_reason:
             assert ref.t0 < ref.assessed_on <= last
         else:
             assert ref.assessed_on is None
@@ -208,3 +223,15 @@ def test_it_refuses_more_cases_than_children():
     with pytest.raises(CommandError, match="--referrals"):
         call_command("seed_demo", "--children", "5", "--referrals", "6", stdout=StringIO())
     assert not Child.objects.exists()
+
+
+def test_the_demo_shows_a_case_in_every_state_of_its_life_after_the_vedtak(seeded):
+    """demo/case_life.py: a submitted annual report, an endringsvedtak, a renewal linked to its
+    predecessor, closed cases with their reasons and a reopened one."""
+    from decisions.models import AnnualReport, Decision
+
+    assert AnnualReport.objects.filter(status="submitted").exists()
+    assert Decision.objects.filter(kind="change", changes__isnull=False).exists()
+    assert Referral.objects.filter(previous_link="renewal", previous__isnull=False).exists()
+    assert Referral.objects.filter(previous_link="reopened", previous__status="closed").exists()
+    assert Referral.objects.filter(status="closed").exclude(closed_reason="").count() >= 2
