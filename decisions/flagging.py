@@ -88,6 +88,13 @@ FLAG_OWNERS: dict[str, Ownership] = {
         Owner.OFFICE,
         "barnehageloven § 32 tredje ledd: årsrapporten sendes kommunen og PPT; kommunen følger opp",
     ),
+    DeadlineKind.APPEAL: Ownership(
+        Owner.OFFICE,
+        "forvaltningsloven § 33: kommunen (underinstansen) forbereder klagen og sender den videre",
+    ),
+    DeadlineKind.DELIVERY: Ownership(
+        Owner.OFFICE, "barnehageloven § 35: kommunen sørger for at hjelpen gis som vedtatt"
+    ),
 }
 DEFAULT_OWNERSHIP = Ownership(
     Owner.OFFICE, "barnehageloven § 35: kommunen har ansvaret for hjelpen den har vedtatt"
