@@ -366,13 +366,14 @@ INSERT INTO decisions_provisionalreply (referral_id, sent_on, reason, expected_d
          reply_on::timestamp AT TIME ZONE 'Europe/Oslo'
   FROM bench_case WHERE reply_on IS NOT NULL;
 INSERT INTO decisions_appeal (decision_id, municipality_id, unit_id, received_on, sent_on,
-                              outcome, outcome_on, note, registered_by_id)
+                              outcome, outcome_on, note, registered_by_id, execution_deferred)
   SELECT id, municipality_id, unit_id, decided_on + 10,
          CASE WHEN status <> 'appealed' AND x < 0.6 THEN decided_on + 30 END,
          CASE WHEN status = 'appealed' THEN 'pending' WHEN x < 0.4 THEN 'reversed'
               WHEN x < 0.5 THEN 'sent' WHEN x < 0.8 THEN 'upheld' WHEN x < 0.9 THEN 'changed'
               ELSE 'remanded' END,
-         CASE WHEN status <> 'appealed' AND x >= 0.5 THEN decided_on + 90 END, '', creator_id
+         CASE WHEN status <> 'appealed' AND x >= 0.5 THEN decided_on + 90 END, '', creator_id,
+         false
   FROM bench_case
   -- 3 %% of the archive's decisions were appealed (id-based: independent of the dates' draws)
   WHERE status = 'appealed' OR decided_on IS NOT NULL AND decided_on < %(today)s::date - 120
@@ -643,6 +644,10 @@ def generate_delivery() -> int:
         rows = c.rowcount
         c.execute(index)
         c.execute("SET session_replication_role = DEFAULT")
+        from decisions.delivery import rollup_rebuild
+
+        rollup_rebuild()  # the dashboard's monthly rollup (decisions.DeliveryMonth)
+        c.execute("VACUUM ANALYZE decisions_deliverymonth")
         c.execute("VACUUM ANALYZE decisions_deliveryweek")
         print(f" {rows:,} rows in {time.monotonic() - started:.1f} s", flush=True)
         return rows

@@ -208,6 +208,17 @@ def delivery_week_register(
         missed_note=missed_note,
         registered_by=actor,
     )
+    month = start.replace(day=1)
+    first_in_month = not (
+        DeliveryWeek.objects.filter(
+            decision=decision, week_start__gte=month, week_start__lte=_month_end(month)
+        )
+        .exclude(pk=week.pk)
+        .exists()
+    )
+    _rollup_add(
+        week, vedtak=int(first_in_month), decided=week.hours_decided, given=week.hours_given
+    )
     case_event_record(
         referral=decision.referral,
         actor=actor,
@@ -242,6 +253,7 @@ def delivery_week_update(
     _check_hours(days, hours_given, hours_missed, missed_reason)
     if not given_by.strip():
         raise CaseError(_("Oppgi hvem som ga hjelpen."), field="given_by")
+    _rollup_add(week, vedtak=0, decided=Decimal(0), given=Decimal(hours_given) - week.hours_given)
     week.hours_given = Decimal(hours_given)
     week.given_by = given_by.strip()
     week.competence = competence
@@ -258,6 +270,52 @@ def delivery_week_update(
     )
     delivery_recheck(decision, today)
     return week
+
+
+# --- the dashboard's rollup (DeliveryMonth) -------------------------------------------------------
+
+_ROLLUP_ADD = """
+    INSERT INTO decisions_deliverymonth AS m (municipality_id, unit_id, month, vedtak,
+                                              hours_decided, hours_given)
+    SELECT w.municipality_id, w.unit_id, %(month)s, %(vedtak)s, %(decided)s, %(given)s
+    FROM decisions_deliveryweek w WHERE w.id = %(week)s AND w.unit_id IS NOT NULL
+    ON CONFLICT (unit_id, month) DO UPDATE
+        SET vedtak = m.vedtak + EXCLUDED.vedtak,
+            hours_decided = m.hours_decided + EXCLUDED.hours_decided,
+            hours_given = m.hours_given + EXCLUDED.hours_given
+"""
+
+_ROLLUP_REBUILD = """
+    DELETE FROM decisions_deliverymonth;
+    INSERT INTO decisions_deliverymonth (municipality_id, unit_id, month, vedtak, hours_decided,
+                                         hours_given)
+    SELECT min(municipality_id), unit_id, date_trunc('month', week_start)::date,
+           count(DISTINCT decision_id), sum(hours_decided), sum(hours_given)
+    FROM decisions_deliveryweek WHERE unit_id IS NOT NULL
+    GROUP BY unit_id, date_trunc('month', week_start);
+"""
+
+
+def _rollup_add(week: DeliveryWeek, *, vedtak: int, decided: Decimal, given: Decimal) -> None:
+    """Add a week's hours to its unit's month (the week's row carries the unit: its trigger
+    copied it from the vedtak)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ROLLUP_ADD,
+            {
+                "week": week.pk,
+                "month": week.week_start.replace(day=1),
+                "vedtak": vedtak,
+                "decided": decided,
+                "given": given,
+            },
+        )
+
+
+def rollup_rebuild() -> None:
+    """The rollup from the weeks, after a bulk load (the demo, bench/generate.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ROLLUP_REBUILD)
 
 
 # --- owed hours and etterlevering --------------------------------------------------------------

@@ -482,6 +482,7 @@ class CaseFact(models.Model):
 # Help delivered against help decided (issue 18): its own module, one models package for Django.
 from decisions.delivery_models import (  # noqa: E402, F401
     DeliveryCheck,
+    DeliveryMonth,
     DeliveryPolicy,
     DeliveryWeek,
     Makeup,

@@ -70,6 +70,7 @@ def seed_delivery(rng: random.Random, *, today: date) -> dict:
             )
             week += timedelta(days=7)
     DeliveryWeek.objects.bulk_create(rows, batch_size=2000)
+    delivery.rollup_rebuild()  # the dashboard's monthly rollup, from the weeks just written
     makeups = 0
     office = User.objects.filter(roles__kind=Role.Kind.OFFICE).order_by("pk").first()
     for decision in Decision.objects.filter(pk__in=short_ids[:2]):

@@ -392,3 +392,24 @@ def test_the_dashboard_shows_the_delivered_share_with_small_counts_hidden(client
     assert export.status_code == 200
     assert "<5" in export.content.decode()
     assert "Levert hjelp" in response.text
+
+
+def test_the_monthly_rollup_is_kept_by_the_services_and_rebuilt_the_same(world, decision):
+    from decisions.models import DeliveryMonth
+
+    register(decision, world.special_educator, WINDOW[0], hours="4")  # December
+    register(decision, world.special_educator, WINDOW[1], hours="3")  # December, same vedtak
+    week = register(decision, world.special_educator, WINDOW[2], hours="5")  # January
+    delivery.delivery_week_update(
+        week_id=week.pk, version=1, actor=world.styrer_a, hours_given=Decimal(2), given_by="B"
+    )
+
+    def rows():
+        return sorted(
+            DeliveryMonth.objects.values_list("month", "vedtak", "hours_decided", "hours_given")
+        )
+
+    kept = rows()
+    assert kept == [(date(2026, 12, 1), 1, 10, 7), (date(2027, 1, 1), 1, 5, 2)]
+    delivery.rollup_rebuild()
+    assert rows() == kept
