@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import hours_text
-from core.limits import HOURS_PER_WEEK_MAX, date_bound_error
+from core.limits import EARLIEST_DATE, HOURS_PER_WEEK_MAX, date_bound_error
 from decisions.delivery_models import (
     DEFAULT_THRESHOLD_PERCENT,
     DeliveryCheck,
@@ -45,6 +45,7 @@ from referrals.services.base import StaleEdit
 DAYS_PER_WEEK = 5
 HOURS_PER_DAY = HOURS_PER_WEEK_MAX / DAYS_PER_WEEK  # nine hours a kindergarten day
 WINDOW_WEEKS = 4
+LATEST_PERIOD_END = date(9000, 1, 1)
 RUNNING_OUTCOMES = (Decision.Outcome.GRANTED, Decision.Outcome.PARTLY)
 MISSED = DeliveryWeek.MissedReason
 
@@ -76,7 +77,10 @@ def delivery_period(decision: Decision) -> tuple[date, date] | None:
     ):
         return None
     start = max(decision.starts_on or decision.decided_on, decision.help_started_on)
-    return start, decision.ends_on
+    # Within core.limits' bounds, whatever was stored: the month table's arithmetic stays
+    # inside what a date can hold (the hostile crawl stored 31.12.9999).
+    start, end = max(start, EARLIEST_DATE), min(decision.ends_on, LATEST_PERIOD_END)
+    return (start, end) if start <= end else None
 
 
 def decided_hours(decision: Decision, first: date, last: date) -> Decimal:

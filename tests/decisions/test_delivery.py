@@ -159,6 +159,19 @@ def test_a_stale_edit_is_refused(client, world, decision):
     assert (week.hours_given, week.version) == (Decimal(4), 2)
 
 
+def test_help_is_registered_only_under_a_vedtak_whose_help_has_started(world):
+    from referrals.services import TransitionError
+
+    decided = case_at("decided", world=world).decisions.get(superseded=False)
+    with pytest.raises(TransitionError):  # referrals/states.py: "deliver" from help started
+        register(decided, world.special_educator, WINDOW[0])
+    with pytest.raises(TransitionError):  # "makeup": help started, appealed or closed
+        delivery.makeup_register(
+            decision_id=decided.pk, actor=world.office, kind="not_made_up", hours=1, reason="x"
+        )
+    assert not DeliveryWeek.objects.exists() and not Makeup.objects.exists()
+
+
 # --- owed hours and etterlevering ----------------------------------------------------------------
 
 
