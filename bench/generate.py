@@ -644,6 +644,10 @@ def generate_delivery() -> int:
         rows = c.rowcount
         c.execute(index)
         c.execute("SET session_replication_role = DEFAULT")
+        from decisions.delivery import rollup_rebuild
+
+        rollup_rebuild()  # the dashboard's monthly rollup (decisions.DeliveryMonth)
+        c.execute("VACUUM ANALYZE decisions_deliverymonth")
         c.execute("VACUUM ANALYZE decisions_deliveryweek")
         print(f" {rows:,} rows in {time.monotonic() - started:.1f} s", flush=True)
         return rows

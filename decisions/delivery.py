@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import hours_text
-from core.limits import HOURS_PER_WEEK_MAX, date_bound_error
+from core.limits import EARLIEST_DATE, HOURS_PER_WEEK_MAX, date_bound_error
 from decisions.delivery_models import (
     DEFAULT_THRESHOLD_PERCENT,
     DeliveryCheck,
@@ -45,6 +45,7 @@ from referrals.services.base import StaleEdit
 DAYS_PER_WEEK = 5
 HOURS_PER_DAY = HOURS_PER_WEEK_MAX / DAYS_PER_WEEK  # nine hours a kindergarten day
 WINDOW_WEEKS = 4
+LATEST_PERIOD_END = date(9000, 1, 1)
 RUNNING_OUTCOMES = (Decision.Outcome.GRANTED, Decision.Outcome.PARTLY)
 MISSED = DeliveryWeek.MissedReason
 
@@ -76,7 +77,10 @@ def delivery_period(decision: Decision) -> tuple[date, date] | None:
     ):
         return None
     start = max(decision.starts_on or decision.decided_on, decision.help_started_on)
-    return start, decision.ends_on
+    # Within core.limits' bounds, whatever was stored: the month table's arithmetic stays
+    # inside what a date can hold (the hostile crawl stored 31.12.9999).
+    start, end = max(start, EARLIEST_DATE), min(decision.ends_on, LATEST_PERIOD_END)
+    return (start, end) if start <= end else None
 
 
 def decided_hours(decision: Decision, first: date, last: date) -> Decimal:
@@ -208,6 +212,17 @@ def delivery_week_register(
         missed_note=missed_note,
         registered_by=actor,
     )
+    month = start.replace(day=1)
+    first_in_month = not (
+        DeliveryWeek.objects.filter(
+            decision=decision, week_start__gte=month, week_start__lte=_month_end(month)
+        )
+        .exclude(pk=week.pk)
+        .exists()
+    )
+    _rollup_add(
+        week, vedtak=int(first_in_month), decided=week.hours_decided, given=week.hours_given
+    )
     case_event_record(
         referral=decision.referral,
         actor=actor,
@@ -242,6 +257,7 @@ def delivery_week_update(
     _check_hours(days, hours_given, hours_missed, missed_reason)
     if not given_by.strip():
         raise CaseError(_("Oppgi hvem som ga hjelpen."), field="given_by")
+    _rollup_add(week, vedtak=0, decided=Decimal(0), given=Decimal(hours_given) - week.hours_given)
     week.hours_given = Decimal(hours_given)
     week.given_by = given_by.strip()
     week.competence = competence
@@ -258,6 +274,52 @@ def delivery_week_update(
     )
     delivery_recheck(decision, today)
     return week
+
+
+# --- the dashboard's rollup (DeliveryMonth) -------------------------------------------------------
+
+_ROLLUP_ADD = """
+    INSERT INTO decisions_deliverymonth AS m (municipality_id, unit_id, month, vedtak,
+                                              hours_decided, hours_given)
+    SELECT w.municipality_id, w.unit_id, %(month)s, %(vedtak)s, %(decided)s, %(given)s
+    FROM decisions_deliveryweek w WHERE w.id = %(week)s AND w.unit_id IS NOT NULL
+    ON CONFLICT (unit_id, month) DO UPDATE
+        SET vedtak = m.vedtak + EXCLUDED.vedtak,
+            hours_decided = m.hours_decided + EXCLUDED.hours_decided,
+            hours_given = m.hours_given + EXCLUDED.hours_given
+"""
+
+_ROLLUP_REBUILD = """
+    DELETE FROM decisions_deliverymonth;
+    INSERT INTO decisions_deliverymonth (municipality_id, unit_id, month, vedtak, hours_decided,
+                                         hours_given)
+    SELECT min(municipality_id), unit_id, date_trunc('month', week_start)::date,
+           count(DISTINCT decision_id), sum(hours_decided), sum(hours_given)
+    FROM decisions_deliveryweek WHERE unit_id IS NOT NULL
+    GROUP BY unit_id, date_trunc('month', week_start);
+"""
+
+
+def _rollup_add(week: DeliveryWeek, *, vedtak: int, decided: Decimal, given: Decimal) -> None:
+    """Add a week's hours to its unit's month (the week's row carries the unit: its trigger
+    copied it from the vedtak)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ROLLUP_ADD,
+            {
+                "week": week.pk,
+                "month": week.week_start.replace(day=1),
+                "vedtak": vedtak,
+                "decided": decided,
+                "given": given,
+            },
+        )
+
+
+def rollup_rebuild() -> None:
+    """The rollup from the weeks, after a bulk load (the demo, bench/generate.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ROLLUP_REBUILD)
 
 
 # --- owed hours and etterlevering --------------------------------------------------------------

@@ -112,6 +112,17 @@ class Decision(models.Model):
                 name="decision_scope_decided_on",
                 include=["unit", "referral", "help_started_on", "superseded"],
             ),
+            # selectors.delivery_caseload ("Mine vedtak"): a municipality's or a unit's running
+            # vedtak in the page's order (unit, id), read in index order up to the page.
+            models.Index(
+                fields=["municipality", "unit", "id"],
+                name="decision_running",
+                condition=models.Q(
+                    superseded=False,
+                    help_started_on__isnull=False,
+                    outcome__in=["granted", "partly"],
+                ),
+            ),
         ]
         triggers = [
             copy_case_scope("decision"),
@@ -545,6 +556,7 @@ class CaseFact(models.Model):
 # Help delivered against help decided (issue 18): its own module, one models package for Django.
 from decisions.delivery_models import (  # noqa: E402, F401
     DeliveryCheck,
+    DeliveryMonth,
     DeliveryPolicy,
     DeliveryWeek,
     Makeup,

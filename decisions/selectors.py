@@ -220,7 +220,9 @@ def delivery_caseload(user) -> QuerySet[Decision]:
     return (
         _running(Decision.objects.filter(q))
         .select_related("referral__child", "referral__unit")
-        .order_by("referral__unit__name", "referral__child__last_name", "pk")
+        # By unit and vedtak: the order of decision_running, so a page is read in index order
+        # (sorting a large municipality's running vedtak by names cost 200 ms at 100,000).
+        .order_by("unit_id", "pk")
     )
 
 

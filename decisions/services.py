@@ -524,7 +524,9 @@ def help_start_register(*, referral_id: int, started_on: date, actor) -> Decisio
 def appeal_deadline(decision: Decision) -> date:
     """Forvaltningsloven § 29: three weeks from the day the notice reached the parents; until
     that day is recorded, from the decision date."""
-    return (decision.notified_on or decision.decided_on) + timedelta(weeks=3)
+    day = decision.notified_on or decision.decided_on
+    # A date near the end of the calendar (stored by hand; the forms refuse it) has no later day.
+    return day + timedelta(weeks=3) if day < date.max - timedelta(weeks=3) else date.max
 
 
 @transaction.atomic

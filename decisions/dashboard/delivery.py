@@ -4,12 +4,15 @@ small-count suppression as the other tables: a cell that rests on one to four ve
 is hidden with its hours and share, and the counts of units add up to their area's and the
 areas' to the total (decisions/suppression.py).
 
-One query, whatever the size of the archive: the weeks of the chosen units in the period,
-summed per (unit, month) with GROUPING SETS for the units' and months' totals, from the index
-deliveryweek_scope_week (municipality, week_start) INCLUDE (unit, decision, hours…), an
-index-only scan. Decided hours are those of the weeks registered (each week stores its
-vedtak's hours for that week); a week nobody registered is shown on the case page and flagged
-by the morning check, not counted here.
+One query, whatever the size of the archive: the rollup decisions.DeliveryMonth (per unit
+and month, kept by the services) of the chosen units in the period, from the index
+deliverymonth_scope_month, summed in Python (a few thousand rows for a year of a large
+municipality). Decided hours are those of the weeks registered (each week stores its vedtak's
+hours for that week); a week nobody registered is shown on the case page and flagged by the
+morning check, not counted here. A unit's row over several months counts the vedtak of its
+busiest month (the rollup cannot tell the same vedtak in two months apart): a lower bound of
+the vedtak behind its sums, so a cell is never shown on fewer than five; an area's and the
+total's are the sums of their units'.
 """
 
 from dataclasses import dataclass, field
@@ -26,14 +29,10 @@ from decisions.dashboard.tables import Cell, Row, Table
 DELIVERY_SLUGS = ("levert-maned", "levert-omrader", "levert-enheter")
 
 _SQL = """
-    SELECT w.unit_id, date_trunc('month', w.week_start)::date AS month,
-           count(DISTINCT w.decision_id), sum(w.hours_decided), sum(w.hours_given),
-           GROUPING(w.unit_id), GROUPING(date_trunc('month', w.week_start))
-    FROM decisions_deliveryweek w
-    WHERE w.municipality_id = ANY(%(municipalities)s) AND w.unit_id = ANY(%(units)s)
-      AND w.week_start BETWEEN %(start)s AND %(end)s
-    GROUP BY GROUPING SETS ((w.unit_id, date_trunc('month', w.week_start)), (w.unit_id),
-                            (date_trunc('month', w.week_start)), ())
+    SELECT m.unit_id, m.month, m.vedtak, m.hours_decided, m.hours_given
+    FROM decisions_deliverymonth m
+    WHERE m.municipality_id = ANY(%(municipalities)s) AND m.unit_id = ANY(%(units)s)
+      AND m.month BETWEEN %(start)s AND %(end)s
 """
 
 
@@ -42,6 +41,7 @@ class Sums:
     vedtak: int = 0
     decided: Decimal = Decimal(0)
     given: Decimal = Decimal(0)
+    months: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -60,19 +60,21 @@ def delivery_figures(*, units, period) -> DeliveryFigures:
     params = {
         "municipalities": sorted({u.municipality_id for u in fig.units}),
         "units": [u.pk for u in fig.units],
-        "start": period.start,
+        "start": period.start.replace(day=1),
         "end": period.end,
     }
     with connection.cursor() as cursor:
         cursor.execute(_SQL, params)
-        for unit_id, month, vedtak, decided, given, no_unit, no_month in cursor.fetchall():
-            sums = Sums(vedtak, decided or Decimal(0), given or Decimal(0))
-            if no_unit and no_month:
-                fig.total = sums
-            elif no_month:
-                fig.per_unit[unit_id] = sums
-            elif no_unit:
-                fig.per_month[month] = sums
+        for unit_id, month, vedtak, decided, given in cursor.fetchall():
+            unit = fig.per_unit.setdefault(unit_id, Sums())
+            for sums in (unit, fig.per_month.setdefault(month, Sums()), fig.total):
+                sums.decided += decided
+                sums.given += given
+            fig.per_month[month].vedtak += vedtak
+            unit.months[month] = unit.months.get(month, 0) + vedtak
+    for unit in fig.per_unit.values():
+        unit.vedtak = max(unit.months.values(), default=0)
+    fig.total.vedtak = sum(unit.vedtak for unit in fig.per_unit.values())
     return fig
 
 

@@ -159,6 +159,19 @@ def test_a_stale_edit_is_refused(client, world, decision):
     assert (week.hours_given, week.version) == (Decimal(4), 2)
 
 
+def test_help_is_registered_only_under_a_vedtak_whose_help_has_started(world):
+    from referrals.services import TransitionError
+
+    decided = case_at("decided", world=world).decisions.get(superseded=False)
+    with pytest.raises(TransitionError):  # referrals/states.py: "deliver" from help started
+        register(decided, world.special_educator, WINDOW[0])
+    with pytest.raises(TransitionError):  # "makeup": help started, appealed or closed
+        delivery.makeup_register(
+            decision_id=decided.pk, actor=world.office, kind="not_made_up", hours=1, reason="x"
+        )
+    assert not DeliveryWeek.objects.exists() and not Makeup.objects.exists()
+
+
 # --- owed hours and etterlevering ----------------------------------------------------------------
 
 
@@ -343,8 +356,8 @@ def test_the_caseload_and_the_delivery_page_run_a_fixed_number_of_queries(
         for d in decisions:
             for week in WINDOW[:n]:
                 register(d, world.special_educator, week, hours="5")
-        # session, user, roles, the count, the page of vedtak, the shares, the access log
-        with django_assert_num_queries(7):
+        # session, user, roles, the page of vedtak (and one more), the shares, the access log
+        with django_assert_num_queries(6):
             assert client.get(reverse("decisions:my_vedtak")).status_code == 200
         # session, user, roles, the vedtak, the access log, the weeks, the etterleveringer,
         # the owed balance (two), the months, the share
@@ -394,3 +407,24 @@ def test_the_dashboard_shows_the_delivered_share_with_small_counts_hidden(client
     assert export.status_code == 200
     assert "<5" in export.content.decode()
     assert "Levert hjelp" in response.text
+
+
+def test_the_monthly_rollup_is_kept_by_the_services_and_rebuilt_the_same(world, decision):
+    from decisions.models import DeliveryMonth
+
+    register(decision, world.special_educator, WINDOW[0], hours="4")  # December
+    register(decision, world.special_educator, WINDOW[1], hours="3")  # December, same vedtak
+    week = register(decision, world.special_educator, WINDOW[2], hours="5")  # January
+    delivery.delivery_week_update(
+        week_id=week.pk, version=1, actor=world.styrer_a, hours_given=Decimal(2), given_by="B"
+    )
+
+    def rows():
+        return sorted(
+            DeliveryMonth.objects.values_list("month", "vedtak", "hours_decided", "hours_given")
+        )
+
+    kept = rows()
+    assert kept == [(date(2026, 12, 1), 1, 10, 7), (date(2027, 1, 1), 1, 5, 2)]
+    delivery.rollup_rebuild()
+    assert rows() == kept
