@@ -127,13 +127,10 @@ INNER_MOVES = {
 # Checked by referrals/attachments.py (the service and the page read the table; walked in
 # tests/referrals/test_attachments.py).
 PAGE_ONLY = {"edit_referral", "upload"}
-# Actions on a running vedtak rather than on a case (decisions/delivery.py: the week of help,
-# etterlevering): walked in tests/decisions/test_delivery.py.
-DELIVERY = {"deliver", "makeup"}
 
 
 def test_every_action_of_the_table_is_walked_here():
-    assert set(states.ACTIONS) == set(SERVICES) | INNER_MOVES | PAGE_ONLY | DELIVERY
+    assert set(states.ACTIONS) == set(SERVICES) | INNER_MOVES | PAGE_ONLY
 
 
 def test_the_groups_are_in_the_order_of_a_case():

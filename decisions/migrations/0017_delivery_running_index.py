@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0014_delivery_weeks_and_makeup'),
+        ('decisions', '0016_deadline_kinds_appeal_and_delivery'),
         ('referrals', '0014_delivery_deadline_kind'),
         ('teams', '0008_admin_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
