@@ -519,6 +519,11 @@ LEADER_ROWS = {
     "referrals:ppt_intake": BOTH,
     "referrals:ppt_intake_assign": {"ppt_leader": {422}, "other_ppt_leader": {404}},
     "decisions:worklist": dict.fromkeys(LEADER_PERSONAS, {403}),
+    # the annual report is the unit's to write (the advisor's answer); the givers' caseload is
+    # the styrer's and the spesialpedagog's; a week's correction without ?uke= is a 404 for all
+    "decisions:annual_report": {"ppt_leader": {403}, "other_ppt_leader": {404}},
+    "decisions:my_vedtak": dict.fromkeys(LEADER_PERSONAS, {403}),
+    "decisions:delivery_week_edit": dict.fromkeys(LEADER_PERSONAS, {404}),
     "decisions:inbox": BOTH,
     "decisions:notification_detail": dict.fromkeys(LEADER_PERSONAS, {404}),
     "decisions:dashboard": BOTH,
