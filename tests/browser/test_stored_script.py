@@ -120,7 +120,7 @@ def test_a_hostile_member_name_child_minutes_and_comment_make_no_request(
 
     # The worklist's own filter still works through htmx, and its rows still show text.
     with office.page.expect_response(by_htmx):
-        office.page.get_by_label("Frist").select_option(value="provisional_reply")
+        office.page.get_by_label("Frist", exact=True).select_option(value="provisional_reply")
     office.page.wait_for_url(lambda url: "frist=provisional_reply" in url)
     assert_shown_as_text(office.page, text)
     office.step("worklist filtered by htmx")

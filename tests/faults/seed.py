@@ -1,7 +1,8 @@
 """The fault suite's data, written by `manage.py shell` into its own database: one
 municipality, a kindergarten, USERS advisors who log in, OFFICE office users (one digest each
 per flagging day) and CASES cases whose provisional-reply deadline is in its warning window
-from 16.11.2026."""
+from 16.11.2026. The cases' assessment deadlines are the first advisor's (decisions.flagging
+FLAG_OWNERS, barnehageloven § 34): one digest more, hers."""
 
 import json
 from types import SimpleNamespace
@@ -51,6 +52,7 @@ def run(password: str) -> None:
             {
                 "advisors": [u.email for u in advisors],
                 "offices": offices,
+                "digest_recipients": [*offices, advisors[0].email],
                 "children": [c.child_id for c in cases],
             }
         )

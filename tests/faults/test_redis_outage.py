@@ -35,12 +35,12 @@ def test_redis_down_30_seconds_loses_nothing_and_sends_each_digest_once(stack):
         job_started = time.monotonic()
         out = stack.manage("flag_deadlines", "--date", DAY, **mail)
         job_seconds = time.monotonic() - job_started
-        assert "40 sammendrag i kø" in out, out
+        expected = len(stack.seed["digest_recipients"])
+        assert f"{expected} sammendrag i kø" in out, out
         time.sleep(max(0, OUTAGE - (time.monotonic() - down)))
         up = time.monotonic()
         stack.redis.start()
 
-        expected = len(stack.seed["offices"])
 
         def sent():
             return stack.notifications(DAY, "sent")
