@@ -57,8 +57,8 @@ S = Referral.Status
 # In proportion to how long a case stays in each state (a steady flow): the assessed cases are
 # most of a year's history (demo.decisions decides most of them), the open ones a few weeks' each.
 STATE_SHARES = {
-    S.DRAFT: 0.05, S.AWAITING_CONSENT: 0.07, S.RECEIVED: 0.11, S.ASSESSING: 0.15,
-    S.ASSESSED: 0.54, S.WITHDRAWN: 0.08,
+    S.DRAFT: 0.04, S.AWAITING_CONSENT: 0.06, S.RECEIVED: 0.06, S.ASSESSING: 0.09,
+    S.ASSESSED: 0.67, S.WITHDRAWN: 0.08,
 }  # fmt: skip
 # The state a withdrawn case was in when it was withdrawn.
 WITHDRAWN_FROM = {S.DRAFT: 15, S.AWAITING_CONSENT: 35, S.RECEIVED: 25, S.ASSESSING: 25}
@@ -254,7 +254,7 @@ def _t0_age(seeder: _Seeder, case: _Case) -> int:
         return rng.randint(*(tail if late else usual))
     # Assessed: the history of a steady flow over most of a year; the office decides most of
     # them (demo.decisions), so few stay assessed for long.
-    return rng.randint(20, 300)
+    return rng.randint(25, 330)
 
 
 def _plan_dates(seeder: _Seeder, case: _Case) -> None:

@@ -90,7 +90,7 @@ def _decided_share(referral: Referral, today: date) -> float:
 
 
 def _started_share(decision: Decision, today: date) -> float:
-    return 0.97 if decision.starts_on < today - timedelta(days=10) else 0.4
+    return 0.99 if decision.starts_on < today - timedelta(days=10) else 0.4
 
 
 def _event(referral, actor, action, at_day: date, frm="", to="", detail=None):
@@ -237,7 +237,7 @@ STORY_UNIT = SLOW_UNIT  # many overdue cases (area Vest)
 STORY_OVERDUE = 18
 # Of the undecided cases whose clock started k months ago (k = 0 is this month), the share moved
 # to the story area: more each month, so its inflow and open caseload climb.
-STORY_SHARES = {5: 0.10, 4: 0.18, 3: 0.26, 2: 0.34, 1: 0.42, 0: 0.50}
+STORY_SHARES = {5: 0.05, 4: 0.08, 3: 0.12, 2: 0.4, 1: 0.55, 0: 0.6}
 UNDECIDED = list(states.UNDECIDED)
 
 
