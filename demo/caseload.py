@@ -197,7 +197,7 @@ def _pick_cases(seeder: _Seeder, families: list[_Family], n: int) -> list[tuple[
             used.add(i)
     # The slow unit's cases that wait far too long (the rest of its cases are like any other's).
     kids = [i for i, f in enumerate(families) if f.child.unit.name == SLOW_UNIT]
-    for j, i in enumerate(kids[: min(SLOW_CASES, n // 30)]):
+    for j, i in enumerate(kids[: min(SLOW_CASES, n // 25)]):
         state = (S.RECEIVED, S.ASSESSING)[j % 2]
         if state in pool:
             pool.remove(state)
@@ -221,15 +221,15 @@ def _pick_cases(seeder: _Seeder, families: list[_Family], n: int) -> list[tuple[
 # "tail"); in the queue area and the story unit many more do: that is where the queue builds up.
 QUEUE_AREA = "Øst"  # demo.decisions.STORY_AREA: the area whose queue builds up
 SLOW_UNIT = "Kastanjen barnehage"  # demo.decisions.STORY_UNIT: the unit with overdue cases
-SLOW_CASES = 15  # of the slow unit's cases, how many wait far beyond the assessment deadline
-TAIL = {"usual": 0.07, "queue": 0.5, "slow": 1.0}
+SLOW_CASES = 16  # of the slow unit's cases, how many wait far beyond the assessment deadline
+TAIL = {"usual": 0.07, "queue": 0.5, "slow": 1.0, "prompt": 0.0}
 # Days since T0 of a case still in the state: (usual range, range when it is in the tail).
 # The assessment is due two months after T0, the decision three months after.
 WAIT = {
     S.RECEIVED: ((0, 40), (63, 110)),
     S.ASSESSING: ((4, 56), (63, 120)),
 }
-SLOW_WAIT = (85, 140)
+SLOW_WAIT = (95, 150)
 
 
 def _pace(seeder: _Seeder, case: _Case) -> str:
@@ -238,6 +238,8 @@ def _pace(seeder: _Seeder, case: _Case) -> str:
     unit = case.family.child.unit
     if unit.municipality_id != seeder.solvik.pk:
         return "usual"
+    if unit.name == SLOW_UNIT:
+        return "prompt"  # its other cases: the story counts exactly its slow ones
     return "queue" if unit.area.name == QUEUE_AREA else "usual"
 
 
@@ -428,6 +430,8 @@ def _pause(seeder: _Seeder, case: _Case, journal: _Journal) -> Pause | None:
     rng = seeder.rng
     if case.state not in (S.RECEIVED, S.ASSESSING) or rng.random() > 0.2:
         return None
+    if id(case.family) in seeder.slow:
+        return None  # nothing stops the slow unit's overdue clocks
     start = seeder.between(case.started_on or case.referral.t0, seeder.last)
     ended = None
     if start < seeder.last and rng.random() < 0.6:
