@@ -54,9 +54,11 @@ S = Referral.Status
 
 # --- the plan ------------------------------------------------------------------------------------
 
+# In proportion to how long a case stays in each state (a steady flow): the assessed cases are
+# most of a year's history (demo.decisions decides most of them), the open ones a few weeks' each.
 STATE_SHARES = {
-    S.DRAFT: 0.08, S.AWAITING_CONSENT: 0.12, S.RECEIVED: 0.20, S.ASSESSING: 0.25,
-    S.ASSESSED: 0.27, S.WITHDRAWN: 0.08,
+    S.DRAFT: 0.04, S.AWAITING_CONSENT: 0.06, S.RECEIVED: 0.06, S.ASSESSING: 0.09,
+    S.ASSESSED: 0.67, S.WITHDRAWN: 0.08,
 }  # fmt: skip
 # The state a withdrawn case was in when it was withdrawn.
 WITHDRAWN_FROM = {S.DRAFT: 15, S.AWAITING_CONSENT: 35, S.RECEIVED: 25, S.ASSESSING: 25}
@@ -109,6 +111,7 @@ class _Seeder:
             .order_by("pk")
         )
         self.taken: set[tuple[int, str]] = set()
+        self.slow: set[int] = set()  # id() of the families whose case waits far too long
         self.events: list[CaseEvent] = []
 
     # -- helpers
@@ -161,7 +164,8 @@ class _Seeder:
 def _child_units(seeder: _Seeder, n: int) -> list[Unit]:
     """The featured units get enough children for their cases even at a small scale."""
     by_name = {u.name: u for u in seeder.units}
-    featured = [by_name[name] for name, k in FEATURED.items() for _ in range(k + 2)][:n]
+    wanted = {**FEATURED, SLOW_UNIT: SLOW_CASES}
+    featured = [by_name[name] for name, k in wanted.items() for _ in range(k + 2)][:n]
     return featured + [seeder.rng.choice(seeder.units) for _ in range(n - len(featured))]
 
 
@@ -191,41 +195,105 @@ def _pick_cases(seeder: _Seeder, families: list[_Family], n: int) -> list[tuple[
             pool.remove(state)
             chosen.append((families[i], state))
             used.add(i)
+    # The slow unit's cases that wait far too long (the rest of its cases are like any other's).
+    kids = [i for i, f in enumerate(families) if f.child.unit.name == SLOW_UNIT]
+    for j, i in enumerate(kids[: min(SLOW_CASES, n // 25)]):
+        state = (S.RECEIVED, S.ASSESSING)[j % 2]
+        if state in pool:
+            pool.remove(state)
+            chosen.append((families[i], state))
+            used.add(i)
+            seeder.slow.add(id(families[i]))
     # The featured units keep to their own cases (the styrer's list stays readable), unless
     # the scale is so small that the others are too few.
-    others = [i for i, f in enumerate(families) if f.child.unit.name not in FEATURED]
+    others = [
+        i for i, f in enumerate(families) if f.child.unit.name not in FEATURED and i not in used
+    ]
     if len(others) < len(pool):
         others = [i for i in range(len(families)) if i not in used]
     rest = seeder.rng.sample(others, len(pool))
     return chosen + [(families[i], state) for i, state in zip(rest, pool, strict=True)]
 
 
+# A municipality in a steady state: a case waits a few weeks for PPT to start, the assessment
+# takes a month or two, the office decides within the three months (barnehageloven § 34,
+# forvaltningsloven § 11 a) and the help starts within two weeks. A few cases fall behind (the
+# "tail"); in the queue area and the story unit many more do: that is where the queue builds up.
+QUEUE_AREA = "Øst"  # demo.decisions.STORY_AREA: the area whose queue builds up
+SLOW_UNIT = "Kastanjen barnehage"  # demo.decisions.STORY_UNIT: the unit with overdue cases
+SLOW_CASES = 16  # of the slow unit's cases, how many wait far beyond the assessment deadline
+TAIL = {"usual": 0.07, "queue": 0.5, "slow": 1.0, "prompt": 0.0}
+# Days since T0 of a case still in the state: (usual range, range when it is in the tail).
+# The assessment is due two months after T0, the decision three months after.
+WAIT = {
+    S.RECEIVED: ((0, 40), (63, 110)),
+    S.ASSESSING: ((4, 56), (63, 120)),
+}
+SLOW_WAIT = (95, 150)
+
+
+def _pace(seeder: _Seeder, case: _Case) -> str:
+    if id(case.family) in seeder.slow:
+        return "slow"
+    unit = case.family.child.unit
+    if unit.municipality_id != seeder.solvik.pk:
+        return "usual"
+    if unit.name == SLOW_UNIT:
+        return "prompt"  # its other cases: the story counts exactly its slow ones
+    return "queue" if unit.area.name == QUEUE_AREA else "usual"
+
+
+def _t0_age(seeder: _Seeder, case: _Case) -> int:
+    """How many days ago the case's clock started (T0), by how far it got."""
+    rng = seeder.rng
+    late = rng.random() < TAIL[_pace(seeder, case)]
+    if case.state == S.WITHDRAWN:
+        return rng.randint(10, 250)
+    if case.reached in WAIT:
+        usual, tail = WAIT[case.reached]
+        if _pace(seeder, case) == "slow":
+            return rng.randint(*SLOW_WAIT)
+        return rng.randint(*(tail if late else usual))
+    # Assessed: the history of a steady flow over most of a year; the office decides most of
+    # them (demo.decisions), so few stay assessed for long.
+    return rng.randint(25, 330)
+
+
 def _plan_dates(seeder: _Seeder, case: _Case) -> None:
     """Dates as the services would have set them: received_on when submitted, consent_on on
-    the first qualifying consent (never before received_on here), T0 the later of the two."""
+    the first qualifying consent (never before received_on here), T0 the later of the two.
+    T0 is planned first (by the state's usual wait, see WAIT), the other dates around it."""
     rng, last = seeder.rng, seeder.last
     step = PATH.index(case.reached)
     if step == 0:
-        case.created_on = last - timedelta(days=rng.randint(0, 45))
-    else:
-        back = {1: (0, 75), 2: (3, 100), 3: (20, 300), 4: (60, 360)}[step]
-        case.received_on = last - timedelta(days=rng.randint(*back))
+        case.created_on = last - timedelta(days=rng.randint(0, 30))
+    elif step == 1:
+        case.received_on = last - timedelta(days=rng.randint(0, 40))
         case.created_on = case.received_on - timedelta(days=rng.randint(0, 7))
     if step >= 2:
+        t0 = last - timedelta(days=_t0_age(seeder, case))
         delay = 0 if rng.random() < 0.3 else rng.randint(1, 35)
-        case.consent_on = min(case.received_on + timedelta(days=delay), last)
+        case.consent_on = t0
+        case.received_on = t0 - timedelta(days=delay)
+        case.created_on = case.received_on - timedelta(days=rng.randint(0, 7))
     if step >= 3:
         t0 = case.consent_on
-        case.started_on = min(t0 + timedelta(days=rng.randint(0, 40)), last - timedelta(days=1))
-        case.started_on = max(case.started_on, t0)
-    if step >= 4:
-        end = min(case.started_on + timedelta(days=150), last)
-        case.assessed_on = seeder.between(case.started_on + timedelta(days=1), end)
+        age = (last - t0).days
+        if step == 3:
+            case.started_on = t0 + timedelta(days=rng.randint(0, max(0, min(28, age - 1))))
+        else:
+            # Assessed within the two months mostly; a few late.
+            on_time = rng.random() >= TAIL[_pace(seeder, case)]
+            took = rng.randint(21, 56) if on_time else rng.randint(64, 90)
+            case.assessed_on = min(t0 + timedelta(days=took), last)
+            case.assessed_on = max(case.assessed_on, t0 + timedelta(days=1))
+            gap = (case.assessed_on - t0).days
+            case.started_on = t0 + timedelta(days=rng.randint(0, max(0, min(21, gap - 1))))
     if case.state == S.WITHDRAWN:
         latest = max(
             d for d in (case.created_on, case.received_on, case.consent_on, case.started_on) if d
         )
-        case.withdrawn_on = seeder.between(latest, last)
+        case.withdrawn_on = seeder.between(latest, min(latest + timedelta(days=60), last))
         case.consent_withdrawn = step >= 2 and rng.random() < 0.3
 
 
@@ -362,6 +430,8 @@ def _pause(seeder: _Seeder, case: _Case, journal: _Journal) -> Pause | None:
     rng = seeder.rng
     if case.state not in (S.RECEIVED, S.ASSESSING) or rng.random() > 0.2:
         return None
+    if id(case.family) in seeder.slow:
+        return None  # nothing stops the slow unit's overdue clocks
     start = seeder.between(case.started_on or case.referral.t0, seeder.last)
     ended = None
     if start < seeder.last and rng.random() < 0.6:

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from decisions import services
 from decisions.models import Appeal, Decision, ProvisionalReply
+from demo.caseload import QUEUE_AREA, SLOW_UNIT
 from referrals import states
 from referrals.models import CaseEvent, Consent, Referral
 from teams.models import Municipality, Role
@@ -35,16 +36,31 @@ def _office_user(municipality_id: int, cache: dict):
     return cache[municipality_id]
 
 
+def _decision_day(referral: Referral, completed_on: date, rng: random.Random, today: date) -> date:
+    """Mostly within the three months from T0 (barnehageloven § 34: the decision deadline), a
+    few days after the assessment; about one in fourteen later than that."""
+    lo = completed_on + timedelta(days=rng.randint(3, 10))
+    if rng.random() < 0.93:
+        hi = max(lo, referral.t0 + timedelta(days=88))
+    else:
+        lo = max(lo, referral.t0 + timedelta(days=95))
+        hi = lo + timedelta(days=25)
+    hi = min(hi, today)
+    lo = min(lo, hi)
+    return lo + timedelta(days=rng.randint(0, (hi - lo).days))
+
+
 def _decide(referral: Referral, rng: random.Random, today: date, office) -> Decision | None:
     assessment = getattr(referral, "assessment", None)
     if assessment is None or not assessment.completed_on:
         return None
-    decided_on = min(today, assessment.completed_on + timedelta(days=rng.randint(5, 50)))
+    decided_on = _decision_day(referral, assessment.completed_on, rng, today)
     needs = assessment.conclusion == "needs_help"
     outcome = rng.choices(["granted", "partly"], [80, 20])[0] if needs else "refused"
     hours = assessment.recommended_hours if outcome == "granted" else None
     if outcome == "partly" and assessment.recommended_hours:
         hours = max(Decimal("1.0"), assessment.recommended_hours - Decimal(rng.choice([1, 2])))
+    # The help starts within two weeks of the vedtak.
     starts = decided_on + timedelta(days=rng.choice([0, 7, 14])) if hours else None
     return Decision.objects.create(
         referral=referral,
@@ -63,6 +79,18 @@ def _decide(referral: Referral, rng: random.Random, today: date, office) -> Deci
         else "",
         reason=rng.choice(DECISION_REASONS),
     )
+
+
+def _decided_share(referral: Referral, today: date) -> float:
+    """How likely the office has decided an assessed case by now: nearly always once the three
+    months are near, seldom in the first week after the assessment."""
+    if (today - referral.t0).days > 80:
+        return 0.96
+    return 0.45 if (today - referral.assessed_on).days > 7 else 0.1
+
+
+def _started_share(decision: Decision, today: date) -> float:
+    return 0.99 if decision.starts_on < today - timedelta(days=10) else 0.4
 
 
 def _event(referral, actor, action, at_day: date, frm="", to="", detail=None):
@@ -102,7 +130,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
         .order_by("pk")
     )
     for referral in assessed:
-        if rng.random() > 0.55:
+        if rng.random() > _decided_share(referral, today):
             continue  # still awaiting the office's decision
         office = _office_user(referral.municipality_id, offices)
         decision = _decide(referral, rng, today, office)
@@ -121,7 +149,10 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
             )
         )
         counts["decided"] += 1
-        if decision.hours_per_week and rng.random() < 0.6 and decision.starts_on <= today:
+        # Help under way for nearly every granted vedtak whose start date has passed; a
+        # refusal or a reduction is what parents appeal.
+        due = decision.starts_on and decision.starts_on <= today
+        if decision.hours_per_week and due and rng.random() < _started_share(decision, today):
             for g in referral.child.guardians.all():
                 if g.parental_responsibility:
                     Consent.objects.create(
@@ -131,9 +162,9 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
                         given_on=decision.decided_on,
                         registered_by=office,
                     )
-            decision.help_started_on = min(
-                today, decision.starts_on + timedelta(days=rng.randint(0, 30))
-            )
+            late = rng.random() < 0.08
+            started = decision.starts_on + timedelta(days=rng.randint(3, 20) if late else 0)
+            decision.help_started_on = min(today, started)
             decision.save(update_fields=["help_started_on"])
             events.append(
                 _event(
@@ -147,38 +178,47 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
             )
             status = S.HELP_STARTED
             counts["help_started"] += 1
-        elif rng.random() < 0.15:
+        elif rng.random() < (0.05 if decision.outcome == "granted" else 0.3):
             received = min(today, decision.decided_on + timedelta(days=rng.randint(5, 20)))
             appeal = Appeal.objects.create(
                 decision=decision, received_on=received, registered_by=office
             )
-            if rng.random() < 0.5:
+            # Sent on to Statsforvalteren within the three weeks, mostly (fvl. § 33).
+            if rng.random() < (0.85 if received < today - timedelta(days=21) else 0.3):
                 appeal.outcome, appeal.sent_on = (
                     Appeal.Outcome.SENT,
-                    min(today, received + timedelta(days=14)),
+                    min(today, received + timedelta(days=rng.randint(7, 19))),
                 )
                 appeal.save(update_fields=["outcome", "sent_on"])
             events.append(_event(referral, office, "appeal.received", received, status, S.APPEALED))
             status = S.APPEALED
             counts["appealed"] += 1
         Referral.objects.filter(pk=referral.pk).update(status=status)
-    for referral in Referral.objects.filter(
-        municipality_id__in=ids,
-        status__in=states.UNDECIDED,
-        t0__lte=today - timedelta(days=21),
-    ).order_by("pk"):
-        if rng.random() < 0.4:
-            office = _office_user(referral.municipality_id, offices)
-            sent = min(today, referral.t0 + timedelta(days=rng.randint(20, 40)))
-            ProvisionalReply.objects.create(
-                referral=referral,
-                sent_on=sent,
-                reason=rng.choice(DELAY_REASONS),
-                expected_decision_on=sent + timedelta(days=rng.randint(30, 75)),
-                registered_by=office,
-            )
-            events.append(_event(referral, office, "provisional_reply.registered", sent))
-            counts["replies"] += 1
+    # forvaltningsloven § 11 a: a provisional reply where the vedtak takes more than a month;
+    # sent within the month mostly, a few late, a few never.
+    for referral in (
+        Referral.objects.filter(municipality_id__in=ids, t0__lte=today - timedelta(days=21))
+        .exclude(status__in=[S.WITHDRAWN, *states.CLOSED])
+        .prefetch_related("decisions")
+        .order_by("pk")
+    ):
+        decided = min((d.decided_on for d in referral.decisions.all()), default=None)
+        if decided is not None and decided <= referral.t0 + timedelta(days=28):
+            continue  # the vedtak came within the month: no reply needed
+        if rng.random() < 0.08:
+            continue
+        days = rng.randint(14, 29) if rng.random() < 0.88 else rng.randint(33, 50)
+        sent = min(today, decided or today, referral.t0 + timedelta(days=days))
+        office = _office_user(referral.municipality_id, offices)
+        ProvisionalReply.objects.create(
+            referral=referral,
+            sent_on=sent,
+            reason=rng.choice(DELAY_REASONS),
+            expected_decision_on=sent + timedelta(days=rng.randint(30, 75)),
+            registered_by=office,
+        )
+        events.append(_event(referral, office, "provisional_reply.registered", sent))
+        counts["replies"] += 1
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     for pk in Referral.objects.filter(municipality_id__in=ids, t0__isnull=False).values_list(
         "pk", flat=True
@@ -192,12 +232,12 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
 # of the seeded cases between units of the same municipality so that the director's page tells
 # a story: one area whose queue grows month by month, one kindergarten with many overdue cases.
 
-STORY_AREA = "Øst"  # the growing queue
-STORY_UNIT = "Kastanjen barnehage"  # many overdue cases (area Vest)
+STORY_AREA = QUEUE_AREA  # the growing queue (its own cases also wait longer: demo.caseload)
+STORY_UNIT = SLOW_UNIT  # many overdue cases (area Vest)
 STORY_OVERDUE = 18
 # Of the undecided cases whose clock started k months ago (k = 0 is this month), the share moved
 # to the story area: more each month, so its inflow and open caseload climb.
-STORY_SHARES = {5: 0.10, 4: 0.18, 3: 0.26, 2: 0.34, 1: 0.42, 0: 0.50}
+STORY_SHARES = {5: 0.05, 4: 0.08, 3: 0.12, 2: 0.4, 1: 0.55, 0: 0.6}
 UNDECIDED = list(states.UNDECIDED)
 
 
@@ -235,9 +275,11 @@ def seed_dashboard_story(rng: random.Random, today: date, municipalities: list[M
         unit__name__in=FEATURED
     )
     overdue = base.filter(next_deadline_on__lt=today)
-    if overdue.filter(unit=story_unit).count() >= STORY_OVERDUE:
+    own = overdue.filter(unit=story_unit).count()  # demo.caseload plans most of them there
+    if own >= STORY_OVERDUE:
         return {"skipped": True}
-    moved = {"overdue": 0, "east": 0}
+    # "overdue": the kindergarten's overdue cases after the story (its own and those moved).
+    moved = {"overdue": own, "east": 0}
     candidates = list(
         overdue.exclude(unit=story_unit)
         .exclude(unit__area__name=STORY_AREA)
@@ -246,7 +288,7 @@ def seed_dashboard_story(rng: random.Random, today: date, municipalities: list[M
         .select_related("child")
         .order_by("pk")
     )
-    for referral in rng.sample(candidates, min(STORY_OVERDUE, len(candidates))):
+    for referral in rng.sample(candidates, min(STORY_OVERDUE - own, len(candidates))):
         _move(referral, story_unit)
         moved["overdue"] += 1
     recent = list(
