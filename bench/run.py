@@ -214,6 +214,8 @@ def pages(args, plans_dir: Path) -> dict:
             f"{m['queries']} queries, Python CPU {m['python_cpu_p50_ms']} ms",
             flush=True,
         )
+    if "dashboard" in result:
+        result.update(dashboard_delivery_ratio(args, client_for))
     if args.pages and "dashboard" not in args.pages.split(","):
         return result
     print("  dashboard figures without the page (decisions.dashboard only) …", end="", flush=True)
@@ -224,6 +226,41 @@ def pages(args, plans_dir: Path) -> dict:
         flush=True,
     )
     return result
+
+
+def dashboard_delivery_ratio(args, client_for) -> dict:
+    """Issue 18: the director's dashboard with the delivered share against the same page without
+    it (its one query skipped, its tables empty), alternated in this sitting, so that the ratio
+    does not move with the machine's load: the target is at most 1.25."""
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from decisions.dashboard import delivery as dashboard_delivery
+    from decisions.dashboard import views as dashboard_views
+
+    def without(*, units, period):
+        return dashboard_delivery.DeliveryFigures(months=[m[0] for m in period.months()])
+
+    client, url = client_for("kommunalsjef@demo.no"), reverse("decisions:dashboard")
+    with_p50, without_p50 = [], []
+    for _ in range(args.runs):
+        m = measure_page(client, url, runs=1, requests=args.requests)
+        with_p50.append(m["p50_ms"]["median"])
+        with mock.patch.object(dashboard_views, "delivery_figures", without):
+            m = measure_page(client, url, runs=1, requests=args.requests)
+        without_p50.append(m["p50_ms"]["median"])
+    ratio = statistics.median(with_p50) / statistics.median(without_p50)
+    print(
+        f"  dashboard with / without the delivered share: p50 {statistics.median(with_p50):.1f}"
+        f" / {statistics.median(without_p50):.1f} ms, ratio {ratio:.2f}",
+        flush=True,
+    )
+    return {
+        "dashboard_without_delivery": {"p50_ms": _stats(without_p50)},
+        "dashboard_with_delivery": {"p50_ms": _stats(with_p50)},
+        "dashboard_delivery_ratio": round(ratio, 2),
+    }
 
 
 def dashboard_figures(args) -> dict:
