@@ -428,10 +428,20 @@ def _month_end(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
+def _mondays(first: date, last: date):
+    week = monday(first)
+    if week < first:
+        week += timedelta(days=7)
+    while week <= last:
+        yield week
+        week += timedelta(days=7)
+
+
 def month_rows(decision: Decision | None, today: date) -> list[dict]:
-    """One row per month of the delivery period up to today: decided hours (hours per week ×
-    the month's weekdays inside the period / 5), given, missed (the child's absence / other),
-    owed, and made up. Weeks count in the month of their Monday. One query."""
+    """One row per month of the delivery period up to today: decided hours, given, missed (the
+    child's absence / other), owed, and made up. Weeks count in the month of their Monday, the
+    decided hours too (hours per week × the week's weekdays inside the period / 5), so that a
+    month is set against the same weeks it was given in. One query."""
     if decision is None or (period := delivery_period(decision)) is None:
         return []
     sums: dict[date, list[Decimal]] = {}
@@ -448,7 +458,7 @@ def month_rows(decision: Decision | None, today: date) -> list[dict]:
             for i, value in enumerate((given, child, other, made_up)):
                 row[i] += value or 0
     rows = []
-    month = period[0].replace(day=1)
+    month = monday(period[0]).replace(day=1)
     # Decided up to the last complete week (or this week, once it is registered): a week
     # still running is not yet short.
     last = window(today)[1]
@@ -458,7 +468,13 @@ def month_rows(decision: Decision | None, today: date) -> list[dict]:
     while month <= last:
         end = _month_end(month)
         given, child, other, made_up = sums.get(month, [Decimal(0)] * 4)
-        decided = decided_hours(decision, month, min(end, last))
+        decided = sum(
+            (
+                decided_hours(decision, week, min(week + timedelta(days=6), last))
+                for week in _mondays(month, min(end, last))
+            ),
+            Decimal(0),
+        )
         rows.append(
             {
                 "month": month,

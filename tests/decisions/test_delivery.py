@@ -12,6 +12,7 @@ from decisions import delivery, flagging
 from decisions.models import (
     Deadline,
     DeadlineFlag,
+    Decision,
     DeliveryCheck,
     DeliveryPolicy,
     DeliveryWeek,
@@ -187,6 +188,27 @@ def test_hours_missed_not_caused_by_the_child_are_owed(world, decision):
     december = months[date(2026, 12, 1)]
     assert (december["missed_child"], december["owed"]) == (Decimal(3), Decimal(2))
     assert months[date(2027, 1, 1)]["owed"] == Decimal(1)
+
+
+def test_a_month_sets_the_decided_hours_of_the_same_weeks_against_those_given(world, decision):
+    """Weeks count in the month of their Monday, decided and given alike: a vedtak given in
+    full reads 100 % every month (counting decided hours per weekday read 500 % for a week
+    starting on 30 November and 87 % for its December)."""
+    Decision.objects.filter(pk=decision.pk).update(
+        hours_per_week=Decimal(5),
+        starts_on=date(2026, 11, 30),
+        help_started_on=date(2026, 11, 30),
+        ends_on=date(2027, 6, 30),
+    )
+    decision.refresh_from_db()
+    for n in range(7):  # 30.11.2026 – 11.01.2027, the last complete week on 20.01.2027
+        register(decision, world.special_educator, date(2026, 11, 30) + timedelta(days=7 * n))
+    months = {m["month"]: m for m in delivery.month_rows(decision, TODAY)}
+    assert [(m["decided"], m["given"], m["share"]) for m in months.values()] == [
+        (Decimal(5), Decimal(5), 100),
+        (Decimal(20), Decimal(20), 100),
+        (Decimal(10), Decimal(10), 100),
+    ]
 
 
 def test_missed_hours_need_their_reason(world, decision):
