@@ -314,7 +314,8 @@ INSERT INTO referrals_referral (id, version, updated_at, child_id, unit_id, muni
     status, advisor_id, priority, is_repeat, services, services_other, concern, tried,
     report_play, report_social, report_language, report_motor, report_attention, report_frame,
     report_measures, received_on, consent_on, t0, assessed_on, withdrawn_reason,
-    next_deadline_kind, created_by_id, created_at)
+    next_deadline_kind, previous_link, closed_reason, closed_on, closed_note, created_by_id,
+    created_at)
   SELECT id, 1, now(), child_id, unit_id, municipality_id, status, advisor_id,
          CASE WHEN x < 0.05 THEN 'urgent' WHEN x < 0.20 THEN 'high' ELSE 'normal' END,
          id > %(children)s, '["assessment"]', '',
@@ -322,6 +323,10 @@ INSERT INTO referrals_referral (id, version, updated_at, child_id, unit_id, muni
          'Leker mest alene.', 'Trenger støtte i overganger.', 'Få ord, peker.', '', '', '', '',
          received_on, t0, t0, assessed_on,
          CASE WHEN status = 'withdrawn' THEN 'Foresatte trakk henvisningen.' ELSE '' END, '',
+         -- an archived case closed when its vedtak's period ended (decisions.case_life)
+         '', CASE WHEN status = 'closed' THEN 'period_ended' ELSE '' END,
+         CASE WHEN status = 'closed'
+              THEN LEAST(%(today)s::date, COALESCE(decided_on, t0) + 379) END, '',
          creator_id,
          (COALESCE(received_on, %(today)s::date - floor(w * 10)::int) - 2)::timestamp
            AT TIME ZONE 'Europe/Oslo' + interval '9 hours'
@@ -352,11 +357,11 @@ INSERT INTO referrals_assessment (version, updated_at, referral_id, development,
 INSERT INTO decisions_decision (id, referral_id, municipality_id, unit_id, decided_on,
     decided_by_id, outcome, hours_per_week, organisation, competence, assistant, starts_on,
     ends_on, provider, provider_name, deviation_reason, reason, help_started_on, superseded,
-    created_at)
+    kind, created_at)
   SELECT id, id, municipality_id, unit_id, decided_on, creator_id, outcome,
          CASE WHEN outcome <> 'refused' THEN 2 + floor(x * 6) END, 'group', 'special_educator',
          false, decided_on + 14, decided_on + 365, 'special_service', '', '',
-         'I tråd med sakkyndig vurdering.', help_on, false,
+         'I tråd med sakkyndig vurdering.', help_on, false, '',
          decided_on::timestamp AT TIME ZONE 'Europe/Oslo' + interval '12 hours'
   FROM bench_case WHERE decided_on IS NOT NULL;
 SELECT setval(pg_get_serial_sequence('decisions_decision', 'id'), %(n)s);
