@@ -41,7 +41,6 @@ def test_redis_down_30_seconds_loses_nothing_and_sends_each_digest_once(stack):
         up = time.monotonic()
         stack.redis.start()
 
-
         def sent():
             return stack.notifications(DAY, "sent")
 
