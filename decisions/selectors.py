@@ -73,7 +73,10 @@ def worklist_case_keys(user, f: WorklistFilter = WorklistFilter()) -> QuerySet[R
     )[:1]
     cases = (
         Referral.objects.filter(visible_case_q(user))
-        .exclude(status__in=states.CLOSED)
+        # status IN (not closed), not NOT IN (closed): the first is the predicate of the
+        # covering partial index referral_open_unit (an index-only scan; at 1,000,000 cases
+        # the NOT IN read 38,000 heap pages of closed cases: 304 → 87 ms, bench/plans)
+        .filter(status__in=states.NOT_CLOSED)
         .filter(Q(status=states.Status.ASSESSED) | Q(pk__in=_open_flagged_cases(user)))
     )
     if f.unit is not None:
