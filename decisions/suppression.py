@@ -69,12 +69,21 @@ def _range(value: int | None) -> Ranges:
 
 
 def _add(a: Ranges, b: Ranges, sign: int = 1) -> Ranges:
-    """{x + sign * y: x in a, y in b} as intervals."""
+    """{x + sign * y: x in a, y in b} as intervals, merged: the integers they hold, in as few
+    intervals as that takes (without merging, n hidden cells made 2^n intervals)."""
     out = []
     for lo, hi in a:
         for blo, bhi in b:
             out.append((lo + blo, hi + bhi) if sign > 0 else (lo - bhi, hi - blo))
-    return out
+    out.sort()
+    merged = [out[0]]
+    for lo, hi in out[1:]:
+        last_lo, last_hi = merged[-1]
+        if lo <= last_hi + 1:
+            merged[-1] = (last_lo, max(last_hi, hi))
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def leaks_small(

@@ -198,3 +198,17 @@ def test_random_equations_leave_every_small_count_at_least_two_values(seed):
         # adding up to 4 stays readable. The dashboard's small tables show this rarely.)
         if is_small(values[key]) and len(hidden) < len(parts) + 1:
             assert len(_possible_values(values, parts, "t", hidden, key)) >= 2, (values, hidden)
+
+
+def test_the_ranges_of_many_hidden_cells_stay_a_few_intervals():
+    """A reader's knowledge of 30 hidden cells of 5 or more (or 0) is "0, or 5 and more": two
+    intervals, not 2^30 (the dashboard's unit tables hide dozens of cells at national scale)."""
+    from decisions.suppression import _add, _range
+
+    rest = [(0, 0)]
+    for _ in range(30):
+        rest = _add(rest, _range(7))
+    assert rest == [(0, 0), (5, float("inf"))]
+    values = {f"u{i}": (2 if i == 0 else 7) for i in range(40)} | {"total": 2 + 39 * 7}
+    hidden = suppress(values, [([f"u{i}" for i in range(40)], "total")])
+    assert "u0" in hidden and len(hidden) >= 2
