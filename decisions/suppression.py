@@ -94,13 +94,19 @@ def leaks_small(
     members = [(k, 1) for k in parts] + [(total, -1)]  # sum(parts) - total = 0
     known = sum(sign * (values[k] or 0) for k, sign in members if k not in hidden)
     unknown = [(k, sign) for k, sign in members if k in hidden]
-    for key, sign in unknown:
+    # What the other hidden members may add up to, for each member: the sums of those before
+    # it and of those after it (a few merged intervals each), not a sum per member and other.
+    before: list[Ranges] = [[(0, 0)]]
+    for other, other_sign in unknown:
+        before.append(_add(before[-1], _range(values[other]), other_sign))
+    after: list[Ranges] = [[(0, 0)]]
+    for other, other_sign in reversed(unknown):
+        after.append(_add(after[-1], _range(values[other]), other_sign))
+    after.reverse()
+    for i, (key, sign) in enumerate(unknown):
         if not is_small(values[key]):
             continue
-        rest: Ranges = [(0, 0)]
-        for other, other_sign in unknown:
-            if other != key:
-                rest = _add(rest, _range(values[other]), other_sign)
+        rest = _add(before[i], after[i + 1])
         # sign * v + rest + known = 0 for some rest: v is possible
         possible = [
             v
