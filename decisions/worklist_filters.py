@@ -5,7 +5,7 @@ message on the page and the filter left out, never a 500."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LimitedForm
+from core.forms import FastSelect, LimitedForm
 from decisions.selectors import DEADLINE_KINDS, NO_ADVISOR, READY, WorklistChoices, WorklistFilter
 
 _SELECT = {"class": "form-select form-select-sm"}
@@ -17,7 +17,7 @@ class WorklistFilterForm(LimitedForm):
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
         error_messages={"invalid_choice": _("Velg en enhet fra listen.")},
     )
     omrade = forms.TypedChoiceField(
@@ -25,17 +25,17 @@ class WorklistFilterForm(LimitedForm):
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
         error_messages={"invalid_choice": _("Velg et område fra listen.")},
     )
     radgiver = forms.ChoiceField(
         label=_("PP-rådgiver"),
         required=False,
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
         error_messages={"invalid_choice": _("Velg en rådgiver fra listen.")},
     )
     frist = forms.ChoiceField(
-        label=_("Frist"), required=False, widget=forms.Select(attrs=_SELECT),
+        label=_("Frist"), required=False, widget=FastSelect(attrs=_SELECT),
         error_messages={"invalid_choice": _("Velg en frist fra listen.")},
     )  # fmt: skip
 
