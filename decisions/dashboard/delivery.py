@@ -28,11 +28,15 @@ from decisions.dashboard.tables import Cell, Row, Table
 
 DELIVERY_SLUGS = ("levert-maned", "levert-omrader", "levert-enheter")
 
+# Summed by PostgreSQL, one row per unit and one per month (GROUPING SETS): a unit's vedtak
+# are those of its busiest month (max), a month's the sum over its units.
 _SQL = """
-    SELECT m.unit_id, m.month, m.vedtak, m.hours_decided, m.hours_given
+    SELECT m.unit_id, m.month, sum(m.vedtak), max(m.vedtak), sum(m.hours_decided),
+           sum(m.hours_given)
     FROM decisions_deliverymonth m
     WHERE m.municipality_id = ANY(%(municipalities)s) AND m.unit_id = ANY(%(units)s)
       AND m.month BETWEEN %(start)s AND %(end)s
+    GROUP BY GROUPING SETS ((m.unit_id), (m.month))
 """
 
 
@@ -41,7 +45,6 @@ class Sums:
     vedtak: int = 0
     decided: Decimal = Decimal(0)
     given: Decimal = Decimal(0)
-    months: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -65,16 +68,14 @@ def delivery_figures(*, units, period) -> DeliveryFigures:
     }
     with connection.cursor() as cursor:
         cursor.execute(_SQL, params)
-        for unit_id, month, vedtak, decided, given in cursor.fetchall():
-            unit = fig.per_unit.setdefault(unit_id, Sums())
-            for sums in (unit, fig.per_month.setdefault(month, Sums()), fig.total):
-                sums.decided += decided
-                sums.given += given
-            fig.per_month[month].vedtak += vedtak
-            unit.months[month] = unit.months.get(month, 0) + vedtak
-    for unit in fig.per_unit.values():
-        unit.vedtak = max(unit.months.values(), default=0)
-    fig.total.vedtak = sum(unit.vedtak for unit in fig.per_unit.values())
+        for unit_id, month, vedtak, busiest, decided, given in cursor.fetchall():
+            if unit_id is not None:
+                fig.per_unit[unit_id] = Sums(busiest, decided, given)
+                fig.total.vedtak += busiest
+                fig.total.decided += decided
+                fig.total.given += given
+            else:
+                fig.per_month[month] = Sums(vedtak, decided, given)
     return fig
 
 
