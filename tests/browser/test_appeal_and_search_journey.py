@@ -3,14 +3,14 @@ fields), and the advisor finds a running vedtak by the child's identity number w
 caseload is filtered to other statuses (issue 18)."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from decisions.models import Appeal
 from referrals.models import Referral
 from tests.builders import case_at
+from tests.conftest import frozen_today
 
 pytestmark = [
     pytest.mark.slow,
@@ -18,13 +18,23 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+# A Wednesday: the journey's dates are the same whatever day the suite runs (the live server
+# runs in this process, so the frozen clock is its clock too).
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_day():
+    with frozen_today(TODAY):
+        yield
+
 
 def field(scope, label: str):
     return scope.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def test_office_records_statsforvalterens_decision_with_both_dates(world, new_journey):
-    today = timezone.localdate()
+    today = TODAY
     case = case_at("appealed", world=world, on=today - timedelta(days=80))
     appeal = Appeal.objects.get(decision__referral=case)
 
@@ -51,7 +61,7 @@ def test_office_records_statsforvalterens_decision_with_both_dates(world, new_jo
 
 
 def test_advisor_finds_a_running_vedtak_by_identity_number_whatever_the_filter(world, new_journey):
-    today = timezone.localdate()
+    today = TODAY
     case = case_at("help_started", world=world, on=today - timedelta(days=90))
     assert case.status == Referral.Status.HELP_STARTED
 

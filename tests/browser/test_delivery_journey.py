@@ -3,22 +3,32 @@ vedtak"; the morning's delivery check flags the vedtak to the office, which sees
 worklist and records etterlevering of the owed hours."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from decisions import delivery, flagging
 from decisions.models import Deadline, DeliveryWeek, Makeup
 from referrals.models import DeadlineKind
 from tests.builders import case_at
+from tests.conftest import frozen_today
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
+
+# A Wednesday: the journey's dates are the same whatever day the suite runs (the live server
+# runs in this process, so the frozen clock is its clock too).
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_day():
+    with frozen_today(TODAY):
+        yield
 
 
 def field(scope, label: str):
@@ -29,7 +39,7 @@ def field(scope, label: str):
 def test_the_special_educator_registers_a_week_and_the_office_makes_up_the_hours(
     world, new_journey
 ):
-    today = timezone.localdate()
+    today = TODAY
     # Received ten weeks ago: help started about six weeks ago, 5 hours a week.
     case = case_at("help_started", world=world, on=today - timedelta(days=70))
     decision = case.decisions.get(superseded=False)

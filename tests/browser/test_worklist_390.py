@@ -2,15 +2,15 @@
 whose badges and buttons wrap, no sideways scrolling of the page (WCAG 1.4.10), axe clean;
 a filter changed with htmx swaps the rows; the PP-leder assigns a case from the list."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from decisions import flagging
 from referrals.models import Referral
 from teams.models import Role
 from tests.builders import case_at
+from tests.conftest import frozen_today
 from tests.decisions.conftest import received_case
 from tests.factories import RoleFactory, UserFactory
 
@@ -20,6 +20,17 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+# A Wednesday: the journey's dates are the same whatever day the suite runs (the live server
+# runs in this process, so the frozen clock is its clock too).
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_day():
+    with frozen_today(TODAY):
+        yield
+
+
 PHONE = {"viewport": {"width": 390, "height": 844}}
 
 
@@ -28,7 +39,7 @@ def scroll_width(j) -> int:
 
 
 def test_the_worklist_at_390_px_has_no_sideways_scroll(world, new_journey):
-    today = timezone.localdate()
+    today = TODAY
     late = received_case(world, received_on=today - timedelta(days=70))  # three flags
     received_case(world, unit=world.unit_b, received_on=today - timedelta(days=20))
     ready = case_at("assessed", world=world, on=today - timedelta(days=30))
@@ -70,7 +81,7 @@ def test_the_worklist_at_390_px_has_no_sideways_scroll(world, new_journey):
 def test_the_pp_leder_assigns_from_the_intake_at_390_px(world, new_journey):
     leader = UserFactory(email="lise@test.no", full_name="Lise Leder")
     RoleFactory(user=leader, kind=Role.Kind.PPT_LEADER, ppt_office=world.office_ppt)
-    today = timezone.localdate()
+    today = TODAY
     case = received_case(world, received_on=today - timedelta(days=10))
     Referral.objects.filter(pk=case.pk).update(advisor=None)
 
