@@ -147,23 +147,12 @@ def case_close(request, pk):
 @login_required
 def case_reopen(request, pk):
     """A new case linked to the closed one; the office lands on the new case."""
-    referral = get_referral_for_decision(request.user, pk)
-    if request.method == "GET":
-        access_log_view(request, referral)
-    form = with_once(case_life_forms.ReopenForm(posted(request)))
-    if request.method == "POST" and form.is_valid():
-        done = run_form(
-            request,
-            form,
-            partial(case_life.case_reopen, referral_id=referral.pk),
-            done=_("Saken er gjenåpnet som en ny sak."),
-            then=lambda new: reverse("referrals:case_detail", args=[new.pk]),
-        )
-        if done:
-            return done
-    return render(
+    return _action(
         request,
-        "decisions/action_form.html",
-        {"referral": referral, "form": form, "title": _("Gjenåpne som ny sak")},
-        status=form_status(request, form),
+        pk,
+        case_life_forms.ReopenForm,
+        case_life.case_reopen,
+        _("Gjenåpne som ny sak"),
+        done=_("Saken er gjenåpnet som en ny sak."),
+        then=lambda new: reverse("referrals:case_detail", args=[new.pk]),
     )

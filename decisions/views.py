@@ -105,10 +105,12 @@ def _action(
     title,
     template="decisions/action_form.html",
     initial=None,
+    then=None,
     **extra,
 ):
     """Shared shape of the decision actions: scoped fetch, validate, call the service once
-    (core.views.run_form: a domain error next to its field, 422), back to the case on success."""
+    (core.views.run_form: a domain error next to its field, 422), back to the case on success
+    (or to ``then(result)``)."""
     referral = get_referral_for_decision(request.user, pk)
     if request.method == "GET":
         access_log_view(request, referral)
@@ -120,7 +122,7 @@ def _action(
             form,
             partial(service, referral_id=referral.pk),
             done=done,
-            then=lambda _result: reverse("referrals:case_detail", args=[referral.pk]),
+            then=then or (lambda _result: reverse("referrals:case_detail", args=[referral.pk])),
         )
         if registered:
             return registered
