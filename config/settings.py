@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "teams",
     "referrals",
     "decisions",
+    "documents",
     "ops",
     "demo",
 ]

@@ -43,6 +43,8 @@ class AccessLogEntry(models.Model):
         FLAG = "flag", _("Fristvarsel")
         NOTIFICATION = "notification", _("Varsel")
         MEETING = "meeting", _("Ressursteammøte")
+        DOCUMENT = "document", _("Dokument")
+        REPORT = "report", _("Nasjonal rapport")
 
     # The database's clock, not the application's: a row's time cannot be supplied wrongly.
     at = models.DateTimeField(_("tidspunkt"), db_default=Now())
@@ -55,6 +57,9 @@ class AccessLogEntry(models.Model):
         db_index=False,  # covered by accesslog_user_at
         verbose_name=_("bruker"),
     )
+    # A system reading through the API (api.ApiClient's pk; not a foreign key: referrals sits
+    # below the api app). Set instead of ``user`` for a request made with an API key.
+    api_client_id = models.BigIntegerField(_("API-klient"), null=True, blank=True)
     # The role kinds the user held at the time, e.g. "advisor" or "office,unit_head".
     role = models.CharField(_("rolle"), max_length=200, blank=True)
     action = models.CharField(_("handling"), max_length=10, choices=Action.choices)
