@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),
     path("", include("decisions.urls")),
+    path("", include("documents.urls")),
     path("", include("teams.urls")),
     path("", include("teams.ressursteam_urls")),
 ]
