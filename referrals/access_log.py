@@ -130,7 +130,7 @@ Obj = AccessLogEntry.ObjectType
 
 # The apps whose pages name a child (DESIGN.md: teams holds no child's identity; the admin is
 # configuration). Every URL of these apps is classified below, or `manage.py check` fails.
-CHILD_DATA_APPS = {"referrals", "decisions"}
+CHILD_DATA_APPS = {"referrals", "decisions", "documents"}
 
 # The literal path segment before an object id says what the id names: /saker/<pk>/… is a
 # case, /saker/<pk>/samtykke/<consent_pk>/… a consent of that case.
@@ -147,6 +147,9 @@ ID_SEGMENTS = {
     "varsler": Obj.NOTIFICATION,
     "mote": Obj.MEETING,  # the meeting's named consultations
     "bruker": Obj.ACCESS_LOG,  # /tilgangslogg/bruker/<pk>/
+    "dokumenter": Obj.DOCUMENT,  # documents: /dokumenter/<pk>/… a letter or an incoming document
+    "forsendelser": Obj.SHIPMENT,  # documents: /forsendelser/<pk>/… one letter to one recipient
+    "brevbunker": Obj.BATCH,  # documents: /brevbunker/<pk>/ letters made for many cases
 }
 # Pages without an id, by their first segment: lists of children's cases, flags, notices and
 # the access log. A 403 on one is logged (a 404 there names nothing: a page number too far).
@@ -158,6 +161,9 @@ LIST_SEGMENTS = {
     "arbeidsliste": Obj.FLAG,
     "varsler": Obj.NOTIFICATION,
     "tilgangslogg": Obj.ACCESS_LOG,
+    "dokumenter": Obj.DOCUMENT,
+    "forsendelser": Obj.SHIPMENT,
+    "brevbunker": Obj.BATCH,
 }
 # Pages of those apps that show no child at all: the director's aggregates.
 NO_CHILD_SEGMENTS = {"oversikt"}

@@ -44,6 +44,8 @@ class AccessLogEntry(models.Model):
         NOTIFICATION = "notification", _("Varsel")
         MEETING = "meeting", _("Ressursteammøte")
         DOCUMENT = "document", _("Dokument")
+        SHIPMENT = "shipment", _("Forsendelse")
+        BATCH = "batch", _("Brevbunke")
         REPORT = "report", _("Nasjonal rapport")
 
     # The database's clock, not the application's: a row's time cannot be supplied wrongly.
