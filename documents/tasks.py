@@ -1,0 +1,2 @@
+"""The documents app's Celery tasks: each part keeps its tasks in its own module; importing them
+here lets the worker's autodiscovery (documents.tasks) register them."""
