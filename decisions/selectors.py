@@ -6,6 +6,7 @@ Names follow ``<entity>_<verb>`` (STYLE.md).
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -22,6 +23,7 @@ from decisions.models import (
     ProvisionalReply,
 )
 from referrals import states
+from referrals.clock import DeadlineKind
 from referrals.models import Referral
 from referrals.scoping import CASE_ROLES, headed_unit_ids, visible_case_q, visible_referrals
 from teams.models import Role, User
@@ -109,6 +111,22 @@ def worklist_case_rows() -> QuerySet[Referral]:
             ),
             to_attr="open_deadlines",
         )
+    )
+
+
+def provisional_reply_due(user, *, today, days: int = 7) -> QuerySet[Referral]:
+    """The office's open cases whose next deadline is the foreløpig svar (forvaltningsloven
+    § 11 a), due within ``days`` of ``today`` or overdue: the worklist's "foreløpig svar for
+    saker med frist denne uka" (documents' letter batch). Read from the case's stored next
+    deadline (referral_set_next_deadline), in the worklist's scope."""
+    return (
+        Referral.objects.filter(visible_case_q(user))
+        .filter(status__in=states.NOT_CLOSED)
+        .filter(
+            next_deadline_kind=DeadlineKind.PROVISIONAL_REPLY,
+            next_deadline_on__lte=today + timedelta(days=days),
+        )
+        .order_by("next_deadline_on", "pk")
     )
 
 
