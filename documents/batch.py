@@ -66,11 +66,18 @@ def batch_cases(user, kind: str, referral_ids) -> list[int]:
 
 
 def letter_batch_start(
-    user, kind: str, referral_ids, *, finalise: bool = False, send: bool = True
+    user,
+    kind: str,
+    referral_ids,
+    *,
+    finalise: bool = False,
+    texts: dict | None = None,
+    send: bool = True,
 ) -> LetterBatch:
     """Start a batch of ``kind`` letters for the cases of ``referral_ids`` the user may make it
-    for; the job is queued once the batch is committed. Raises DomainError for an unknown kind,
-    too many cases or none at all."""
+    for; the job is queued once the batch is committed. ``texts``: the free-text parts every
+    letter of the batch shares (a foreløpig svar's reason). Raises DomainError for an unknown
+    kind, too many cases or none at all."""
     if kind not in BATCH_KINDS:
         raise DomainError(_("Denne brevtypen kan ikke lages for mange saker samtidig."))
     ids = batch_cases(user, kind, referral_ids)
@@ -99,20 +106,22 @@ def letter_batch_start(
             kind=kind, referral_ids=ids, total=len(ids), created_by=user
         )
         if send:
-            transaction.on_commit(lambda: _enqueue(batch.pk, finalise))
+            transaction.on_commit(lambda: _enqueue(batch.pk, finalise, texts or {}))
     return batch
 
 
 # The name the brief uses; the service name follows STYLE.md's <entity>_<verb>.
-def start_batch(user, kind, referral_ids, *, finalise: bool = False) -> LetterBatch:
-    return letter_batch_start(user, kind, referral_ids, finalise=finalise)
+def start_batch(user, kind, referral_ids, *, finalise: bool = False, texts=None) -> LetterBatch:
+    return letter_batch_start(user, kind, referral_ids, finalise=finalise, texts=texts)
 
 
-def _enqueue(batch_id: int, finalise: bool) -> None:
+def _enqueue(batch_id: int, finalise: bool, texts: dict) -> None:
     from documents.batch_tasks import run_letter_batch
 
     try:
-        run_letter_batch.delay(batch_id, finalise)
+        # What the batch's row does not hold (whether to finalise, the shared texts) travels
+        # with the task; a task redelivered after a crash carries them again.
+        run_letter_batch.delay(batch_id, finalise, texts)
     except Exception:  # the broker is down: the batch stays queued, visible on its page
         log.exception("letter batch %s could not be queued", batch_id)
 
@@ -120,7 +129,9 @@ def _enqueue(batch_id: int, finalise: bool) -> None:
 # --- the job ------------------------------------------------------------------------------------
 
 
-def letter_batch_run(batch_id: int, *, finalise: bool = False) -> LetterBatch:
+def letter_batch_run(
+    batch_id: int, *, finalise: bool = False, texts: dict | None = None
+) -> LetterBatch:
     """Make the batch's letters, one case at a time, in order (unscoped: the job has no
     request; each case is checked against the batch's owner's rights as it is made). Safe to
     run twice, also at the same time: each case is claimed under the batch's row lock and
@@ -132,7 +143,7 @@ def letter_batch_run(batch_id: int, *, finalise: bool = False) -> LetterBatch:
     if not claimed:
         return batch  # finished already
     for referral_id in batch.referral_ids:
-        _run_case(batch_id, referral_id, batch.created_by, finalise=finalise)
+        _run_case(batch_id, referral_id, batch.created_by, finalise=finalise, texts=texts or {})
     with transaction.atomic():
         batch = LetterBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != LetterBatch.Status.FINISHED:
@@ -142,13 +153,15 @@ def letter_batch_run(batch_id: int, *, finalise: bool = False) -> LetterBatch:
     return batch
 
 
-def _run_case(batch_id: int, referral_id: int, user, *, finalise: bool) -> None:
+def _run_case(batch_id: int, referral_id: int, user, *, finalise: bool, texts: dict) -> None:
     """One case: its letter and the batch's progress in one transaction."""
     with transaction.atomic():
         batch = LetterBatch.objects.select_for_update().get(pk=batch_id)
         if any(row["referral"] == referral_id for row in batch.results):
             return  # made before a crash, or by a competing worker
-        document_id, error = _make_letter(batch.kind, referral_id, user, finalise=finalise)
+        document_id, error = _make_letter(
+            batch.kind, referral_id, user, finalise=finalise, texts=texts
+        )
         batch.results = [
             *batch.results,
             {"referral": referral_id, "document": document_id, "error": error},
@@ -159,7 +172,9 @@ def _run_case(batch_id: int, referral_id: int, user, *, finalise: bool) -> None:
         batch.save(update_fields=["results", "done", "failed"])
 
 
-def _make_letter(kind: str, referral_id: int, user, *, finalise: bool) -> tuple[int | None, str]:
+def _make_letter(
+    kind: str, referral_id: int, user, *, finalise: bool, texts: dict
+) -> tuple[int | None, str]:
     """(the letter's id or None, the reason it failed or ""). A letter the case lacks data for
     is kept as a draft that names what is missing (the case worker completes it) and counts as
     failed with that message; any other error rolls the case back."""
@@ -169,7 +184,8 @@ def _make_letter(kind: str, referral_id: int, user, *, finalise: bool) -> tuple[
             referral = visible_referrals(user).select_related("unit").filter(pk=referral_id).first()
             if referral is None or not may_make_letter(user, referral, kind):
                 return None, _("Du har ikke lenger tilgang til å lage dette brevet for saken.")
-            document = letters.create_draft(user, referral, kind)
+            texts = {**texts, **_case_texts(kind, referral)}
+            document = letters.create_draft(user, referral, kind, texts=texts)
             lacking = _missing(document)
             if lacking:
                 return document.pk, lacking
@@ -181,6 +197,23 @@ def _make_letter(kind: str, referral_id: int, user, *, finalise: bool) -> tuple[
     except Exception:
         log.exception("letter batch: case %s, %s", referral_id, kind)
         return None, _(TECHNICAL)
+
+
+def _case_texts(kind: str, referral: Referral) -> dict:
+    """The free-text parts each case fills in itself. A foreløpig svar says when the parents
+    can expect an answer (forvaltningsloven § 11 a andre ledd): the case's own vedtak deadline
+    (decisions' clock), if it has one; without it the letter names the date as missing."""
+    if kind != Document.Kind.PROVISIONAL_REPLY:
+        return {}
+    from decisions.models import Deadline
+    from referrals.clock import DeadlineKind
+
+    due = (
+        Deadline.objects.filter(referral=referral, kind=DeadlineKind.DECISION, met_on__isnull=True)
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    return {"expected_on": due.isoformat()} if due else {}
 
 
 def _missing(document: Document) -> str:

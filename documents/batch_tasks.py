@@ -9,6 +9,6 @@ from documents.batch import letter_batch_run
 
 
 @shared_task(name="documents.run_letter_batch", acks_late=True)
-def run_letter_batch(batch_id: int, finalise: bool = False) -> dict:
-    batch = letter_batch_run(batch_id, finalise=finalise)
+def run_letter_batch(batch_id: int, finalise: bool = False, texts: dict | None = None) -> dict:
+    batch = letter_batch_run(batch_id, finalise=finalise, texts=texts)
     return {"batch": batch.pk, "done": batch.done, "failed": batch.failed}

@@ -29,6 +29,10 @@ from teams.scoping import has_role
 # The worklist's offer: the cases whose foreløpig svar is due within this many days.
 DUE_DAYS = 7
 RECENT = 30  # batches on the list page
+# The reason a foreløpig svar gives (forvaltningsloven § 11 a), offered for the office to edit.
+REASON = gettext_lazy(
+    "Saken er til sakkyndig vurdering hos PP-tjenesten. Vi fatter vedtak når vurderingen er ferdig."
+)
 
 
 def _office_only(user) -> None:
@@ -44,6 +48,12 @@ class BatchStartForm(LimitedForm):
         choices=[(DUE_THIS_WEEK, gettext_lazy("Foreløpig svar med frist denne uka"))],
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": gettext_lazy("Velg hvilke saker brevene gjelder.")},
+    )
+    grunn = forms.CharField(
+        label=gettext_lazy("Hvorfor sakene tar tid (står i hvert brev)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        error_messages={"required": gettext_lazy("Skriv hvorfor sakene tar tid.")},
     )
     ferdigstill = forms.BooleanField(
         label=gettext_lazy("Ferdigstill brevene med en gang (ellers lages utkast)"),
@@ -62,13 +72,19 @@ def batch_new(request):
     POST: start the batch and go to its page."""
     _office_only(request.user)
     form = with_once(
-        BatchStartForm(posted(request), initial={"utvalg": BatchStartForm.DUE_THIS_WEEK})
+        BatchStartForm(
+            posted(request), initial={"utvalg": BatchStartForm.DUE_THIS_WEEK, "grunn": REASON}
+        )
     )
     if request.method == "POST" and form.is_valid():
 
-        def start(*, actor, utvalg, ferdigstill):
+        def start(*, actor, utvalg, grunn, ferdigstill):
             return batches.letter_batch_start(
-                actor, Document.Kind.PROVISIONAL_REPLY, _due_ids(actor), finalise=ferdigstill
+                actor,
+                Document.Kind.PROVISIONAL_REPLY,
+                _due_ids(actor),
+                finalise=ferdigstill,
+                texts={"reason": grunn},
             )
 
         started = run_form(
