@@ -14,6 +14,7 @@ batch page shows its progress from the row the job updates.
 import logging
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from documents.models import Document, LetterBatch
 from referrals.models import Referral
-from referrals.scoping import can_decide, visible_referrals
+from referrals.scoping import visible_referrals
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +49,9 @@ def _letters():
 
 
 def may_make_letter(user, referral: Referral, kind: str) -> bool:
-    """The user may make ``kind`` for this (visible) case: the letter service's own rule if it
-    has one, else the office's right to decide (referrals.scoping.can_decide)."""
-    rule = getattr(_letters(), "can_make_letter", None)
-    if rule is not None:
-        return rule(user, referral, kind)
-    return can_decide(user, referral)
+    """The letter service's own rule (letter_services.may_write: a foreløpig svar is the
+    office's, referrals.scoping.can_decide), for a case the user sees."""
+    return _letters().may_write(user, referral, kind)
 
 
 def batch_cases(user, kind: str, referral_ids) -> list[int]:
@@ -175,23 +173,32 @@ def _run_case(batch_id: int, referral_id: int, user, *, finalise: bool, texts: d
 def _make_letter(
     kind: str, referral_id: int, user, *, finalise: bool, texts: dict
 ) -> tuple[int | None, str]:
-    """(the letter's id or None, the reason it failed or ""). A letter the case lacks data for
-    is kept as a draft that names what is missing (the case worker completes it) and counts as
-    failed with that message; any other error rolls the case back."""
+    """(the letter's id or None, the reason it failed or ""). The case's open draft of this
+    kind is reused (letter_services.create_draft), its texts kept and only its empty parts
+    filled. A letter the case lacks data for is kept as a draft that names what is missing
+    (the case worker completes it) and counts as failed with that message; any other error
+    rolls the case back."""
     letters = _letters()
     try:
         with transaction.atomic():
             referral = visible_referrals(user).select_related("unit").filter(pk=referral_id).first()
             if referral is None or not may_make_letter(user, referral, kind):
-                return None, _("Du har ikke lenger tilgang til å lage dette brevet for saken.")
-            texts = {**texts, **_case_texts(kind, referral)}
-            document = letters.create_draft(user, referral, kind, texts=texts)
+                raise PermissionDenied
+            document = letters.create_draft(actor=user, referral_id=referral_id, kind=kind)
+            wanted = {**texts, **_case_texts(kind, referral)}
+            filled = {**wanted, **{k: v for k, v in document.texts.items() if v}}
+            if filled != document.texts:
+                document = letters.update_texts(
+                    actor=user, document_id=document.pk, version=document.version, texts=filled
+                )
             lacking = _missing(document)
             if lacking:
                 return document.pk, lacking
             if finalise:
-                document = letters.finalise(user, document)
+                document = letters.finalise(actor=user, document_id=document.pk)
             return document.pk, ""
+    except PermissionDenied:
+        return None, _("Du har ikke lenger tilgang til å lage dette brevet for saken.")
     except DomainError as exc:
         return None, exc.message[:500]
     except Exception:
@@ -220,12 +227,7 @@ def _missing(document: Document) -> str:
     """What the letter lacks, as the letter module words it ("" when it is complete)."""
     from documents.letters import missing
 
-    lacking = missing(document)
-    if not lacking:
-        return ""
-    if isinstance(lacking, str):
-        return lacking
-    return "; ".join(str(item) for item in lacking)
+    return " ".join(missing(document))
 
 
 # --- reads (the batch pages) --------------------------------------------------------------------
