@@ -177,6 +177,20 @@ MATRIX = {
     "referrals:consultation_new": ("get", {"pk": "child"}, WORK),
     "referrals:consultation_detail": ("get", {"pk": "consultation"}, READ),
     "referrals:consultation_referral": ("get", {"pk": "consultation"}, WORK),
+    # Letter batches (documents/batch_views.py): the office starts them; a batch is its
+    # creator's own, anyone else gets 404.
+    "documents:batch_list": ("get", {}, {**dict.fromkeys(PERSONAS[1:], {403}), "office": OK}),
+    "documents:batch_new": ("get", {}, {**dict.fromkeys(PERSONAS[1:], {403}), "office": OK}),
+    "documents:batch_detail": (
+        "get",
+        {"pk": "batch"},
+        {**dict.fromkeys(PERSONAS[1:], {404}), "office": OK},
+    ),
+    "documents:batch_progress": (
+        "get",
+        {"pk": "batch"},
+        {**dict.fromkeys(PERSONAS[1:], {404}), "office": OK},
+    ),
 }
 
 
@@ -250,7 +264,13 @@ def objects(world, tmp_path, settings):
     # Help started 01.10.2026: before any day a test freezes (the hostile crawl's too).
     running = case_at("help_started", world=world, on=date(2026, 9, 1))
     running = running.decisions.get(superseded=False)
+    from documents.models import LetterBatch
+
+    batch = LetterBatch.objects.create(
+        kind="provisional_reply", referral_ids=[case.pk], total=1, created_by=world.office
+    )
     return {
+        "batch": batch.pk,
         "running_decision": running.pk,
         "child": child.pk,
         "guardian": guardian.pk,
@@ -519,6 +539,11 @@ LEADER_ROWS = {
     "referrals:ppt_intake": BOTH,
     "referrals:ppt_intake_assign": {"ppt_leader": {422}, "other_ppt_leader": {404}},
     "decisions:worklist": dict.fromkeys(LEADER_PERSONAS, {403}),
+    # letter batches are the office's; a batch is its creator's own
+    "documents:batch_list": dict.fromkeys(LEADER_PERSONAS, {403}),
+    "documents:batch_new": dict.fromkeys(LEADER_PERSONAS, {403}),
+    "documents:batch_detail": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "documents:batch_progress": dict.fromkeys(LEADER_PERSONAS, {404}),
     # the annual report is the unit's to write (the advisor's answer); the givers' caseload is
     # the styrer's and the spesialpedagog's; a week's correction without ?uke= is a 404 for all
     "decisions:annual_report": {"ppt_leader": {403}, "other_ppt_leader": {404}},
