@@ -22,7 +22,9 @@ class LetterTextsForm(LimitedForm):
         for part in spec.texts:
             if part.kind == "date":
                 super_fields[part.key] = forms.DateField(
-                    label=part.label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+                    label=part.label,
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 )
             else:
                 super_fields[part.key] = forms.CharField(
