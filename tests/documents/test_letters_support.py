@@ -64,7 +64,13 @@ def appealed_case(world):
 
 
 def decided_case(world, outcome="granted"):
+    """A decided case whose vedtak states its period (the builders' vedtak leaves it open)."""
     referral = case_at("decided", world=world, on=ON, outcome=outcome)
+    decision = referral.decisions.get(superseded=False)
+    if outcome != "refused":
+        type(decision).objects.filter(pk=decision.pk).update(
+            starts_on=decision.decided_on, ends_on=date(2027, 6, 30)
+        )
     return referral
 
 
