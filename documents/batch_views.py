@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -116,13 +116,9 @@ def batch_list(request):
 
 
 def _document_url(document) -> str:
-    """The letter's page (the letters' part of documents names it)."""
-    if document is None:
-        return ""
-    try:
-        return reverse("documents:document_detail", args=[document.pk])
-    except NoReverseMatch:
-        return reverse("referrals:case_detail", args=[document.referral_id])
+    """The letter's page (documents/letter_views.py: the draft beside its preview, or the
+    final with its download)."""
+    return reverse("documents:letter_detail", args=[document.pk]) if document else ""
 
 
 def _batch_context(request, batch: LetterBatch) -> dict:

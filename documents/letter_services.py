@@ -259,3 +259,8 @@ def new_version(*, actor, document_id: int) -> Document:
         created_by=actor,
         **source,
     )
+
+
+def replaced_by(document: Document) -> Document | None:
+    """The newer version that corrects ``document``, if any."""
+    return Document.objects.filter(replaces=document).only("pk", "edition", "status").first()

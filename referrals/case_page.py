@@ -70,6 +70,8 @@ ACTION_LABELS = {
     "case.renewal_started": _("Fornyelse er startet med ny sakkyndig vurdering"),
     "case.closed": _("Saken er avsluttet"),
     "case.reopened": _("Saken er gjenåpnet som ny sak"),
+    # documents/letter_services.py: a letter made final (its title in the detail)
+    "document.finalised": _("Brev er ferdigstilt"),
 }
 
 # Which model a journal event's detail["object"] names, to find the fields' verbose names.

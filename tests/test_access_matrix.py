@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from decisions.models import Deadline, Notification
+from documents.models import Document, LetterBatch
 from referrals.models import Attachment, Consent
 from tests.builders import case_at
 from tests.support.factories_decisions import AppealFactory, DeadlineFlagFactory, DecisionFactory
@@ -191,6 +192,13 @@ MATRIX = {
         {"pk": "batch"},
         {**dict.fromkeys(PERSONAS[1:], {404}), "office": OK},
     ),
+    # Letters (documents/letter_views.py): the office makes the vedtak letters; whoever sees
+    # the case reads a letter and downloads its PDF.
+    "documents:letter_new": ("post", {"pk": "case", "kind": "decision"}, DECIDE),
+    "documents:letter_detail": ("get", {"pk": "letter_draft"}, READ),
+    "documents:letter_finalise": ("post", {"pk": "letter_draft"}, DECIDE),
+    "documents:letter_new_version": ("post", {"pk": "letter_final"}, DECIDE),
+    "documents:document_pdf": ("get", {"pk": "letter_final"}, READ),
 }
 
 
@@ -264,13 +272,24 @@ def objects(world, tmp_path, settings):
     # Help started 01.10.2026: before any day a test freezes (the hostile crawl's too).
     running = case_at("help_started", world=world, on=date(2026, 9, 1))
     running = running.decisions.get(superseded=False)
-    from documents.models import LetterBatch
-
     batch = LetterBatch.objects.create(
         kind="provisional_reply", referral_ids=[case.pk], total=1, created_by=world.office
     )
+    letter_draft = Document.objects.create(referral=case, kind="decision", title="Vedtak")
+    letter_final = Document.objects.create(
+        referral=case,
+        kind="decision",
+        title="Vedtak",
+        status="final",
+        pdf=b"%PDF-1.7",
+        sha256="0" * 64,
+        size=8,
+        finalised_by=world.office,
+    )
     return {
         "batch": batch.pk,
+        "letter_draft": letter_draft.pk,
+        "letter_final": letter_final.pk,
         "running_decision": running.pk,
         "child": child.pk,
         "guardian": guardian.pk,

@@ -51,7 +51,7 @@ PROVISIONAL_REPLY = LetterSpec(
     texts=(
         INTRO,
         TextPart("reason", _lazy("Hvorfor saken tar tid"), 2000),
-        TextPart("expected_on", _lazy("Når kan de vente svar"), 10, kind="date"),
+        TextPart("expected_on", _lazy("Når foreldrene kan vente svar"), 10, kind="date"),
     ),
     elements=(
         LegalElement(
