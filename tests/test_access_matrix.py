@@ -177,6 +177,14 @@ MATRIX = {
     "referrals:consultation_new": ("get", {"pk": "child"}, WORK),
     "referrals:consultation_detail": ("get", {"pk": "consultation"}, READ),
     "referrals:consultation_referral": ("get", {"pk": "consultation"}, WORK),
+    # The case's documents and journal (documents/views.py): read by those who see the case
+    # (the styrer without PPT's internal notes); incoming documents and notes by the advisor.
+    "documents:case_documents": ("get", {"pk": "case"}, READ),
+    "documents:incoming_new": ("get", {"pk": "case"}, WORK),
+    "documents:note_new": ("get", {"pk": "case"}, WORK),
+    "documents:parents_bundle": ("get", {"pk": "case"}, READ),
+    "documents:document_view": ("get", {"pk": "document"}, READ),
+    "documents:document_print": ("get", {"pk": "document"}, READ),
 }
 
 
@@ -215,6 +223,9 @@ def objects(world, tmp_path, settings):
         uploaded_by=world.advisor,
     )
     attachment.file.save("x", ContentFile(b"%PDF-1.4"), save=True)
+    from tests.documents.conftest import final_document
+
+    document = final_document(case, by=world.advisor)
     decision = DecisionFactory(
         referral=case,
         decided_on=date(2026, 11, 2),
@@ -257,6 +268,7 @@ def objects(world, tmp_path, settings):
         "case": case.pk,
         "consent": Consent.objects.get(referral=case).pk,
         "attachment": attachment.pk,
+        "document": document.pk,
         "appeal": appeal.pk,
         "flag": flag.pk,
         "notification": note.pk,
