@@ -183,11 +183,14 @@ def test_a_journal_entry_cannot_be_changed_by_a_queryset_update(entry):
 
 @pytest.mark.django_db
 def test_a_journal_entry_cannot_be_changed_by_raw_sql(entry):
-    table = JournalEntry._meta.db_table
-    with pytest.raises(DatabaseError, match="journal_append_only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET sequence = 99 WHERE id = %s", [entry.pk])
-    with pytest.raises(DatabaseError, match="journal_append_only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [entry.pk])
+    for sql in (
+        "UPDATE documents_journalentry SET sequence = 99 WHERE id = %s",
+        "DELETE FROM documents_journalentry WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="journal_append_only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert JournalEntry.objects.get(pk=entry.pk).sequence == entry.sequence
