@@ -58,12 +58,23 @@ def _guardians(referral: Referral) -> str:
 def journal_case_received(*, referral: Referral, actor=None) -> list[JournalEntry]:
     """Journal the referral (once) and each attachment not yet journalled. Call inside the
     service's transaction with the case row locked (attachment_add and referral_submit lock
-    it), so two uploads never journal the same attachment. A draft is not journalled."""
+    it), so two uploads never journal the same attachment. A draft is not journalled.
+    ``actor`` may be a callable, called only when there is something to journal."""
     if referral.status == states.Status.DRAFT:
         return []
+    received = JournalEntry.objects.filter(referral=referral).exists()
+    journalled = JournalEntry.objects.filter(referral=referral, attachment__isnull=False).values(
+        "attachment_id"
+    )
+    attachments = list(
+        referral.attachments.exclude(pk__in=journalled).order_by("uploaded_at", "pk")
+    )
+    if received and not attachments:
+        return []
+    user = actor() if callable(actor) else actor
     made = []
     # The receipt is always the case's first entry: nothing is journalled before it.
-    if not JournalEntry.objects.filter(referral=referral).exists():
+    if not received:
         made.append(
             journal.register(
                 referral=referral,
@@ -71,13 +82,10 @@ def journal_case_received(*, referral: Referral, actor=None) -> list[JournalEntr
                 title=_("Henvisning til PP-tjenesten"),
                 correspondent=_unit_name(referral),
                 document_date=referral.received_on or timezone.localdate(),
-                user=actor,
+                user=user,
             )
         )
-    journalled = JournalEntry.objects.filter(referral=referral, attachment__isnull=False).values(
-        "attachment_id"
-    )
-    for attachment in referral.attachments.exclude(pk__in=journalled).order_by("uploaded_at", "pk"):
+    for attachment in attachments:
         made.append(
             journal.register(
                 referral=referral,
@@ -86,7 +94,7 @@ def journal_case_received(*, referral: Referral, actor=None) -> list[JournalEntr
                 correspondent=_unit_name(referral),
                 document_date=timezone.localdate(attachment.uploaded_at),
                 attachment=attachment,
-                user=actor,
+                user=user,
             )
         )
     return made

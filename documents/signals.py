@@ -16,7 +16,8 @@ from documents import services
 from referrals.models import CaseEvent
 from referrals.signals import case_changed
 
-RECEIVED_ACTIONS = {"referral.submitted", "referral.received", "attachment.uploaded"}
+# A case reaches "received" (consent) only after it was submitted, and journalled then.
+RECEIVED_ACTIONS = {"referral.submitted", "attachment.uploaded"}
 
 
 def _actor(referral, action: str):
@@ -40,6 +41,9 @@ def journal_on_case_change(sender, referral, action=None, actions=(), **kwargs):
         services.journal_appeal(referral=referral, appeal=appeal, actor=actor)
     touched = actions & RECEIVED_ACTIONS
     if touched:
+        actor = kwargs.get("actor")
         services.journal_case_received(
-            referral=referral, actor=kwargs.get("actor") or _actor(referral, sorted(touched)[0])
+            referral=referral,
+            # Looked up only when something is journalled (an upload to a draft is not).
+            actor=actor if actor is not None else lambda: _actor(referral, sorted(touched)[0]),
         )
