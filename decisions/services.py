@@ -224,11 +224,12 @@ def notifications_cancel_stale(referral_id: int) -> int:
     return cancelled
 
 
-@receiver(case_changed, dispatch_uid="decisions.recompute_deadlines")
+@receiver(case_changed, sender=Referral, dispatch_uid="decisions.recompute_deadlines")
 def _recompute_on_case_change(sender, referral, **kwargs):
     """The one way decisions hears of a referrals service's change (DESIGN.md): recompute the
     case's clock inside the same transaction. decisions' own services do not come this way:
-    they call _announce below."""
+    they call _announce below (an appeal's case_changed, sender Appeal, is for the documents'
+    journal: sender=Referral keeps it from recomputing twice)."""
     deadlines_recompute(referral.pk)
 
 
@@ -584,6 +585,10 @@ def appeal_register(
         },
     )
     _announce(referral)
+    # For the layers above (documents journals the appeal received, arkivforskrifta § 14).
+    case_changed.send(
+        sender=Appeal, referral=referral, action="appeal.received", appeal=appeal, actor=actor
+    )
     return appeal
 
 

@@ -199,6 +199,14 @@ MATRIX = {
     "documents:letter_finalise": ("post", {"pk": "letter_draft"}, DECIDE),
     "documents:letter_new_version": ("post", {"pk": "letter_final"}, DECIDE),
     "documents:document_pdf": ("get", {"pk": "letter_final"}, READ),
+    # The case's documents and journal (documents/views.py): read by those who see the case
+    # (the styrer without PPT's internal notes); incoming documents and notes by the advisor.
+    "documents:case_documents": ("get", {"pk": "case"}, READ),
+    "documents:incoming_new": ("get", {"pk": "case"}, WORK),
+    "documents:note_new": ("get", {"pk": "case"}, WORK),
+    "documents:parents_bundle": ("get", {"pk": "case"}, READ),
+    "documents:document_view": ("get", {"pk": "document"}, READ),
+    "documents:document_print": ("get", {"pk": "document"}, READ),
 }
 
 
@@ -237,6 +245,9 @@ def objects(world, tmp_path, settings):
         uploaded_by=world.advisor,
     )
     attachment.file.save("x", ContentFile(b"%PDF-1.4"), save=True)
+    from tests.documents.conftest import final_document
+
+    document = final_document(case, by=world.advisor)
     decision = DecisionFactory(
         referral=case,
         decided_on=date(2026, 11, 2),
@@ -296,6 +307,7 @@ def objects(world, tmp_path, settings):
         "case": case.pk,
         "consent": Consent.objects.get(referral=case).pk,
         "attachment": attachment.pk,
+        "document": document.pk,
         "appeal": appeal.pk,
         "flag": flag.pk,
         "notification": note.pk,

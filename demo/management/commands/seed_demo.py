@@ -16,6 +16,7 @@ from demo.consultations import seed_named_consultations
 from demo.decisions import seed_dashboard_story, seed_decisions
 from demo.delivery import seed_delivery
 from demo.letters import seed_letters
+from demo.journal import seed_journal
 from demo.organisation import DEMO_PASSWORD, seed_organisation
 from demo.pauses import seed_pause_ledger
 from demo.ressursteam import seed_ressursteam
@@ -106,6 +107,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  Hjelp gitt: {seed_delivery(rng, today=today)}")
         self.stdout.write(f"  Brev: {seed_letters()}")
+        self.stdout.write(f"  Journal og dokumenter: {seed_journal(today)}")
         # The morning's flags, so the office's worklist and inbox show today's picture.
         delivery.delivery_check(today)
         flagged = flagging.detect(today)
