@@ -188,6 +188,10 @@ class SvarUt:
         # Asked first: a send that timed out may have reached SvarUt all the same.
         existing = self.find(shipment, metadata)
         if existing:
+            # There, but refused by SvarUt's own validation: sending it again would be refused
+            # again; the office must see it (ForsendelsesStatus AVVIST).
+            if self.status(existing) == "AVVIST":
+                raise PermanentDispatchError("SvarUt avviste forsendelsen (AVVIST).")
             return existing
         forsendelse_id = _id_of(self._call("POST", "/startNyForsendelse"))
         if not forsendelse_id:

@@ -350,6 +350,26 @@ def test_a_permanently_failing_svarut_fails_after_five_attempts_and_the_office_s
 
 
 @pytest.mark.django_db
+def test_a_forsendelse_svarut_rejected_is_not_sent_again_and_the_shipment_fails(
+    world, svarut, django_capture_on_commit_callbacks
+):
+    case = family_case(world, parents=1, without_responsibility=0)
+    _document, [shipment] = dispatched(world, case, django_capture_on_commit_callbacks)
+    svarut.hang(1, seconds=3)
+    with pytest.raises(services.DispatchError):
+        services.shipment_send(shipment.pk)  # timed out; SvarUt has it, then rejects it
+    svarut.statuses[svarut.forsendelser[0]["id"]] = "AVVIST"
+    send_shipment.apply(args=[shipment.pk])
+    shipment.refresh_from_db()
+    assert (shipment.status, shipment.last_error) == (
+        "failed",
+        "SvarUt avviste forsendelsen (AVVIST).",
+    )
+    assert len(svarut.forsendelser) == 1
+    assert ("GET", f"{fake_svarut.API}/{svarut.forsendelser[0]['id']}/status") in svarut.calls
+
+
+@pytest.mark.django_db
 def test_wrong_credentials_fail_at_once_without_retries(
     world, svarut, settings, django_capture_on_commit_callbacks
 ):

@@ -36,6 +36,7 @@ class FakeSvarUt:
         self.started: set[str] = set()  # ids from startNyForsendelse
         self.forsendelser: list[dict] = []  # each: id, forsendelse (the JSON), files
         self.calls: list[tuple[str, str]] = []
+        self.statuses: dict[str, str] = {}  # id -> status, when not MOTTATT (e.g. AVVIST)
         self._refuse = 0
         self._hang = 0
         self._hang_seconds = 0.0
@@ -117,7 +118,12 @@ class FakeSvarUt:
             if not any(f["id"] == match.group(1) for f in self.forsendelser):
                 return self._answer(request, 404, {"message": "Ukjent forsendelse"})
             return self._answer(
-                request, 200, {"forsendelsesId": {"id": match.group(1)}, "status": "MOTTATT"}
+                request,
+                200,
+                {
+                    "forsendelsesId": {"id": match.group(1)},
+                    "status": self.statuses.get(match.group(1), "MOTTATT"),
+                },
             )
         return self._answer(request, 404, {"message": "Not found"})
 
