@@ -70,6 +70,9 @@ ACTION_LABELS = {
     "case.renewal_started": _("Fornyelse er startet med ny sakkyndig vurdering"),
     "case.closed": _("Saken er avsluttet"),
     "case.reopened": _("Saken er gjenåpnet som ny sak"),
+    # documents/dispatch/services.py
+    "document.dispatched": _("Brev er lagt i kø til foresatte"),
+    "shipment.retried": _("Forsendelse er prøvd igjen"),
 }
 
 # Which model a journal event's detail["object"] names, to find the fields' verbose names.
