@@ -199,6 +199,13 @@ def _claim(shipment_id: int) -> bool:
         )
         if shipment is None:
             return False
+        if shipment.attempts >= MAX_ATTEMPTS:
+            # Only a row whose sends kept ending in something unforeseen (a worker dying, an
+            # error that is no DispatchError) gets here: stop, and let the office see it.
+            shipment.status = Shipment.Status.FAILED
+            shipment.last_error = shipment.last_error or "Avbrutt etter gjentatte forsøk."
+            shipment.save(update_fields=["status", "last_error"])
+            return False
         shipment.status, shipment.attempts = Shipment.Status.SENDING, shipment.attempts + 1
         shipment.save(update_fields=["status", "attempts"])
     return True

@@ -427,6 +427,18 @@ def test_a_shipment_left_sending_by_a_dead_worker_is_recovered_without_a_second_
 
 
 @pytest.mark.django_db
+def test_a_shipment_whose_workers_keep_dying_stops_at_five_attempts_and_fails(world, outbox):
+    case = family_case(world, parents=1, without_responsibility=0)
+    [shipment] = services.document_dispatch(document_id=final_document(case).pk, actor=world.office)
+    Shipment.objects.filter(pk=shipment.pk).update(status="sending", attempts=services.MAX_ATTEMPTS)
+    assert services.shipments_recover() == {"sent": 0, "retry": 0}
+    shipment.refresh_from_db()
+    assert (shipment.status, shipment.attempts) == ("failed", services.MAX_ATTEMPTS)
+    assert shipment.last_error == "Avbrutt etter gjentatte forsøk."
+    assert not any(outbox.glob("*/*"))
+
+
+@pytest.mark.django_db
 def test_a_queued_shipment_whose_task_was_lost_is_sent_by_the_recovery(world, outbox):
     case = family_case(world, parents=1, without_responsibility=0)
     [shipment] = services.document_dispatch(document_id=final_document(case).pk, actor=world.office)
