@@ -59,6 +59,12 @@ app.conf.update(
             "task": "referrals.prune_access_log",
             "schedule": crontab(hour=3, minute=15),
         },
+        # Dispatch (documents/dispatch/): shipments a dead worker left "sending" or a lost task
+        # left "queued" are found at the channel (idempotency key) or sent.
+        "recover-shipments": {
+            "task": "documents.recover_shipments",
+            "schedule": float(os.environ.get("SHIPMENT_SWEEP_SECONDS", "300")),
+        },
         "send-pending-notifications": {
             "task": "decisions.send_pending_notifications",
             "schedule": float(os.environ.get("NOTIFICATION_SWEEP_SECONDS", "300")),

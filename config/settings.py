@@ -385,3 +385,19 @@ BEAT_LOCK = read_bool("BEAT_LOCK", True)
 BEAT_LOCK_RETRY_SECONDS = read_int("BEAT_LOCK_RETRY_SECONDS", 10, minimum=1, maximum=300)
 # A notification claimed ("sending") this long ago by a worker that died goes back to pending.
 NOTIFICATION_STUCK_SECONDS = read_int("NOTIFICATION_STUCK_SECONDS", 15 * 60, minimum=5)
+
+# --- Dispatch of final letters (documents/dispatch/): "local" writes each shipment (PDF and
+# metadata) under OUTBOX_DIR for print and post; "svarut" sends through KS Fiks SvarUt's REST
+# interface with the municipality's service account (avsender and service password, Basic).
+DISPATCH_BACKEND = env.str("DISPATCH_BACKEND", default="local")
+if DISPATCH_BACKEND not in ("local", "svarut"):
+    raise ImproperlyConfigured("DISPATCH_BACKEND must be local or svarut.")
+OUTBOX_DIR = Path(env.str("OUTBOX_DIR", default=str(VAR_DIR / "outbox"))).resolve()
+SVARUT_URL = read_url("SVARUT_URL", {"https", "http"}, "https://svarut.ks.no")
+SVARUT_USER = env.str("SVARUT_USER", default="")
+SVARUT_PASSWORD = env.str("SVARUT_PASSWORD", default="")
+if DISPATCH_BACKEND == "svarut" and not (SVARUT_USER and SVARUT_PASSWORD):
+    raise ImproperlyConfigured("DISPATCH_BACKEND=svarut needs SVARUT_USER and SVARUT_PASSWORD.")
+# Per call; a call that times out is retried and asks SvarUt first (by eksternReferanse)
+# whether the letter arrived. KS recommends up to 16 minutes for large files; a letter is small.
+SVARUT_TIMEOUT_SECONDS = read_int("SVARUT_TIMEOUT_SECONDS", 120, minimum=1, maximum=16 * 60)

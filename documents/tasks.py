@@ -2,3 +2,4 @@
 here lets the worker's autodiscovery (documents.tasks) register them."""
 
 from documents.batch_tasks import run_letter_batch  # noqa: F401
+from documents.dispatch import tasks as dispatch_tasks  # noqa: F401

@@ -72,6 +72,9 @@ ACTION_LABELS = {
     "case.reopened": _("Saken er gjenåpnet som ny sak"),
     # documents/letter_services.py: a letter made final (its title in the detail)
     "document.finalised": _("Brev er ferdigstilt"),
+    # documents/dispatch/services.py
+    "document.dispatched": _("Brev er lagt i kø til foresatte"),
+    "shipment.retried": _("Forsendelse er prøvd igjen"),
 }
 
 # Which model a journal event's detail["object"] names, to find the fields' verbose names.

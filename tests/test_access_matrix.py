@@ -207,6 +207,16 @@ MATRIX = {
     "documents:parents_bundle": ("get", {"pk": "case"}, READ),
     "documents:document_view": ("get", {"pk": "document"}, READ),
     "documents:document_print": ("get", {"pk": "document"}, READ),
+    # Dispatch (documents/dispatch/): the office that decides sends a final letter and retries a
+    # failed shipment; whoever sees the case sees its shipments; the office's list is its own.
+    "documents:document_send": ("post", {"pk": "document"}, DECIDE),
+    "documents:case_shipments": ("get", {"pk": "case"}, READ),
+    "documents:office_shipments": (
+        "get",
+        {},
+        {**dict.fromkeys(PERSONAS[1:], {403}), "office": OK},
+    ),
+    "documents:shipment_retry": ("post", {"pk": "shipment"}, DECIDE),
 }
 
 
@@ -301,6 +311,10 @@ def objects(world, tmp_path, settings):
         "batch": batch.pk,
         "letter_draft": letter_draft.pk,
         "letter_final": letter_final.pk,
+    document, shipment = _dispatch_objects(case, guardian)
+    return {
+        "document": document.pk,
+        "shipment": shipment.pk,
         "running_decision": running.pk,
         "child": child.pk,
         "guardian": guardian.pk,
@@ -317,6 +331,31 @@ def objects(world, tmp_path, settings):
         "consultation": named.pk,
         "consultation_consent": consultation_consent.pk,
     }
+
+
+def _dispatch_objects(case, guardian):
+    """A final letter of the case and its (sent) shipment to the guardian."""
+    import hashlib
+
+    from documents.models import Document, Shipment
+
+    pdf = b"%PDF-1.4 matrix"
+    document = Document.objects.create(
+        referral=case,
+        kind=Document.Kind.DECISION,
+        status=Document.Status.FINAL,
+        title="Vedtak",
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    shipment = Shipment.objects.create(
+        document=document,
+        guardian=guardian,
+        recipient_name=guardian.name,
+        channel=Shipment.Channel.LOCAL,
+        status=Shipment.Status.SENT,
+    )
+    return document, shipment
 
 
 @pytest.mark.django_db
@@ -601,6 +640,7 @@ LEADER_ROWS = {
     "teams:my_work": dict.fromkeys(LEADER_PERSONAS, {404}),
     "teams:service_list": BOTH,
     "referrals:meeting_named": dict.fromkeys(LEADER_PERSONAS, {404}),
+    "documents:office_shipments": dict.fromkeys(LEADER_PERSONAS, {403}),
 }
 
 

@@ -20,6 +20,7 @@ from demo.journal import seed_journal
 from demo.organisation import DEMO_PASSWORD, seed_organisation
 from demo.pauses import seed_pause_ledger
 from demo.ressursteam import seed_ressursteam
+from demo.shipments import seed_shipments
 from referrals.models import Referral
 
 LOGINS = [
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  {seed_pause_ledger(org, today=today)} pauser i pauseloggen")
         self.stdout.write(f"  Sakens videre liv: {seed_case_life(today)}")
+        self.stdout.write(f"  Forsendelser: {seed_shipments(today)}")
         self.stdout.write("Ressursteam, drøftinger, systemarbeid og tjenesteoversikt …")
         with transaction.atomic():
             team = seed_ressursteam(org, today=today, seed=seed)
