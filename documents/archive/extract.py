@@ -18,6 +18,7 @@ written element by element (lxml's ``xmlfile``), so a municipality's archive nev
 memory."""
 
 import hashlib
+import mimetypes
 import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -116,7 +117,9 @@ def _cases_for_writing(selected):
         .defer("pdf", "texts")
         .select_related("finalised_by", "created_by")
     )
-    entries = JournalEntry.objects.select_related("registered_by").order_by("number_in_case")
+    entries = JournalEntry.objects.select_related(
+        "registered_by", "attachment__uploaded_by"
+    ).order_by("number_in_case")
     return (
         selected.select_related("child", "unit", "advisor", "created_by")
         .prefetch_related(
@@ -138,7 +141,9 @@ def write_extract(*, municipality, closed_before: date, out: Path) -> ExtractRes
     if out.exists() and any(out.iterdir()):
         raise ArchiveError(_("Mappen %(out)s finnes og er ikke tom.") % {"out": out})
     selected = closed_cases(municipality=municipality, closed_before=closed_before)
-    summary = selected.aggregate(cases=Count("pk"), first=Min("created_at"), last=Max("ended_on"))
+    summary = selected.aggregate(
+        cases=Count("pk"), first=Min("created_at"), received=Min("received_on")
+    )
     if not summary["cases"]:
         raise ArchiveError(
             _("%(m)s har ingen avsluttede saker avsluttet før %(day)s: ingenting å trekke ut.")
@@ -163,6 +168,9 @@ class _Context:
         self.out = out
         self.now = timezone.now()
         self.first = summary["first"]
+        # the archive period starts with the earliest case: its referral, or its registration
+        created = summary["first"].astimezone(OSLO).date()
+        self.period_start = min(filter(None, (summary["received"], created)))
         self.result = ExtractResult(out=out)
         self.counts = {"mappe": 0, "registrering": 0, "dokumentbeskrivelse": 0}
         self.counts.update({"dokumentobjekt": 0, "endring": 0, "journalregistrering": 0})
@@ -225,7 +233,7 @@ def _write_structure(ctx: _Context, cases) -> None:
             ("opprettetAv", SYSTEM),
             ("avsluttetDato", dt(ctx.now)),
             ("avsluttetAv", SYSTEM),
-            ("arkivperiodeStartDato", d(ctx.first)),
+            ("arkivperiodeStartDato", d(ctx.period_start)),
             ("arkivperiodeSluttDato", d(ctx.period_end)),
         )
         xf.open("klassifikasjonssystem")
@@ -369,7 +377,11 @@ def _saksmappe(ctx, case):
     chains = {pk: _chain(doc, finals, journaled) for pk, doc in finals.items() if pk in journaled}
     files = _write_files(ctx, case, {v.pk: v for chain in chains.values() for v in chain})
     for entry in case.entries:
-        mappe.append(_journalpost(ctx, entry, finals, journaled, chains, files, names, changes))
+        mappe.append(
+            _journalpost(
+                ctx, case.reference, entry, finals, journaled, chains, files, names, changes
+            )
+        )
         ctx.counts["registrering"] += 1
         ctx.result.journal_entries += 1
     received = case.received_on or case.created_at.astimezone(OSLO).date()
@@ -428,7 +440,7 @@ def _write_files(ctx, case, wanted) -> dict:
     return files
 
 
-def _journalpost(ctx, entry, finals, journaled, chains, files, names, changes):
+def _journalpost(ctx, case_ref, entry, finals, journaled, chains, files, names, changes):
     post_id = system_id("journalpost", entry.pk)
     post = A.el("registrering", xsi__type="journalpost")
     by = _user(entry.registered_by)
@@ -461,6 +473,9 @@ def _journalpost(ctx, entry, finals, journaled, chains, files, names, changes):
                 _("Erstattet av versjon %(new)s i journalpost %(post)s.")
                 % {"new": newer.edition, "post": journaled[newer.pk].identifier}
             )
+    if entry.attachment_id:
+        number = 2 if doc is not None else 1
+        post.append(_attachment(ctx, case_ref, entry, number))
     A.subs(
         post,
         [
@@ -549,6 +564,69 @@ def _dokumentbeskrivelse(ctx, entry, doc, chain, files, changes, finals):
     if replaced_elsewhere is not None:
         _version_changes(changes, desc_id, replaced_elsewhere, chain[0])
     ctx.counts["dokumentbeskrivelse"] += 1
+    return desc
+
+
+def _attachment(ctx, case_ref, entry, number):
+    """A file that came in with the journal entry (the referral's attachments): copied in
+    blocks from the attachment storage, checksummed on the way. It is kept as it came
+    (variantformat Produksjonsformat, its MIME type as format): Rimelig does not convert
+    uploads to an archive format."""
+    attachment = entry.attachment
+    ext = mimetypes.guess_extension(attachment.content_type) or ""
+    path = f"{DOCUMENT_DIR}/vedlegg-{attachment.pk:08d}{ext}"
+    digest, size = hashlib.sha256(), 0
+    try:
+        with attachment.file.open("rb") as source, open(ctx.out / path, "wb") as target:
+            for block in source.chunks():
+                digest.update(block)
+                target.write(block)
+                size += len(block)
+    except FileNotFoundError:
+        raise ArchiveError(
+            _("Vedlegget «%(title)s» i %(ref)s finnes ikke lenger på disken. Uttrekket er stoppet.")
+            % {"title": attachment.title, "ref": case_ref}
+        ) from None
+    ctx.result.document_files += 1
+    ctx.result.document_bytes += size
+    uploaded_by = _user(attachment.uploaded_by)
+    desc = A.el("dokumentbeskrivelse")
+    A.subs(
+        desc,
+        [
+            ("systemID", system_id("vedlegg", f"{entry.pk}:{attachment.pk}")),
+            ("dokumenttype", str(Document.Kind.INCOMING.label)),
+            ("dokumentstatus", n5.DOKUMENTSTATUS),
+            ("tittel", attachment.title),
+            ("opprettetDato", dt(attachment.uploaded_at)),
+            ("opprettetAv", uploaded_by),
+            ("dokumentmedium", n5.DOKUMENTMEDIUM),
+            ("tilknyttetRegistreringSom", n5.HOVEDDOKUMENT if number == 1 else n5.VEDLEGG),
+            ("dokumentnummer", number),
+            ("tilknyttetDato", dt(entry.registered_at)),
+            ("tilknyttetAv", _user(entry.registered_by)),
+        ],
+    )
+    _skjerming(desc, n5.SKJERMING_DOKUMENT_METADATA, document=True)
+    obj = A.sub(desc, "dokumentobjekt")
+    A.subs(
+        obj,
+        [
+            ("systemID", system_id("vedleggsfil", f"{entry.pk}:{attachment.pk}")),
+            ("versjonsnummer", 1),
+            ("variantformat", n5.PRODUKSJONSFORMAT),
+            ("format", attachment.content_type),
+            ("formatDetaljer", _("Innkommet fil, ikke konvertert til arkivformat")),
+            ("opprettetDato", dt(attachment.uploaded_at)),
+            ("opprettetAv", uploaded_by),
+            ("referanseDokumentfil", path),
+            ("sjekksum", digest.hexdigest()),
+            ("sjekksumAlgoritme", n5.SJEKKSUM_ALGORITME),
+            ("filstoerrelse", size),
+        ],
+    )
+    ctx.counts["dokumentbeskrivelse"] += 1
+    ctx.counts["dokumentobjekt"] += 1
     return desc
 
 

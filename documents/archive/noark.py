@@ -44,7 +44,9 @@ JOURNALSTATUS = "Arkivert"  # M053
 DOKUMENTSTATUS = "Dokumentet er ferdigstilt"  # M054: what is delivered must be final
 ARKIVDELSTATUS = "Avsluttet periode"  # M051: what is delivered has a closed period
 HOVEDDOKUMENT = "Hoveddokument"  # M217
+VEDLEGG = "Vedlegg"  # M217
 VARIANTFORMAT = "Arkivformat"  # M700
+PRODUKSJONSFORMAT = "Produksjonsformat"  # M700: an upload kept as it came
 # M701 format, from PRONOM: fmt/477 is PDF/A-2b, what documents.letters renders.
 FORMAT = "fmt/477"
 FORMAT_DETALJER = "PDF/A-2b (ISO 19005-2:2011)"

@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import weasyprint
 import xmlschema
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from documents.archive import noark as n5
 from documents.journal import register
 from documents.models import Document
-from referrals.models import CaseEvent, Referral
+from referrals.models import Attachment, CaseEvent, Referral
 from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -81,7 +82,7 @@ def closed_case(world, *, unit, closed_on, status="closed", child=None):
 
 
 @pytest.fixture
-def cases(world):
+def cases(world, settings, tmp_path):
     """In Solvik: a closed case (kindergarten) with a referral in, a provisional reply in two
     versions (the first never journaled), a vedtak sent twice (both versions journaled) and an
     internal note; a withdrawn case (school) ended by its event before the cut-off; a case
@@ -95,6 +96,25 @@ def cases(world):
         title="Henvisning til PPT for Sofie Kvalheim (fnr 01012045678)",
         document_date=date(2025, 3, 1),
         correspondent="Kari Kvalheim",
+        user=user,
+    )
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    report = Attachment.objects.create(
+        referral=closed,
+        file=ContentFile(b"%PDF-1.4 pedagogisk rapport", name="rapport.pdf"),
+        title="Pedagogisk rapport",
+        original_name="rapport.pdf",
+        content_type="application/pdf",
+        size=27,
+        uploaded_by=user,
+    )
+    register(
+        referral=closed,
+        direction="I",
+        title="Pedagogisk rapport fra barnehagen",
+        document_date=date(2025, 3, 1),
+        correspondent="Barnehage A",
+        attachment=report,
         user=user,
     )
     reply_1 = final(closed, title="Foreløpig svar", kind="provisional_reply", user=user)
@@ -191,6 +211,7 @@ def cases(world):
         open=open_case,
         elsewhere=elsewhere,
         child=child,
+        report=report,
         reply=(reply_1, reply_2),
         vedtak=(vedtak_1, vedtak_2),
     )
@@ -258,16 +279,21 @@ def test_every_checksum_matches_the_file_on_disk(cases, tmp_path):
     tree = parse(str(out / "arkivstruktur.xml"))
     objects = tree.findall(".//a:dokumentobjekt", NS)
     stored = {d.sha256 for d in Document.objects.filter(status="final")}
-    assert len(objects) == 5  # the reply's two versions, the vedtak's two, the note
+    # the reply's two versions, the vedtak's two, the note, the report that came in
+    assert len(objects) == 6
     for obj in objects:
         path = out / obj.findtext("a:referanseDokumentfil", namespaces=NS)
         data = path.read_bytes()
         assert obj.findtext("a:sjekksumAlgoritme", namespaces=NS) == "SHA256"
         assert obj.findtext("a:sjekksum", namespaces=NS) == hashlib.sha256(data).hexdigest()
         assert int(obj.findtext("a:filstoerrelse", namespaces=NS)) == len(data)
-        assert obj.findtext("a:sjekksum", namespaces=NS) in stored
         assert data.startswith(b"%PDF")
-        assert obj.findtext("a:variantformat", namespaces=NS) == "Arkivformat"
+        if obj.findtext("a:variantformat", namespaces=NS) == "Arkivformat":  # our PDF/A
+            assert obj.findtext("a:sjekksum", namespaces=NS) in stored
+            assert obj.findtext("a:format", namespaces=NS) == "fmt/477"
+        else:  # the upload, as it came
+            assert obj.findtext("a:variantformat", namespaces=NS) == "Produksjonsformat"
+            assert data == b"%PDF-1.4 pedagogisk rapport"
     described = _addml_checksums(out / "arkivuttrekk.xml")
     assert {"arkivstruktur.xml", "endringslogg.xml", "arkivstruktur.xsd"} <= set(described)
     assert {"loependeJournal.xml", "offentligJournal.xml", "metadatakatalog.xsd"} <= set(described)
@@ -304,12 +330,12 @@ def test_only_the_municipalitys_cases_closed_before_the_date(cases, tmp_path):
         "skole",
     ]
     files = {p.name for p in (out / "dokumenter").iterdir()}
-    assert len(files) == 5
+    assert len(files) == 6
     for other in (cases["later"], cases["open"], cases["elsewhere"]):
         for doc in other.documents.all():
             assert f"{doc.pk:08d}.pdf" not in files
     journal = parse(str(out / "loependeJournal.xml"))
-    assert journal.findtext(".//l:antallJournalposter", namespaces=NS) == "6"
+    assert journal.findtext(".//l:antallJournalposter", namespaces=NS) == "7"
     assert {
         r.findtext("l:saksmappe/l:mappeID", namespaces=NS)
         for r in journal.iterfind("l:journalregistrering", NS)
@@ -378,7 +404,7 @@ def test_every_case_and_entry_is_screened_by_the_duty_of_confidentiality(cases, 
         *tree.iterfind(".//a:registrering", NS),
         *tree.iterfind(".//a:dokumentbeskrivelse", NS),
     ]
-    assert len(units) == 2 + 6 + 4
+    assert len(units) == 2 + 7 + 5
     for unit in units:
         assert unit.findtext("a:skjerming/a:tilgangsrestriksjon", namespaces=NS) == (
             "Unntatt offentlighet"
@@ -489,3 +515,9 @@ def test_the_screening_replaces_names_and_numbers():
 def test_an_open_case_is_never_in_the_extract_whatever_the_date(cases, tmp_path):
     Referral.objects.filter(pk=cases["open"].pk).update(closed_on=date(2025, 1, 1))
     assert cases["open"].reference not in _mappe_ids(extract(tmp_path))
+
+
+def test_a_missing_attachment_file_stops_the_extract(cases, tmp_path):
+    cases["report"].file.delete(save=False)
+    with pytest.raises(CommandError, match="finnes ikke lenger"):
+        extract(tmp_path)
