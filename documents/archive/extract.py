@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from referrals import states
+from referrals.access_log import AccessLogEntry
 from referrals.models import CaseEvent, Referral
 from teams.models import Unit
 
@@ -172,6 +173,11 @@ class _Context:
         created = summary["first"].astimezone(OSLO).date()
         self.period_start = min(filter(None, (summary["received"], created)))
         self.result = ExtractResult(out=out)
+        self.log_rows = []
+        self.command = (
+            f"manage.py archive_extract --municipality {municipality.number} "
+            f"--closed-before {closed_before.isoformat()}"
+        )
         self.counts = {"mappe": 0, "registrering": 0, "dokumentbeskrivelse": 0}
         self.counts.update({"dokumentobjekt": 0, "endring": 0, "journalregistrering": 0})
         letterhead = Letterhead.objects.filter(municipality=municipality).first()
@@ -180,6 +186,28 @@ class _Context:
         )
         self.creator_name = letterhead.name if letterhead else f"{municipality.name} kommune"
         self.unit_name = (letterhead.department if letterhead else "") or "PP-tjenesten"
+
+    def log_export(self, case) -> None:
+        """The access log (innsynslogg) gets one export row per case and child that left in
+        the extract; no user (a command run on the server), the command as its path. Written
+        in batches, and before the package is complete: a failed write stops the extract."""
+        self.log_rows.append(
+            AccessLogEntry(
+                action=AccessLogEntry.Action.EXPORT,
+                object_type=AccessLogEntry.ObjectType.REFERRAL,
+                object_id=case.pk,
+                child_id=case.child_id,
+                role="system",
+                path=self.command[:500],
+                status=200,
+            )
+        )
+        if len(self.log_rows) >= 500:
+            self.flush_log()
+
+    def flush_log(self) -> None:
+        AccessLogEntry.objects.bulk_create(self.log_rows)
+        self.log_rows = []
 
     @property
     def period_end(self) -> date:
@@ -266,6 +294,8 @@ def _write_structure(ctx: _Context, cases) -> None:
             for change in changes:
                 log.write(change)
             ctx.result.cases += 1
+            ctx.log_export(case)
+        ctx.flush_log()
 
 
 def _leaves(xf, *pairs) -> None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from documents.archive import noark as n5
 from documents.journal import register
 from documents.models import Document
+from referrals.access_log import AccessLogEntry
 from referrals.models import Attachment, CaseEvent, Referral
 from tests.factories import ChildFactory, GuardianFactory, ReferralFactory
 
@@ -521,3 +522,14 @@ def test_a_missing_attachment_file_stops_the_extract(cases, tmp_path):
     cases["report"].file.delete(save=False)
     with pytest.raises(CommandError, match="finnes ikke lenger"):
         extract(tmp_path)
+
+
+def test_each_extracted_case_is_in_the_access_log(cases, tmp_path):
+    """The children's data left Rimelig: the innsynslogg says so, one export row per case."""
+    extract(tmp_path)
+    rows = AccessLogEntry.objects.filter(action="export", object_type="referral")
+    assert {(r.object_id, r.child_id) for r in rows} == {
+        (cases["closed"].pk, cases["closed"].child_id),
+        (cases["withdrawn"].pk, cases["withdrawn"].child_id),
+    }
+    assert all(r.path.startswith("manage.py archive_extract") and r.user_id is None for r in rows)
