@@ -533,3 +533,25 @@ def test_each_extracted_case_is_in_the_access_log(cases, tmp_path):
         (cases["withdrawn"].pk, cases["withdrawn"].child_id),
     }
     assert all(r.path.startswith("manage.py archive_extract") and r.user_id is None for r in rows)
+
+
+def test_hostile_text_stays_text_and_the_files_stay_valid(cases, tmp_path):
+    """Markup, entities and control characters typed into a title or a correspondent: escaped
+    or dropped (XML 1.0 has no place for them), never breaking the file."""
+    register(
+        referral=cases["closed"],
+        direction="I",
+        title='<mappe>&amp; "Sofie" \x07\x1b</tittel>]]>',  # (PostgreSQL stores no NUL)
+        document_date=date(2025, 6, 1),
+        correspondent="=cmd|' /C calc'!A0 <b>",
+        user=cases["closed"].advisor,
+    )
+    out = extract(tmp_path)
+    for name in ("arkivstruktur", "loependeJournal", "offentligJournal"):
+        schema(f"{name}.xsd").validate(str(out / f"{name}.xml"))
+    titles = [
+        t.text
+        for t in parse(str(out / "arkivstruktur.xml")).iterfind(".//a:registrering/a:tittel", NS)
+    ]
+    assert '<mappe>&amp; "Sofie" </tittel>]]>' in titles
+    assert "Sofie" not in (out / "offentligJournal.xml").read_text(encoding="utf-8")
