@@ -28,7 +28,7 @@ from pathlib import Path
 
 from django.db.models import Count, DateField, Max, Min, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from referrals import states
@@ -137,8 +137,14 @@ def _cases_for_writing(selected):
 
 def write_extract(*, municipality, closed_before: date, out: Path) -> ExtractResult:
     """Write the arkivuttrekk of ``municipality``'s cases closed before ``closed_before`` into
-    the empty (or new) directory ``out``. Raises ArchiveError when nothing can be written."""
-    out = Path(out)
+    the empty (or new) directory ``out``. Raises ArchiveError when nothing can be written.
+    The archive's texts are bokmål whatever language the command runs in (the labels of the
+    case's choices included): an archive is not translated."""
+    with translation.override("nb"):
+        return _write_extract(municipality, closed_before, Path(out))
+
+
+def _write_extract(municipality, closed_before: date, out: Path) -> ExtractResult:
     if out.exists() and any(out.iterdir()):
         raise ArchiveError(_("Mappen %(out)s finnes og er ikke tom.") % {"out": out})
     selected = closed_cases(municipality=municipality, closed_before=closed_before)

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from documents.archive import ArchiveError, write_extract
 from teams.models import Municipality
@@ -58,16 +59,20 @@ def find_municipality(text: str) -> Municipality:
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Skriver et Noark 5-arkivuttrekk (v5.0) av kommunens saker som ble avsluttet før datoen."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--municipality", required=True, help=_("kommunenummer eller navn"))
         parser.add_argument(
-            "--closed-before", required=True, help=_("saker avsluttet før denne datoen")
+            "--municipality", required=True, help=gettext_lazy("kommunenummer eller navn")
         )
-        parser.add_argument("--out", help=_("mappen uttrekket skrives til (tom eller ny)"))
+        parser.add_argument(
+            "--closed-before", required=True, help=gettext_lazy("saker avsluttet før denne datoen")
+        )
+        parser.add_argument(
+            "--out", help=gettext_lazy("mappen uttrekket skrives til (tom eller ny)")
+        )
 
     def handle(self, *args, **options):
         municipality = find_municipality(options["municipality"])
