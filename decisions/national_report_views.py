@@ -82,6 +82,11 @@ def _load(request):
         data["dato"] = nr.default_day(report, limits.today()).isoformat()
     if not data.get("kommune") and municipalities:
         data["kommune"] = str(municipalities[0].pk)
+    # Another municipality's number is a 404, like any object outside the user's scope (a
+    # value that is not a number at all is the form's 422).
+    chosen = limits.parse_int(data.get("kommune"))
+    if chosen is not None and chosen not in {m.pk for m in municipalities}:
+        raise Http404
     form = NationalReportForm(data, municipalities=municipalities)
     if not form.is_valid():
         return form, None, None
