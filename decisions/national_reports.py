@@ -265,7 +265,7 @@ WITH governing AS (
         CASE WHEN b.band BETWEEN %(band_min)s AND %(band_max)s THEN b.band ELSE -1 END AS band
     FROM counted,
     LATERAL (SELECT CASE WHEN %(report)s = 'basil'
-        THEN date_part('year', age(%(day)s::date, birth_date))::int
+        THEN date_part('year', age(%(day)s::timestamp, birth_date::timestamp))::int
         ELSE %(school_year)s - (date_part('year', birth_date)::int + 6) + 1 END AS band) b
 )
 SELECT GROUPING(unit_id, band, organisation, competence), unit_id, band, organisation,
