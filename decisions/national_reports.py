@@ -39,6 +39,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import spreadsheet_row, spreadsheet_value, workbook_without_formulas
@@ -57,41 +58,41 @@ OUTSIDE = -1
 @dataclass(frozen=True)
 class Report:
     slug: str
-    title: str
+    title: Promise
     law: str  # the rule the counted vedtak are made under
     unit_kind: str
     counting_day: tuple[int, int]  # (month, day)
     bands: tuple[int, ...]  # ages 0–6 or trinn 1–10
-    band_title: str
+    band_title: Promise
 
 
 REPORTS = {
     BASIL: Report(
         BASIL,
-        str(_("BASIL – barn med vedtak om spesialpedagogisk hjelp")),
+        _("BASIL – barn med vedtak om spesialpedagogisk hjelp"),
         # BASIL item 6A: children with a vedtak under barnehageloven § 31 (DOMAIN part two § 4).
         "barnehageloven § 31",
         Unit.Kind.KINDERGARTEN,
         (12, 15),
         (0, 1, 2, 3, 4, 5, 6),
-        str(_("Alder på tellingsdagen")),
+        _("Alder på tellingsdagen"),
     ),
     GSI: Report(
         GSI,
-        str(_("GSI – elever med enkeltvedtak om individuelt tilrettelagt opplæring")),
+        _("GSI – elever med enkeltvedtak om individuelt tilrettelagt opplæring"),
         # GSI: pupils with an enkeltvedtak, with hours with a teacher, with an assistant (Prop.
         # 57 L (2022–2023) ch. 25 quoting GSI; the 2023 Act's § 11-6 decisions).
         "opplæringslova § 11-6",
         Unit.Kind.SCHOOL,
         (10, 1),
         tuple(range(1, 11)),
-        str(_("Trinn")),
+        _("Trinn"),
     ),
 }
 
 # The definitions, in plain Norwegian, next to the code that counts them: the page shows them
 # under the tables, the command prints them, the exports carry them (and the README quotes
-# them). (term, definition) per report.
+# them). (term, definition) per report, translated when shown (lazy).
 _IN_FORCE = _(
     "Et vedtak er i kraft på tellingsdagen når det er fattet senest den dagen, er det nyeste "
     "vedtaket i saken som har begynt å gjelde (fra-datoen, eller vedtaksdatoen når fra-dato "
@@ -109,108 +110,94 @@ _SUPPLEMENT = _(
     "Kommunens egne tilleggstall, ikke kontrollert mot feltene i BASIL: timer per uke, "
     "organisering, kompetanse og assistent."
 )
-DEFINITIONS: dict[str, list[tuple[str, str]]] = {
+DEFINITIONS: dict[str, list[tuple[Promise, Promise]]] = {
     BASIL: [
         (
-            str(_("Tellingsdag")),
-            str(_("15. desember (BASIL, årsmelding for barnehagene). Kan velges.")),
+            _("Tellingsdag"),
+            _("15. desember (BASIL, årsmelding for barnehagene). Kan velges."),
         ),
         (
-            str(_("Barn med vedtak (BASIL 6A)")),
-            str(
-                _(
-                    "Barn i kommunens barnehager med vedtak om spesialpedagogisk hjelp etter "
-                    "barnehageloven § 31 som er i kraft på tellingsdagen."
-                )
+            _("Barn med vedtak (BASIL 6A)"),
+            _(
+                "Barn i kommunens barnehager med vedtak om spesialpedagogisk hjelp etter "
+                "barnehageloven § 31 som er i kraft på tellingsdagen."
             ),
         ),
-        (str(_("I kraft")), str(_IN_FORCE)),
-        (str(_("Ett barn, én gang")), str(_ONCE)),
+        (_("I kraft"), _IN_FORCE),
+        (_("Ett barn, én gang"), _ONCE),
         (
-            str(_("Barnehage")),
-            str(_("Barnehagen saken hører til (enheter av typen barnehage i kommunen).")),
+            _("Barnehage"),
+            _("Barnehagen saken hører til (enheter av typen barnehage i kommunen)."),
         ),
         (
-            str(_("Alder")),
-            str(
-                _(
-                    "Hele år fylt på tellingsdagen (et barn som fyller tre år på "
-                    "tellingsdagen, er tre år). Barn over seks år står som «annen alder»."
-                )
+            _("Alder"),
+            _(
+                "Hele år fylt på tellingsdagen (et barn som fyller tre år på "
+                "tellingsdagen, er tre år). Barn over seks år står som «annen alder»."
             ),
         ),
         (
-            str(_("Timer per uke")),
-            str(_("Summen av vedtatte timer spesialpedagogisk hjelp per uke i vedtakene.")),
+            _("Timer per uke"),
+            _("Summen av vedtatte timer spesialpedagogisk hjelp per uke i vedtakene."),
         ),
         (
-            str(_("Organisering og kompetanse")),
-            str(
-                _(
-                    "Slik vedtaket sier: individuelt, i gruppe, innenfor eller utenfor barnets "
-                    "gruppe; kompetansen til den som gir hjelpen. «Ikke oppgitt» når vedtaket "
-                    "ikke sier det."
-                )
+            _("Organisering og kompetanse"),
+            _(
+                "Slik vedtaket sier: individuelt, i gruppe, innenfor eller utenfor barnets "
+                "gruppe; kompetansen til den som gir hjelpen. «Ikke oppgitt» når vedtaket "
+                "ikke sier det."
             ),
         ),
         (
-            str(_("Med assistent")),
-            str(_("Barn der vedtaket også gir hjelp av assistent.")),
+            _("Med assistent"),
+            _("Barn der vedtaket også gir hjelp av assistent."),
         ),
-        (str(_("Tilleggstall")), str(_SUPPLEMENT)),
+        (_("Tilleggstall"), _SUPPLEMENT),
     ],
     GSI: [
         (
-            str(_("Tellingsdag")),
-            str(_("1. oktober (GSI, grunnskolens informasjonssystem). Kan velges.")),
+            _("Tellingsdag"),
+            _("1. oktober (GSI, grunnskolens informasjonssystem). Kan velges."),
         ),
         (
-            str(_("Elever med enkeltvedtak")),
-            str(
-                _(
-                    "Elever ved kommunens skoler med enkeltvedtak om individuelt tilrettelagt "
-                    "opplæring (opplæringslova § 11-6) som er i kraft på tellingsdagen."
-                )
+            _("Elever med enkeltvedtak"),
+            _(
+                "Elever ved kommunens skoler med enkeltvedtak om individuelt tilrettelagt "
+                "opplæring (opplæringslova § 11-6) som er i kraft på tellingsdagen."
             ),
         ),
-        (str(_("I kraft")), str(_IN_FORCE)),
-        (str(_("Én elev, én gang")), str(_ONCE)),
+        (_("I kraft"), _IN_FORCE),
+        (_("Én elev, én gang"), _ONCE),
         (
-            str(_("Skole")),
-            str(_("Skolen saken hører til (enheter av typen skole i kommunen).")),
+            _("Skole"),
+            _("Skolen saken hører til (enheter av typen skole i kommunen)."),
         ),
         (
-            str(_("Trinn")),
-            str(
-                _(
-                    "Regnet ut fra fødselsåret: et barn født i år Å begynner på 1. trinn i "
-                    "august året Å + 6. På tellingsdagen i skoleåret som begynte i august år S "
-                    "går eleven på trinn S − (Å + 6) + 1. Elever som da ikke er på 1.–10. trinn "
-                    "(fremskutt eller utsatt skolestart, gått om et år), står som «utenfor "
-                    "1.–10.»."
-                )
+            _("Trinn"),
+            _(
+                "Regnet ut fra fødselsåret: et barn født i år Å begynner på 1. trinn i "
+                "august året Å + 6. På tellingsdagen i skoleåret som begynte i august år S "
+                "går eleven på trinn S − (Å + 6) + 1. Elever som da ikke er på 1.–10. trinn "
+                "(fremskutt eller utsatt skolestart, gått om et år), står som «utenfor "
+                "1.–10.»."
             ),
         ),
         (
-            str(_("Timer med lærer")),
-            str(
-                _(
-                    "Elever der vedtaket gir timer per uke og sier hvilken kompetanse (lærer, "
-                    "spesialpedagog, logoped eller annen fagperson) som gir dem."
-                )
+            _("Timer med lærer"),
+            _(
+                "Elever der vedtaket gir timer per uke og sier hvilken kompetanse (lærer, "
+                "spesialpedagog, logoped eller annen fagperson) som gir dem."
             ),
         ),
         (
-            str(_("Timer med assistent")),
-            str(_("Elever der vedtaket gir hjelp av assistent.")),
+            _("Timer med assistent"),
+            _("Elever der vedtaket gir hjelp av assistent."),
         ),
         (
-            str(_("Timer per uke")),
-            str(
-                _(
-                    "Summen av vedtatte timer per uke (ikke årstimer: GSI spør om årstimer, og "
-                    "omregningen er ikke kontrollert)."
-                )
+            _("Timer per uke"),
+            _(
+                "Summen av vedtatte timer per uke (ikke årstimer: GSI spør om årstimer, og "
+                "omregningen er ikke kontrollert)."
             ),
         ),
     ],
@@ -386,7 +373,7 @@ def report_tables(fig: Figures, *, suppress: bool) -> list[Table]:
         (
             "alder" if report.slug == BASIL else "trinn",
             str(_("Per alder") if report.slug == BASIL else _("Per trinn")),
-            report.band_title,
+            str(report.band_title),
             [(b, _band_label(report, b)) for b in (*report.bands, OUTSIDE)],
             fig.by_band,
         ),
@@ -451,7 +438,7 @@ def definitions_table(report: str) -> Table:
 def heading(fig: Figures) -> list[str]:
     """The lines above the tables in an export: the report, the municipality, the day."""
     return [
-        fig.report.title,
+        str(fig.report.title),
         str(_("Kommune: %(name)s (%(number)s)"))
         % {"name": fig.municipality.name, "number": fig.municipality.number},
         str(_("Tellingsdag: %(day)s")) % {"day": formats.date_format(fig.day, "SHORT_DATE_FORMAT")},
