@@ -89,6 +89,11 @@ def _load(request):
         raise Http404
     form = NationalReportForm(data, municipalities=municipalities)
     if not form.is_valid():
+        for name in form.errors:
+            if name in form.fields:
+                widget = form.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-describedby"] = f"id_{name}_error"
         return form, None, None
     fig = nr.report_figures(
         form.cleaned_data["rapport"],

@@ -465,6 +465,7 @@ def test_the_kindergarten_office_counts_only_its_kind_of_unit(data, client):
     assert basil.context["figures"].total.children == 9
     assert gsi.status_code == 200
     assert gsi.context["figures"].total.children == 0 and gsi.context["figures"].units == []
+    assert "Du har ingen enheter av denne typen" in gsi.text
 
 
 @pytest.mark.parametrize(
@@ -481,6 +482,7 @@ def test_bad_input_is_a_422_with_the_message_at_the_field(world, director, param
     response = director.get(reverse(URL), params)
     assert response.status_code == 422
     assert message in " ".join(response.context["form"].errors[field])
+    assert f'aria-describedby="id_{field}_error"' in response.text
     assert not AccessLogEntry.objects.exists()
 
 
