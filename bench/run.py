@@ -13,6 +13,7 @@ VACUUM ANALYZE, then measures with warm caches, in production settings (DEBUG of
   counting every answer that is not a 200 (a Lua hook; wrk itself counts 3xx as fine);
 - the morning job (flagging.detect) over the whole archive with 0.5 % of the deadlines due that
   day, and again with none due (flags and the day's digests removed before each run);
+- the national reports, BASIL and GSI, for the largest municipality (bench/national_report.py);
 - the single best SQL for the caseload page's rows (hand-written, EXPLAIN ANALYZE execution
   time), to set the page's time against.
 
@@ -594,7 +595,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50, help="requests per page run")
     parser.add_argument("--flag-runs", type=int, default=5)
     parser.add_argument("--wrk-seconds", type=int, default=20)
-    parser.add_argument("--only", default="", help="comma list: flagging,delivery,pages,wrk,sql")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma list: flagging,delivery,pages,wrk,sql,national_report",
+    )
     parser.add_argument(
         "--pages", default="", help="with --only pages: comma list of pages to measure again"
     )
@@ -646,6 +651,11 @@ def main() -> None:
             f"caseload throughput (gunicorn 2 workers, wrk -c8 -d{args.wrk_seconds}s):", flush=True
         )
         detail["throughput"] = throughput(args, env)
+    if not only or "national_report" in only:
+        from bench.national_report import national_report
+
+        print("the national reports (BASIL, GSI) for the largest municipality:", flush=True)
+        detail["national_report"] = national_report(args, plans_dir)
     if not only or "sql" in only:
         detail["caseload_sql_ms"] = caseload_sql(plans_dir)
         print(f"caseload's best SQL: {detail['caseload_sql_ms']['median']} ms", flush=True)
@@ -698,6 +708,12 @@ def main() -> None:
         "case_delivered_queries": page("case_delivered", "queries"),
         "delivery_check_due_s": detail.get("delivery_check", {}).get("due_s"),
         "delivery_check_idle_ms": detail.get("delivery_check", {}).get("idle_ms", {}).get("median"),
+        "national_report_basil_p50_ms": detail.get("national_report", {})
+        .get("basil", {})
+        .get("p50_ms"),
+        "national_report_gsi_p50_ms": detail.get("national_report", {})
+        .get("gsi", {})
+        .get("p50_ms"),
         "referrals": total,
         "open_referrals": open_,
         "deadlines": deadlines,

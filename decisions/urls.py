@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import case_life_views, delivery_views, views
+from decisions import case_life_views, delivery_views, national_report_views, views
 from decisions.dashboard import views as dashboard_views
 
 app_name = "decisions"
@@ -44,5 +44,14 @@ urlpatterns = [
         "oversikt/eksport/<slug:table>.<str:fmt>",
         dashboard_views.export,
         name="dashboard_export",
+    ),
+    # the national reports, BASIL and GSI (issue 21): aggregates, under the director's segment
+    path(
+        "oversikt/nasjonal-rapport/", national_report_views.national_report, name="national_report"
+    ),
+    path(
+        "oversikt/nasjonal-rapport/eksport.<str:fmt>",
+        national_report_views.national_report_export,
+        name="national_report_export",
     ),
 ]

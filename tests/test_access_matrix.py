@@ -148,6 +148,9 @@ MATRIX = {
     "decisions:makeup_new": ("get", {"pk": "running_decision"}, DECIDE),
     "decisions:dashboard": ("get", {}, DASHBOARD),
     "decisions:dashboard_export": ("get", {"table": "faser", "fmt": "csv"}, DASHBOARD),
+    # The national reports (BASIL, GSI; issue 21): aggregates for the director and the office.
+    "decisions:national_report": ("get", {}, DASHBOARD),
+    "decisions:national_report_export": ("get", {"fmt": "csv"}, DASHBOARD),
     # The ressursteam (teams/ressursteam_*.py): the advisor and the unit's styrer see and write
     # their teams; the director sees counts only; everyone else 404.
     "teams:team_list": ("get", {}, {**EVERYONE, "director": 404, "office": 404}),
@@ -439,6 +442,8 @@ ADMIN_PERSONA_ROWS = {
     # The director's aggregates are not the system administrator's or the operator's.
     "decisions:dashboard": dict.fromkeys(ADMIN_PERSONAS, {403}),
     "decisions:dashboard_export": dict.fromkeys(ADMIN_PERSONAS, {403}),
+    "decisions:national_report": dict.fromkeys(ADMIN_PERSONAS, {403}),
+    "decisions:national_report_export": dict.fromkeys(ADMIN_PERSONAS, {403}),
     "teams:team_counts": dict.fromkeys(ADMIN_PERSONAS, {404}),
 }
 
@@ -623,6 +628,9 @@ LEADER_ROWS = {
     "decisions:notification_detail": dict.fromkeys(LEADER_PERSONAS, {404}),
     "decisions:dashboard": BOTH,
     "decisions:dashboard_export": BOTH,
+    # the national reports are the director's and the office's, not PPT's
+    "decisions:national_report": dict.fromkeys(LEADER_PERSONAS, {403}),
+    "decisions:national_report_export": dict.fromkeys(LEADER_PERSONAS, {403}),
     "referrals:access_log_search": dict.fromkeys(LEADER_PERSONAS, {403}),
     "referrals:access_log_child": dict.fromkeys(LEADER_PERSONAS, {403}),
     "referrals:access_log_user": dict.fromkeys(LEADER_PERSONAS, {403}),
