@@ -36,7 +36,9 @@ def decode_cursor(value: str) -> tuple[datetime, int]:
             raise ValueError
         return at, pk
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationError({"cursor": [_("Ugyldig markør. Bruk «next» fra forrige side.")]})
+        raise ValidationError(
+            {"cursor": [_("Ugyldig markør. Bruk «next» fra forrige side.")]}
+        ) from None
 
 
 class PageParams(serializers.Serializer):

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from decisions.delivery_models import DeliveryWeek
-from decisions.models import Decision, DeadlineFlag
+from decisions.models import DeadlineFlag, Decision
 from documents.models import Document
 from referrals import clock, states
 from referrals.models import Assessment, DeadlineKind, Referral

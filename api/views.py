@@ -21,8 +21,8 @@ from api.models import Scope
 from api.pagination import paginate
 from api.serializers import (
     AcknowledgeInput,
-    CasePage,
     CaseFilters,
+    CasePage,
     CaseSerializer,
     DeadlineSerializer,
     DecisionSerializer,
