@@ -594,7 +594,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50, help="requests per page run")
     parser.add_argument("--flag-runs", type=int, default=5)
     parser.add_argument("--wrk-seconds", type=int, default=20)
-    parser.add_argument("--only", default="", help="comma list: flagging,delivery,pages,wrk,sql")
+    parser.add_argument(
+        "--only", default="", help="comma list: flagging,delivery,pages,wrk,sql,api"
+    )
+    parser.add_argument("--api-seconds", type=float, default=20, help="--only api: rps run")
     parser.add_argument(
         "--pages", default="", help="with --only pages: comma list of pages to measure again"
     )
@@ -646,6 +649,11 @@ def main() -> None:
             f"caseload throughput (gunicorn 2 workers, wrk -c8 -d{args.wrk_seconds}s):", flush=True
         )
         detail["throughput"] = throughput(args, env)
+    if not only or "api" in only:
+        from bench.api import api
+
+        print("the JSON API (bench/api.py):", flush=True)
+        detail["api"] = api(args, env, port=PORT + 1)
     if not only or "sql" in only:
         detail["caseload_sql_ms"] = caseload_sql(plans_dir)
         print(f"caseload's best SQL: {detail['caseload_sql_ms']['median']} ms", flush=True)
@@ -698,6 +706,17 @@ def main() -> None:
         "case_delivered_queries": page("case_delivered", "queries"),
         "delivery_check_due_s": detail.get("delivery_check", {}).get("due_s"),
         "delivery_check_idle_ms": detail.get("delivery_check", {}).get("idle_ms", {}).get("median"),
+        "api_cases_p50_ms": detail.get("api", {})
+        .get("cases_page", {})
+        .get("p50_ms", {})
+        .get("median"),
+        "api_cases_queries": detail.get("api", {}).get("cases_page", {}).get("queries"),
+        "api_changed_day_s": detail.get("api", {}).get("changed_day", {}).get("seconds"),
+        "api_rps_list100": detail.get("api", {})
+        .get("throughput", {})
+        .get("list100", {})
+        .get("rps"),
+        "api_rps_case": detail.get("api", {}).get("throughput", {}).get("case", {}).get("rps"),
         "referrals": total,
         "open_referrals": open_,
         "deadlines": deadlines,

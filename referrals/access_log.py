@@ -147,6 +147,7 @@ def access_log_client_views_record(request, rows, *, api_client_id: int, object_
     """access_log_views_record for an API client: one VIEW row per object listed (each with
     ``pk`` and ``child_id``), in one INSERT."""
     access_log_mark(request)
+    path, ip = request.path[:500], client_ip(request)
     AccessLogEntry.objects.bulk_create(
         [
             AccessLogEntry(
@@ -157,8 +158,8 @@ def access_log_client_views_record(request, rows, *, api_client_id: int, object_
                 object_type=object_type,
                 object_id=row.pk,
                 child_id=row.child_id,
-                path=request.path[:500],
-                ip=client_ip(request),
+                path=path,
+                ip=ip,
                 status=200,
             )
             for row in rows
