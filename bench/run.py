@@ -600,6 +600,9 @@ def main() -> None:
         default="",
         help="comma list: flagging,delivery,pages,wrk,sql,national_report",
     )
+        "--only", default="", help="comma list: flagging,delivery,pages,wrk,sql,api"
+    )
+    parser.add_argument("--api-seconds", type=float, default=20, help="--only api: rps run")
     parser.add_argument(
         "--pages", default="", help="with --only pages: comma list of pages to measure again"
     )
@@ -656,6 +659,11 @@ def main() -> None:
 
         print("the national reports (BASIL, GSI) for the largest municipality:", flush=True)
         detail["national_report"] = national_report(args, plans_dir)
+    if not only or "api" in only:
+        from bench.api import api
+
+        print("the JSON API (bench/api.py):", flush=True)
+        detail["api"] = api(args, env, port=PORT + 1)
     if not only or "sql" in only:
         detail["caseload_sql_ms"] = caseload_sql(plans_dir)
         print(f"caseload's best SQL: {detail['caseload_sql_ms']['median']} ms", flush=True)
@@ -714,6 +722,17 @@ def main() -> None:
         "national_report_gsi_p50_ms": detail.get("national_report", {})
         .get("gsi", {})
         .get("p50_ms"),
+        "api_cases_p50_ms": detail.get("api", {})
+        .get("cases_page", {})
+        .get("p50_ms", {})
+        .get("median"),
+        "api_cases_queries": detail.get("api", {}).get("cases_page", {}).get("queries"),
+        "api_changed_day_s": detail.get("api", {}).get("changed_day", {}).get("seconds"),
+        "api_rps_list100": detail.get("api", {})
+        .get("throughput", {})
+        .get("list100", {})
+        .get("rps"),
+        "api_rps_case": detail.get("api", {}).get("throughput", {}).get("case", {}).get("rps"),
         "referrals": total,
         "open_referrals": open_,
         "deadlines": deadlines,

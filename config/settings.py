@@ -75,6 +75,11 @@ INSTALLED_APPS = [
     "documents",
     "ops",
     "demo",
+    # The JSON API for the municipality's other systems (issue 21, api/).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +341,36 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
+}
+
+# --- The JSON API (api/, issue 21): keys only (no session: a signed-in browser gets a 401), a
+# scope per view, a fixed window per client in Redis, JSON errors, the schema by drf-spectacular
+# and Swagger UI from drf-spectacular-sidecar's files (no CDN, the CSP above unchanged).
+API_RATE_PER_MINUTE = read_int("API_RATE_PER_MINUTE", 600, minimum=1, maximum=1_000_000)
+API_KEY_PEPPER = env.str("API_KEY_PEPPER", default="")  # empty: SECRET_KEY (api/keys.py)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rimelig API",
+    "DESCRIPTION": (
+        "Saker, frister, vedtak, levert hjelp, dokumenter og oversiktens tall for kommunens "
+        "andre systemer. Nøkler lages i administrasjonen (API-klienter), én kommune per nøkkel."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Sessions: in the database, so that deactivating a user can delete all their sessions

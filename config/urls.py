@@ -27,6 +27,7 @@ urlpatterns = [
     path("oidc/callback/", oidc.OIDCCallbackView.as_view(), name="oidc_authentication_callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("", include("referrals.urls")),
     path("", include("decisions.urls")),
     path("", include("documents.urls")),

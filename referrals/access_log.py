@@ -111,6 +111,62 @@ def access_log_views_record(request, rows, *, object_type: str) -> None:
     )
 
 
+def access_log_client_record(
+    request,
+    *,
+    api_client_id: int,
+    action: str,
+    object_type: str,
+    object_id: int | None = None,
+    child_id: int | None = None,
+    status: int = 200,
+) -> AccessLogEntry:
+    """access_log_record for a request made with an API key (api/): the client is the actor
+    (``api_client_id``, no user). A refusal that names an object without its child (a 404 for
+    another municipality's case) looks the child up as the page's middleware does."""
+    object_id = _bigint_or_none(object_id)
+    if child_id is None and action == AccessLogEntry.Action.DENIED:
+        child_id = _child_of(object_type, object_id)
+    row = AccessLogEntry.objects.create(
+        user=None,
+        api_client_id=api_client_id,
+        role="api",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        child_id=_bigint_or_none(child_id),
+        path=request.path[:500],
+        ip=client_ip(request),
+        status=status,
+    )
+    access_log_mark(request)
+    return row
+
+
+def access_log_client_views_record(request, rows, *, api_client_id: int, object_type: str):
+    """access_log_views_record for an API client: one VIEW row per object listed (each with
+    ``pk`` and ``child_id``), in one INSERT."""
+    access_log_mark(request)
+    path, ip = request.path[:500], client_ip(request)
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                user=None,
+                api_client_id=api_client_id,
+                role="api",
+                action=AccessLogEntry.Action.VIEW,
+                object_type=object_type,
+                object_id=row.pk,
+                child_id=row.child_id,
+                path=path,
+                ip=ip,
+                status=200,
+            )
+            for row in rows
+        ]
+    )
+
+
 def access_log_view(request, obj) -> AccessLogEntry:
     """Record that a Child, Guardian or Referral was shown (its model name is the object
     type; a guardian and a case are logged under their child too)."""

@@ -282,6 +282,10 @@ class Referral(Versioned):
             models.Index(fields=["municipality", "status"], name="referral_municipality_status"),
             # caseloads sorted by the next deadline
             models.Index(fields=["next_deadline_on"], name="referral_next_deadline"),
+            # The API's case list (api/pagination.py): one municipality's cases in the order
+            # they changed, read as a keyset from (updated_at, id) > the cursor, and
+            # changed_since: WHERE municipality_id = … AND updated_at >= … ORDER BY updated_at, id.
+            models.Index(fields=["municipality", "updated_at", "id"], name="referral_api_changed"),
             # The caseload's default list (selectors.referral_caseload_for_user, the "open"
             # filter: scoping.CaseScope.open_only): its keys, count and sort columns for
             # WHERE unit_id = ANY(the user's units and those of their own open cases) AND

@@ -168,6 +168,13 @@ def visible_referrals(user) -> QuerySet[Referral]:
     return Referral.objects.filter(visible_case_q(user))
 
 
+def municipality_referrals(municipality_id: int) -> QuerySet[Referral]:
+    """Every case of one municipality: what an API client of that municipality reads (api/, issue
+    21; a system, not a person, so no role narrows it). Its other municipalities' cases are
+    outside, and the API answers them with a 404 like a page does."""
+    return Referral.objects.filter(municipality_id=municipality_id)
+
+
 def visible_children(user) -> QuerySet[Child]:
     if not has_role(user, *CASE_ROLES):
         return Child.objects.none()

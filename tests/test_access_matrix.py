@@ -220,6 +220,27 @@ MATRIX = {
         {**dict.fromkeys(PERSONAS[1:], {403}), "office": OK},
     ),
     "documents:shipment_retry": ("post", {"pk": "shipment"}, DECIDE),
+    # The JSON API (api/, issue 21): keys only; a person's session gets a 401 everywhere
+    # (tests/api/ has the keys' own matrix). The schema and its documentation page are open.
+    "api:schema": ("get", {}, dict.fromkeys(PERSONAS, OK)),
+    "api:docs": ("get", {}, dict.fromkeys(PERSONAS, OK)),
+    **{
+        f"api:{name}": (method, kwargs, dict.fromkeys(PERSONAS, {401}))
+        for name, method, kwargs in [
+            ("case_list", "get", {}),
+            ("case_detail", "get", {"pk": "case"}),
+            ("case_deadlines", "get", {"pk": "case"}),
+            ("case_flags", "get", {"pk": "case"}),
+            ("case_decisions", "get", {"pk": "case"}),
+            ("case_documents", "get", {"pk": "case"}),
+            ("flag_acknowledge", "post", {"pk": "flag"}),
+            ("decision_detail", "get", {"pk": "running_decision"}),
+            ("decision_weeks", "get", {"pk": "running_decision"}),
+            ("document_detail", "get", {"pk": "case"}),
+            ("document_pdf", "get", {"pk": "case"}),
+            ("statistics", "get", {}),
+        ]
+    },
 }
 
 
@@ -498,6 +519,9 @@ ADMIN_MATRIX = {
     ("admin:teams_taskrun_changelist", None): OPERATOR_LIST,
     ("admin:teams_user_add", None): BOTH_LIST,
     ("admin:teams_municipality_add", None): OPERATOR_LIST,
+    # API clients (api/admin.py): the municipality's system administrator's, keys shown once.
+    ("admin:api_apiclient_changelist", None): TENANT_LIST,
+    ("admin:api_apiclient_add", None): TENANT_LIST,
     # Solvik's objects, then Bergtun's. Users and roles: the platform operator opens only the
     # system administrators (404 for a styrer and her role).
     ("admin:teams_user_change", "styrer_user"): {**SOLVIKS, "platform": {404}},
@@ -649,6 +673,14 @@ LEADER_ROWS = {
     "teams:service_list": BOTH,
     "referrals:meeting_named": dict.fromkeys(LEADER_PERSONAS, {404}),
     "documents:office_shipments": dict.fromkeys(LEADER_PERSONAS, {403}),
+    # the JSON API: keys only, a session is a 401; the schema and its page are open
+    **{
+        name: dict.fromkeys(
+            LEADER_PERSONAS, {401} if name not in ("api:schema", "api:docs") else OK
+        )
+        for name in MATRIX
+        if name.startswith("api:")
+    },
 }
 
 
