@@ -598,9 +598,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma list: flagging,delivery,pages,wrk,sql,national_report",
-    )
-        "--only", default="", help="comma list: flagging,delivery,pages,wrk,sql,api"
+        help="comma list: flagging,delivery,pages,wrk,sql,national_report,api",
     )
     parser.add_argument("--api-seconds", type=float, default=20, help="--only api: rps run")
     parser.add_argument(

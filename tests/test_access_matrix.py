@@ -212,7 +212,7 @@ MATRIX = {
     "documents:document_print": ("get", {"pk": "document"}, READ),
     # Dispatch (documents/dispatch/): the office that decides sends a final letter and retries a
     # failed shipment; whoever sees the case sees its shipments; the office's list is its own.
-    "documents:document_send": ("post", {"pk": "document"}, DECIDE),
+    "documents:document_send": ("post", {"pk": "sent_letter"}, DECIDE),
     "documents:case_shipments": ("get", {"pk": "case"}, READ),
     "documents:office_shipments": (
         "get",
@@ -331,13 +331,12 @@ def objects(world, tmp_path, settings):
         size=8,
         finalised_by=world.office,
     )
+    sent_letter, shipment = _dispatch_objects(case, guardian)
     return {
         "batch": batch.pk,
         "letter_draft": letter_draft.pk,
         "letter_final": letter_final.pk,
-    document, shipment = _dispatch_objects(case, guardian)
-    return {
-        "document": document.pk,
+        "sent_letter": sent_letter.pk,
         "shipment": shipment.pk,
         "running_decision": running.pk,
         "child": child.pk,

@@ -15,8 +15,8 @@ from demo.caseload import seed_caseload
 from demo.consultations import seed_named_consultations
 from demo.decisions import seed_dashboard_story, seed_decisions
 from demo.delivery import seed_delivery
-from demo.letters import seed_letters
 from demo.journal import seed_journal
+from demo.letters import seed_letters
 from demo.organisation import DEMO_PASSWORD, seed_organisation
 from demo.pauses import seed_pause_ledger
 from demo.ressursteam import seed_ressursteam
