@@ -59,8 +59,10 @@ def _page(request, document, referral, *, texts_form=None, action_form=None, sta
         "document": document,
         "spec": spec,
         "may_write": may_write,
-        "preview": pdf.preview_html(document),
     }
+    if not document.is_final:
+        # A final letter is its stored PDF; a preview made now from the case could differ.
+        context["preview"] = pdf.preview_html(document)
     if document.is_final:
         context["replaced_by"] = letter_services.replaced_by(document)
         if may_write:

@@ -200,3 +200,18 @@ def test_the_table_covers_every_element_of_every_letter():
     # An endringsvedtak carries the vedtak's elements too (checked for the vedtak above).
     every -= {("change_decision", e.key) for e in letters.SPECS["decision"].elements}
     assert every - covered == set()
+
+
+@pytest.mark.django_db
+def test_a_refusal_states_no_terms_of_help_but_every_appeal_element(world):
+    letterhead(world.municipality)
+    with frozen_today(TODAY):
+        referral = decided_case(world, outcome="refused")
+        document = draft(world, referral, "decision")
+        document = letter_services.finalise(actor=world.office, document_id=document.pk)
+    text = pdf_text(bytes(document.pdf))
+    assert "Vedtak: Avslått" in text and "Avvik fra den sakkyndige vurderingen" in text
+    assert "Omfang (barnehageloven § 35)" not in text
+    for key in ("appeal_right", "appeal_period", "appeal_body", "appeal_how", "access", "deferral"):
+        element = letters.spec_for("decision").element(key)
+        assert f"{element.nb} ({element.source})" in text

@@ -244,3 +244,32 @@ def test_bergtun_writes_nynorsk(world):
     text = pdf_text(bytes(document.pdf))
     assert "Reglar vedtaket byggjer på (forvaltningsloven § 25 første ledd)" in text
     assert "Klagerett" in text and "Med venleg helsing" in text
+
+
+@pytest.mark.django_db
+def test_the_final_page_shows_sign_off_and_checksum_and_only_the_office_may_correct(
+    client, world, final
+):
+    url = reverse("documents:letter_detail", args=[final.pk])
+    client.force_login(world.office)
+    page = client.get(url).content.decode()
+    assert final.sha256 in page and "Charlie" in page and "Lag ny versjon" in page
+    assert reverse("documents:document_pdf", args=[final.pk]) in page
+    client.force_login(world.styrer_a)
+    page = client.get(url).content.decode()
+    assert final.sha256 in page and "Lag ny versjon" not in page
+    row = AccessLogEntry.objects.filter(action="view", object_type="document").last()
+    assert (row.object_id, row.child_id) == (final.pk, final.referral.child_id)
+
+
+@pytest.mark.django_db
+def test_the_draft_page_shows_the_preview_escaped_and_what_is_missing(client, world):
+    letterhead(world.municipality)
+    document = draft(world, case_at("assessing", world=world, on=ON), "provisional_reply")
+    letter_services.update_texts(
+        actor=world.office, document_id=document.pk, version=1, texts={"intro": "<b>hei</b>"}
+    )
+    client.force_login(world.office)
+    page = client.get(reverse("documents:letter_detail", args=[document.pk])).content.decode()
+    assert "&lt;b&gt;hei&lt;/b&gt;" in page and "<b>hei</b>" not in page
+    assert "Datoen dere kan vente svar mangler" in page
