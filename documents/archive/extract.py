@@ -20,12 +20,13 @@ memory."""
 import hashlib
 import mimetypes
 import shutil
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
 
+from django.db import connection, transaction
 from django.db.models import Count, DateField, Max, Min, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone, translation
@@ -156,14 +157,38 @@ def _write_extract(municipality, closed_before: date, out: Path) -> ExtractResul
             _("%(m)s har ingen avsluttede saker avsluttet før %(day)s: ingenting å trekke ut.")
             % {"m": municipality.name, "day": closed_before.strftime("%d.%m.%Y")}
         )
-    (out / DOCUMENT_DIR).mkdir(parents=True, exist_ok=True)
-    ctx = _Context(municipality, closed_before, out, summary)
-    _write_structure(ctx, _cases_for_writing(selected))
-    _write_journals(ctx, selected)
-    for name in SCHEMAS:
-        shutil.copyfile(SCHEMA_DIR / name, out / name)
-    write_addml(ctx)
+    created = not out.exists()
+    outermost = not connection.in_atomic_block  # (a test runs inside its own transaction)
+    try:
+        with transaction.atomic():
+            if outermost:
+                # One snapshot for both passes (the structure and the journals): a case closed
+                # while the extract runs is in neither, never in one only.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            (out / DOCUMENT_DIR).mkdir(parents=True, exist_ok=True)
+            ctx = _Context(municipality, closed_before, out, summary)
+            _write_structure(ctx, _cases_for_writing(selected))
+            _write_journals(ctx, selected)
+            for name in SCHEMAS:
+                shutil.copyfile(SCHEMA_DIR / name, out / name)
+            write_addml(ctx)
+    except BaseException:
+        # Half an extract holds children's data and is no archive: it does not stay behind.
+        _remove(out, created)
+        raise
     return ctx.result
+
+
+def _remove(out: Path, created: bool) -> None:
+    if created:
+        shutil.rmtree(out, ignore_errors=True)
+        return
+    for path in out.iterdir():  # it was empty when we began
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 class _Context:
@@ -280,7 +305,10 @@ def _write_structure(ctx: _Context, cases) -> None:
             ("opprettetAv", SYSTEM),
         )
         current_kind = None
-        for case in cases.iterator(chunk_size=CHUNK):
+        # closing(): a server-side cursor left open by an error is closed here, inside the
+        # transaction, not later by the garbage collector after the rollback.
+        rows = files.enter_context(closing(cases.iterator(chunk_size=CHUNK)))
+        for case in rows:
             if case.unit.kind != current_kind:
                 if current_kind is not None:
                     xf.close()  # the klasse before
@@ -456,7 +484,13 @@ def _write_files(ctx, case, wanted) -> dict:
     if not wanted:
         return {}
     files = {}
-    rows = Document.objects.filter(pk__in=wanted).values_list("pk", "pdf").iterator(chunk_size=4)
+    query = Document.objects.filter(pk__in=wanted).values_list("pk", "pdf")
+    with closing(query.iterator(chunk_size=4)) as rows:
+        _write_pdfs(ctx, case, wanted, rows, files)
+    return files
+
+
+def _write_pdfs(ctx, case, wanted, rows, files) -> None:
     for pk, pdf in rows:
         data = bytes(pdf or b"")
         digest = hashlib.sha256(data).hexdigest()
@@ -473,7 +507,6 @@ def _write_files(ctx, case, wanted) -> dict:
         files[pk] = (path, digest, len(data))
         ctx.result.document_files += 1
         ctx.result.document_bytes += len(data)
-    return files
 
 
 def _journalpost(ctx, case_ref, entry, finals, journaled, chains, files, names, changes):
@@ -719,7 +752,7 @@ def _write_journals(ctx, selected) -> None:
                 creator, [("arkivskaperID", ctx.creator_id), ("arkivskaperNavn", ctx.creator_name)]
             )
             xf.write(head)
-        for entry in rows.iterator(chunk_size=500):
+        for entry in files.enter_context(closing(rows.iterator(chunk_size=500))):
             lj.write(_journal_row(ctx, lb, entry, public=False))
             oj.write(_journal_row(ctx, ob, entry, public=True))
             ctx.counts["journalregistrering"] += 1

@@ -496,6 +496,8 @@ def test_a_document_whose_bytes_do_not_match_its_checksum_stops_the_extract(case
     )
     with pytest.raises(CommandError, match="stemmer ikke med sjekksummen"):
         extract(tmp_path)
+    # and the half-written package (children's data, no archive) is gone
+    assert not (tmp_path / "uttrekk").exists()
 
 
 def world_user(case):
