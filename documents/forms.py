@@ -4,12 +4,17 @@ and an internal note. They only validate; the view passes cleaned_data to docume
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.forms import LimitedForm
 from documents.services import pdf_check
 from referrals.attachments import max_size_label
+
+
+def _file_help() -> str:
+    return str(_("Bare PDF. Største størrelse: %(limit)s.") % {"limit": max_size_label()})
 
 
 class IncomingDocumentForm(LimitedForm):
@@ -25,7 +30,10 @@ class IncomingDocumentForm(LimitedForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     file = forms.FileField(
-        label=_("PDF-fil"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+        label=_("PDF-fil"),
+        # Read at render time: tests and deployments change ATTACHMENT_MAX_BYTES.
+        help_text=lazy(_file_help, str)(),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
     )
     withheld = forms.CharField(
         label=_("Unntatt fra foreldrenes innsyn (hjemmel)"),
@@ -39,9 +47,6 @@ class IncomingDocumentForm(LimitedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("Bare PDF. Største størrelse: %(limit)s.") % {
-            "limit": max_size_label()
-        }
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Registrer dokumentet")))
 

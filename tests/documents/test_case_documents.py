@@ -216,3 +216,18 @@ def test_the_tab_runs_the_same_queries_with_1_and_50_documents(
     assert page.content.decode().count("/vis/") == 50
     assert {"pdf"} <= page.context["documents"][0].get_deferred_fields()
     assert one == 8
+
+
+@pytest.mark.django_db
+def test_a_registered_incoming_document_cannot_be_changed(world, case):
+    from django.db import DatabaseError, transaction
+
+    from documents.models import ImmutableError
+
+    document = final_document(case, by=world.advisor)
+    document.title = "Endret"
+    with pytest.raises(ImmutableError):
+        document.save()
+    with pytest.raises(DatabaseError, match="document_final_unchanged"), transaction.atomic():
+        Document.objects.filter(pk=document.pk).update(pdf=b"%PDF-1.4 annet")
+    assert Document.objects.get(pk=document.pk).title == "Svar fra foreldrene"
