@@ -48,6 +48,24 @@ DOCUMENT_FIELDS = (
 )
 
 
+# The case's free texts: never in the resource, so never read (a page of 500 cases).
+_CASE_TEXTS = (
+    "concern",
+    "tried",
+    "report_play",
+    "report_social",
+    "report_language",
+    "report_motor",
+    "report_attention",
+    "report_frame",
+    "report_measures",
+    "closed_note",
+    "withdrawn_reason",
+    "services",
+    "services_other",
+)
+
+
 def _in_range(pk) -> bool:
     return isinstance(pk, int) and 0 < pk <= BIGINT_MAX
 
@@ -61,6 +79,7 @@ def cases_of(municipality_id: int, *, identity: bool = False) -> QuerySet[Referr
     return (
         municipality_referrals(municipality_id)
         .select_related(*related)
+        .defer(*_CASE_TEXTS)
         .annotate(facts=Subquery(facts))
     )
 
