@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.views import form_status, posted, run_form, with_once
 from referrals import case_page
 from referrals.access_log import AccessLogEntry, access_log_record
-from referrals.scoping import get_referral_for_user
+from referrals.scoping import can_decide, get_referral_for_user
 
 from . import letter_services, letters, pdf
 from .letter_forms import ActionForm, LetterTextsForm
@@ -65,6 +65,8 @@ def _page(request, document, referral, *, texts_form=None, action_form=None, sta
         context["preview"] = pdf.preview_html(document)
     if document.is_final:
         context["replaced_by"] = letter_services.replaced_by(document)
+        # The office that decides the case sends its letters (documents/dispatch/).
+        context["may_send"] = can_decide(request.user, referral)
         if may_write:
             context["action_form"] = action_form or with_once(ActionForm())
     else:

@@ -2,6 +2,8 @@
 theirs, 403 for what they may see but not do, the login page for anonymous users. A URL
 without an entry here fails the suite."""
 
+import functools
+import hashlib
 from datetime import date
 
 import pytest
@@ -326,9 +328,9 @@ def objects(world, tmp_path, settings):
         kind="decision",
         title="Vedtak",
         status="final",
-        pdf=b"%PDF-1.7",
-        sha256="0" * 64,
-        size=8,
+        pdf=_tiny_pdf(),
+        sha256=hashlib.sha256(_tiny_pdf()).hexdigest(),
+        size=len(_tiny_pdf()),
         finalised_by=world.office,
     )
     sent_letter, shipment = _dispatch_objects(case, guardian)
@@ -356,13 +358,20 @@ def objects(world, tmp_path, settings):
     }
 
 
+@functools.cache
+def _tiny_pdf() -> bytes:
+    """A real one-page PDF: the parents' bundle opens every final document."""
+    import weasyprint
+
+    return weasyprint.HTML(string="<p>Vedtak</p>").write_pdf()
+
+
 def _dispatch_objects(case, guardian):
     """A final letter of the case and its (sent) shipment to the guardian."""
-    import hashlib
 
     from documents.models import Document, Shipment
 
-    pdf = b"%PDF-1.4 matrix"
+    pdf = _tiny_pdf()
     document = Document.objects.create(
         referral=case,
         kind=Document.Kind.DECISION,
