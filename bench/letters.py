@@ -4,8 +4,8 @@ task is queued to the batch's row saying finished.
 
     DATABASE_URL=... REDIS_URL=... .venv/bin/python -m bench.letters [--cases 200] [--renders 40]
 
-Uses its own database (BENCH_LETTERS_DATABASE_URL, default rimelig_bench_letters: created,
-migrated, and filled with the cases on the first run; each run makes its own new cases).
+Uses its own database (BENCH_LETTERS_DATABASE_URL, default rimelig_bench_letters), dropped,
+created and migrated on every run.
 Prints the figures and writes them to bench/results/letters.json."""
 
 import argparse
@@ -22,10 +22,31 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rimelig_bench_letters"
 
 
-def _setup(url: str) -> None:
-    from bench.run import _ensure_database
+def _fresh_database(url: str) -> None:
+    """Drop and create the bench's own database: the tests' factories number their rows from
+    1 in every process, so a second run's rows would clash with the first's."""
+    from urllib.parse import urlparse
 
-    _ensure_database(url)
+    import psycopg2
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+    )
+    conn.autocommit = True
+    with conn.cursor() as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        c.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def _setup(url: str) -> None:
+    _fresh_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
