@@ -27,7 +27,10 @@ class Letterhead(models.Model):
         NYNORSK = "nn", _("Nynorsk")
 
     municipality = models.OneToOneField(
-        "teams.Municipality", on_delete=models.CASCADE, related_name="letterhead"
+        "teams.Municipality",
+        on_delete=models.CASCADE,
+        related_name="letterhead",
+        verbose_name=_("kommune"),
     )
     name = models.CharField(_("avsender"), max_length=150)  # "Bergtun kommune"
     department = models.CharField(_("enhet"), max_length=150, blank=True)  # "PP-tjenesten"
@@ -77,10 +80,15 @@ class Document(models.Model):
         FINAL = "final", _("Endelig")
 
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.PROTECT, related_name="documents"
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("sak"),
     )
     kind = models.CharField(_("dokumenttype"), max_length=20, choices=Kind.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     title = models.CharField(_("tittel"), max_length=200)
     language = models.CharField(
         _("målform"), max_length=2, choices=Letterhead.Language.choices, default="nb"
@@ -100,16 +108,21 @@ class Document(models.Model):
         "decisions.Appeal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The free-text parts the case worker writes (never the facts the case holds).
-    texts = models.JSONField(default=dict, blank=True)
+    texts = models.JSONField(_("fritekst"), default=dict, blank=True)
     edition = models.PositiveIntegerField(_("versjon"), default=1)
     replaces = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("erstatter"),
     )
     # Final only: the bytes as sent and archived, and their checksum.
-    pdf = models.BinaryField(null=True, blank=True, editable=False)
-    sha256 = models.CharField(max_length=64, blank=True)
-    size = models.PositiveIntegerField(null=True, blank=True)
-    content_type = models.CharField(max_length=100, default="application/pdf")
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("størrelse (byte)"), null=True, blank=True)
+    content_type = models.CharField(_("filtype"), max_length=100, default="application/pdf")
     document_date = models.DateField(_("dokumentdato"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -118,8 +131,10 @@ class Document(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1)  # optimistic locking of a draft
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    version = models.PositiveIntegerField(
+        _("endringsversjon"), default=1
+    )  # optimistic locking of a draft
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -160,9 +175,13 @@ class Document(models.Model):
 class JournalCounter(models.Model):
     """The next journal sequence number per municipality and year (locked when used)."""
 
-    municipality = models.ForeignKey("teams.Municipality", on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    municipality = models.ForeignKey(
+        "teams.Municipality", on_delete=models.CASCADE, verbose_name=_("kommune")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("år"),
+    )
+    last = models.PositiveIntegerField(_("siste nummer"), default=0)
 
     class Meta:
         constraints = [
@@ -184,10 +203,13 @@ class JournalEntry(models.Model):
         NOTE = "N", _("Organinternt notat")
 
     municipality = models.ForeignKey(
-        "teams.Municipality", on_delete=models.PROTECT, related_name="+"
+        "teams.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("kommune")
     )
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.PROTECT, related_name="journal_entries"
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        related_name="journal_entries",
+        verbose_name=_("sak"),
     )
     # journalår/journalsekvensnummer, e.g. 2026/000123, unique per municipality.
     year = models.PositiveSmallIntegerField(_("journalår"))
@@ -263,12 +285,14 @@ class Shipment(models.Model):
     recipient_name = models.CharField(_("mottaker"), max_length=200)
     recipient_address = models.CharField(_("adresse"), max_length=300, blank=True)
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("forsøk"), default=0)
     last_error = models.CharField(_("siste feil"), max_length=500, blank=True)
     external_id = models.CharField(_("forsendelses-id"), max_length=100, blank=True)
-    queued_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(_("lagt i kø"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
     queued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -310,18 +334,20 @@ class LetterBatch(models.Model):
         FINISHED = "finished", _("Ferdig")
 
     kind = models.CharField(_("dokumenttype"), max_length=20, choices=Document.Kind.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    referral_ids = models.JSONField(default=list)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    referral_ids = models.JSONField(_("saker"), default=list)
+    total = models.PositiveIntegerField(_("antall saker"), default=0)
+    done = models.PositiveIntegerField(_("ferdige"), default=0)
+    failed = models.PositiveIntegerField(_("feilet"), default=0)
     # [{"referral": id, "document": id or null, "error": text}], in order.
-    results = models.JSONField(default=list, blank=True)
+    results = models.JSONField(_("resultater"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    finished_at = models.DateTimeField(_("ferdig"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
