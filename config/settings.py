@@ -75,8 +75,10 @@ INSTALLED_APPS = [
     "documents",
     "ops",
     "demo",
-    # The JSON API for the municipality's other systems (issue 21, api/).
-    "rest_framework",
+    # The JSON API for the municipality's other systems (issue 21, api/). Not "rest_framework":
+    # the API renders JSON only (no browsable API, none of its templates), and its Norwegian
+    # catalogue would override Django's own messages on every page ("Feltet er påkrevet." became
+    # "Dette feltet er påkrevd.").
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
