@@ -96,5 +96,8 @@ def config(fmt: str, level: str) -> dict:
             # Gunicorn's error log through the same handler; its access log is off.
             "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
             "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+            # WeasyPrint logs every rendering step at INFO (a line per letter's stylesheet).
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
         },
     }
