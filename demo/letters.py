@@ -5,7 +5,7 @@ office and the advisor would."""
 from core.errors import DomainError
 from decisions.models import Decision
 from documents import letter_services
-from documents.models import Document, Letterhead
+from documents.models import Letterhead
 from referrals.models import Referral
 from teams.models import Municipality, Role
 
@@ -59,7 +59,7 @@ def _letter(actor, referral, kind, *, final: bool) -> bool:
 
 def seed_letters() -> dict:
     counts = {"letterheads": 0, "drafts": 0, "finals": 0}
-    if Document.objects.exists():
+    if Letterhead.objects.exists():
         return {"skipped": True, **counts}
     for municipality in Municipality.objects.filter(number__in=LETTERHEADS):
         _, made = Letterhead.objects.get_or_create(

@@ -7,13 +7,12 @@ The final letters are made here with a plain WeasyPrint page (the letters part m
 ones from the case's data); the sending goes through the services, as the product does."""
 
 import contextlib
-import hashlib
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.html import escape
 
+from core.errors import DomainError
+from documents import letter_services
 from documents.dispatch import services
 from documents.dispatch.backends import DispatchError
 from documents.models import Document, Shipment
@@ -24,27 +23,17 @@ SENT_LETTERS = 3
 
 
 def _letter(case: Referral, office, today: date) -> Document:
-    import weasyprint
-
-    title = "Vedtak om spesialpedagogisk hjelp"
-    html = (
-        f"<h1>{escape(title)}</h1><p>Sak {escape(case.reference)}</p>"
-        "<p>Demobrev: vedtaket med begrunnelse og klageadgang lages av brevmalene.</p>"
+    """The case's final vedtak letter, made by the letter service when demo/letters.py made
+    none (a case the letters lack data for raises DomainError and is passed over)."""
+    existing = Document.objects.filter(
+        referral=case, kind=Document.Kind.DECISION, status=Document.Status.FINAL
+    ).first()
+    if existing is not None:
+        return existing
+    draft = letter_services.create_draft(
+        actor=office, referral_id=case.pk, kind=Document.Kind.DECISION
     )
-    pdf = weasyprint.HTML(string=html).write_pdf()
-    return Document.objects.create(
-        referral=case,
-        kind=Document.Kind.DECISION,
-        status=Document.Status.FINAL,
-        title=title,
-        pdf=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        document_date=today,
-        finalised_by=office,
-        finalised_at=timezone.now(),
-        created_by=office,
-    )
+    return letter_services.finalise(actor=office, document_id=draft.pk)
 
 
 def seed_shipments(today: date) -> dict:
@@ -68,7 +57,7 @@ def seed_shipments(today: date) -> dict:
                 shipments = services.document_dispatch(
                     document_id=_letter(case, role.user, today).pk, actor=role.user
                 )
-        except services.DispatchRefused:
+        except (services.DispatchRefused, DomainError):
             continue  # a guardian without an address, say: the office would fix it first
         # The last letter's first shipment went to SvarUt while it was down (as the job leaves
         # it after its last attempt); every other shipment is sent through the outbox.

@@ -97,7 +97,6 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  {seed_pause_ledger(org, today=today)} pauser i pauseloggen")
         self.stdout.write(f"  Sakens videre liv: {seed_case_life(today)}")
-        self.stdout.write(f"  Forsendelser: {seed_shipments(today)}")
         self.stdout.write("Ressursteam, drøftinger, systemarbeid og tjenesteoversikt …")
         with transaction.atomic():
             team = seed_ressursteam(org, today=today, seed=seed)
@@ -108,8 +107,11 @@ class Command(BaseCommand):
             f"systemarbeid, {team['services']} nye tjenester"
         )
         self.stdout.write(f"  Hjelp gitt: {seed_delivery(rng, today=today)}")
-        self.stdout.write(f"  Brev: {seed_letters()}")
+        # The journal's receipts first, then the letters (journalled as they are finalised),
+        # then their shipments.
         self.stdout.write(f"  Journal og dokumenter: {seed_journal(today)}")
+        self.stdout.write(f"  Brev: {seed_letters()}")
+        self.stdout.write(f"  Forsendelser: {seed_shipments(today)}")
         # The morning's flags, so the office's worklist and inbox show today's picture.
         delivery.delivery_check(today)
         flagged = flagging.detect(today)
