@@ -52,6 +52,8 @@ def seed_shipments(today: date) -> dict:
     for case in cases:
         if counts["sent"] + counts["failed"] > SENT_LETTERS:
             break
+        if not letter_services.may_write(role.user, case, Document.Kind.DECISION):
+            continue  # a school's case: not the kindergarten office's to decide
         try:
             with transaction.atomic():
                 shipments = services.document_dispatch(
