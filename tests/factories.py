@@ -17,7 +17,9 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["number"]
 
     name = factory.Sequence(lambda n: f"Testkommune {n}")
-    number = factory.Sequence(lambda n: f"{8000 + n:04d}")
+    # Four digits (the field and the real numbers): the sequence wraps after 2,000 in one
+    # worker; each test rolls back, so a wrapped number never meets its namesake.
+    number = factory.Sequence(lambda n: f"{8000 + n % 2000:04d}")
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
