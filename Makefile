@@ -15,7 +15,7 @@ find_python = for c in python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/vers
 	done
 
 .PHONY: help install run test test-fast test-days chromium lint migrate seed clean
-.PHONY: backup restore loadtest
+.PHONY: backup restore loadtest bench-letters
 help:
 	@echo "make run   – set up and start Rimelig with demo data (http://127.0.0.1:$(PORT))"
 	@echo "make test  – set up and run the whole test suite (PostgreSQL and Redis)"
@@ -113,6 +113,12 @@ SCALE ?= 100000
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
+
+# Letters: one letter's rendering (PDF/A) and a batch of 200 foreløpig svar on one Celery
+# worker, in a database of its own (bench/letters.py; figures in bench/results/letters.json).
+bench-letters: install
+	@export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} DEBUG=1 SECRET_KEY=bench-only-secret-key EMAIL_URL=memorymail://; \
+	$(PY) -m bench.letters $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -159,4 +159,6 @@ def batch_progress(request, pk):
     """The fragment htmx polls: the bar and the results so far; without a trigger once the
     batch is finished, so the polling stops."""
     batch = batches.batch_for(request.user, pk)
+    if not request.htmx:  # opened as a page (a bookmark, a new tab): the batch's own page
+        return batch_detail(request, pk)
     return render(request, "documents/batch_progress.html", _batch_context(request, batch))

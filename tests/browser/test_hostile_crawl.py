@@ -34,7 +34,13 @@ pytestmark = [
 ]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # as tests/browser/conftest.py
-NOT_PAGES = {"referrals:attachment_download"}  # a file download, not a page
+NOT_PAGES = {
+    "referrals:attachment_download",  # a file download, not a page
+    # The API's documentation is drf-spectacular's Swagger UI (a third-party page that fetches
+    # the schema itself); the API is checked by schemathesis (tests/api/).
+    "api:docs",
+    "api:schema",
+}
 SETTLE_MS = 300  # after "load": long enough for htmx's load triggers to fire
 AXE_RUN = """async (tags) => {
     const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
@@ -104,9 +110,11 @@ def _visit(page, url: str, persona: str, allowed, findings: Findings, axe_script
     if response is None or (response.status >= 500 and response.status not in allowed):
         findings.add("500s", url, persona, f"HTTP {response.status if response else '-'}")
         return False
+    if "html" not in (response.headers.get("content-type") or ""):
+        return False  # a PDF shown inline: the browser's own viewer, not our page
     for request in _unasked(requests):
         findings.add("unasked requests", url, persona, request)
-    if response.status >= 500 or "html" not in (response.headers.get("content-type") or ""):
+    if response.status >= 500:
         return False
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_script)  # through DevTools: the page's CSP does not govern it

@@ -90,13 +90,15 @@ def test_the_fragment_polls_while_running_and_stops_when_finished(client, world,
     batch = batches.letter_batch_start(world.office, KIND, [c.pk for c in due], send=False)
     client.force_login(world.office)
     url = reverse("documents:batch_progress", args=[batch.pk])
-    running = client.get(url).content.decode()
+    htmx = {"HX-Request": "true"}
+    running = client.get(url, headers=htmx).content.decode()
     assert 'hx-trigger="every 1s"' in running and f'hx-get="{url}"' in running
     assert 'role="progressbar"' in running and 'aria-valuenow="0"' in running
     assert "0 av 2 saker behandlet" in running
     with frozen_today(TODAY):
         run_letter_batch.apply(args=[batch.pk, False, REASON]).get()
-    finished = client.get(url).content.decode()
+    finished = client.get(url, headers=htmx).content.decode()
+    assert "<title>" in client.get(url).content.decode()  # opened as a page: the batch's page
     assert "hx-trigger" not in finished and "hx-get" not in finished
     assert 'aria-valuenow="2"' in finished and "2 av 2 saker behandlet" in finished
     assert due[0].child.full_name in finished
