@@ -76,9 +76,13 @@ def _unasked(requests: list) -> list[str]:
     """Requests other than the document and its static files."""
     found = []
     for request in requests:
-        path = urlsplit(request.url).path
+        url = urlsplit(request.url)
+        path = url.path
         if request.resource_type == "document" and request.is_navigation_request():
             continue  # the page itself, and the redirects on the way to it
+        if url.scheme in ("chrome", "chrome-extension"):
+            continue  # the browser's own PDF viewer (a letter shown inline), still loading
+
         asked = (
             request.method == "GET"
             and request.resource_type not in ("xhr", "fetch")
