@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
+from django.db import connection
 
 from referrals.access_log_models import (  # noqa: F401 (the model, re-exported)
     AccessLogEntry,
@@ -145,26 +146,29 @@ def access_log_client_record(
 
 def access_log_client_views_record(request, rows, *, api_client_id: int, object_type: str):
     """access_log_views_record for an API client: one VIEW row per object listed (each with
-    ``pk`` and ``child_id``), in one INSERT."""
+    ``pk`` and ``child_id``), in one INSERT of two arrays (a page of 100 cases through
+    bulk_create spent a third of the request building 100 rows in Python)."""
     access_log_mark(request)
-    path, ip = request.path[:500], client_ip(request)
-    AccessLogEntry.objects.bulk_create(
-        [
-            AccessLogEntry(
-                user=None,
-                api_client_id=api_client_id,
-                role="api",
-                action=AccessLogEntry.Action.VIEW,
-                object_type=object_type,
-                object_id=row.pk,
-                child_id=row.child_id,
-                path=path,
-                ip=ip,
-                status=200,
-            )
-            for row in rows
-        ]
-    )
+    rows = list(rows)
+    if not rows:
+        return
+    table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, api_client_id, role, action, object_type,"  # noqa: S608
+            " object_id, child_id, path, ip, status)"
+            " SELECT NULL, %s, 'api', %s, %s, o, c, %s, %s::inet, 200"
+            " FROM unnest(%s::bigint[], %s::bigint[]) AS t(o, c)",
+            [
+                api_client_id,
+                AccessLogEntry.Action.VIEW.value,
+                str(object_type),
+                request.path[:500],
+                client_ip(request),
+                [row.pk for row in rows],
+                [row.child_id for row in rows],
+            ],
+        )
 
 
 def access_log_view(request, obj) -> AccessLogEntry:
