@@ -8,6 +8,7 @@ from referrals import case_page
 from referrals.scoping import get_referral_for_user
 
 from ..models import Document
+from ..selectors import visible_documents
 from .specs import SPECS
 
 
@@ -29,9 +30,10 @@ def letter_for_user(user, pk) -> tuple[Document, object]:
 
 
 def document_pdf_for_user(user, pk) -> tuple[Document, object]:
-    """A final document of any kind with its bytes (the canonical download), through its
-    case's scope; a draft has no PDF (404)."""
-    referral = _case_of(user, Document.objects.all(), pk)
+    """A final document of any kind with its bytes (the canonical download), among the
+    documents the user may read (documents/selectors.py: a unit head gets no PPT note); a
+    draft has no PDF (404)."""
+    referral = _case_of(user, visible_documents(user), pk)
     document = Document.objects.only("pk", "pdf", "title", "sha256", "status", "referral_id").get(
         pk=pk
     )

@@ -116,6 +116,15 @@ def test_a_note_is_journalled_internal_and_hidden_from_the_styrer(client, world,
 
 
 @pytest.mark.django_db
+def test_the_styrer_cannot_download_a_note_by_its_pdf_address(client, world, case):
+    note = final_document(case, by=world.advisor, kind="note", title="Notat")
+    client.force_login(world.advisor)
+    assert client.get(reverse("documents:document_pdf", args=[note.pk])).status_code == 200
+    client.force_login(world.styrer_a)
+    assert client.get(reverse("documents:document_pdf", args=[note.pk])).status_code == 404
+
+
+@pytest.mark.django_db
 def test_the_styrer_sees_incoming_documents_and_the_journal(client, world, case):
     document = final_document(case, title="Uttalelse fra fastlege", by=world.advisor)
     client.force_login(world.styrer_a)
