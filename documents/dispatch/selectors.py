@@ -6,6 +6,7 @@ from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from documents.models import Document, Shipment
+from documents.selectors import visible_documents
 from referrals.scoping import can_decide, visible_case_q, visible_referrals
 from teams.models import Role
 from teams.scoping import has_role
@@ -24,10 +25,7 @@ def get_document_for_dispatch(user, pk) -> Document:
     """A document of a visible case (else 404) that the user may send: the office that decides
     for the case (else 403)."""
     document = get_object_or_404(
-        Document.objects.select_related("referral__unit").filter(
-            referral__in=visible_referrals(user).order_by().values("pk")
-        ),
-        pk=pk,
+        visible_documents(user).select_related("referral__unit").defer("pdf"), pk=pk
     )
     if not can_decide(user, document.referral):
         raise PermissionDenied
