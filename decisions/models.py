@@ -561,3 +561,6 @@ from decisions.delivery_models import (  # noqa: E402, F401
     DeliveryWeek,
     Makeup,
 )
+
+# A pupil's IOP and årleg evaluering (issue 19): their own module.
+from decisions.school_models import AnnualEvaluation, Iop, IopSubject  # noqa: E402, F401

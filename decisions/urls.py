@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from decisions import case_life_views, delivery_views, national_report_views, views
 from decisions.dashboard import views as dashboard_views
@@ -54,4 +54,6 @@ urlpatterns = [
         national_report_views.national_report_export,
         name="national_report_export",
     ),
+    path("", include("decisions.urls_school")),  # issue 19
+    path("", include("decisions.urls_transition")),  # issue 19
 ]

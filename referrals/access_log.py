@@ -210,6 +210,10 @@ ID_SEGMENTS = {
     "dokumenter": Obj.DOCUMENT,  # documents: /dokumenter/<pk>/… a letter or an incoming document
     "forsendelser": Obj.SHIPMENT,  # documents: /forsendelser/<pk>/… one letter to one recipient
     "brevbunker": Obj.BATCH,  # documents: /brevbunker/<pk>/ letters made for many cases
+    "elever": Obj.CHILD,  # referrals: /elever/<pk>/… a pupil (issue 19)
+    "henvisninger": Obj.REFERRAL,  # referrals: /henvisninger/<pk>/… a unit's own referral
+    "iop": Obj.IOP,  # decisions: /iop/<pk>/… an individuell opplæringsplan
+    "evalueringer": Obj.EVALUATION,  # decisions: /evalueringer/<pk>/… an årleg evaluering
 }
 # Pages without an id, by their first segment: lists of children's cases, flags, notices and
 # the access log. A 403 on one is logged (a 404 there names nothing: a page number too far).
@@ -224,6 +228,10 @@ LIST_SEGMENTS = {
     "dokumenter": Obj.DOCUMENT,
     "forsendelser": Obj.SHIPMENT,
     "brevbunker": Obj.BATCH,
+    "elever": Obj.CHILD,  # a school's pupils by class
+    "iop": Obj.IOP,  # a school's IOPs
+    "evalueringer": Obj.EVALUATION,
+    "henvisninger": Obj.REFERRAL,  # a unit's own referrals (drafts and sent)
 }
 # Pages of those apps that show no child at all: the director's aggregates.
 NO_CHILD_SEGMENTS = {"oversikt"}

@@ -47,6 +47,8 @@ class AccessLogEntry(models.Model):
         SHIPMENT = "shipment", _("Forsendelse")
         BATCH = "batch", _("Brevbunke")
         REPORT = "report", _("Nasjonal rapport")
+        IOP = "iop", _("Individuell opplæringsplan")
+        EVALUATION = "evaluation", _("Årleg evaluering")
 
     # The database's clock, not the application's: a row's time cannot be supplied wrongly.
     at = models.DateTimeField(_("tidspunkt"), db_default=Now())

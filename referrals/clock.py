@@ -30,6 +30,10 @@ class DeadlineKind(TextChoices):
     # Not computed from the case's dates: decisions/delivery.py's morning check opens it when
     # the help delivered falls under the municipality's threshold, and meets it when it is back.
     DELIVERY = "delivery", _("Levert hjelp under terskel")
+    # Issue 19: a child with a running § 31 vedtak who starts school in August; PPT is flagged
+    # in the spring before (the policy's date) to prepare the school case (opplæringslova
+    # § 11-7: a new assessment and vedtak under chapter 11).
+    SCHOOL_START = "school_start", _("Overgang til skolen")
 
 
 class State(StrEnum):

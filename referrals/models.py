@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked
-from referrals import clock, states
+from referrals import case_kinds, clock, states
 from referrals.access_log_models import AccessLogEntry  # noqa: F401 (registered with the app)
 from referrals.consultations_models import (  # noqa: F401 (named consultations, own module)
     ConsultationConsent,
@@ -23,7 +23,7 @@ from referrals.consultations_models import (  # noqa: F401 (named consultations,
 )
 from referrals.idnumber import mask
 from referrals.querysets import ReferralQuerySet
-from teams.models import Municipality, Unit
+from teams.models import Municipality, SchoolClass, Unit
 
 
 def case_scope_fields() -> tuple[models.ForeignKey, models.ForeignKey]:
@@ -85,6 +85,15 @@ class Child(Versioned):
         null=True,
         blank=True,
         verbose_name=_("barnehage/skole nå"),
+    )
+    # A pupil's class (issue 19): of the school the child is at (services check it).
+    school_class = models.ForeignKey(
+        SchoolClass,
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        null=True,
+        blank=True,
+        verbose_name=_("klasse"),
     )
     first_name = models.CharField(_("fornavn"), max_length=100)
     last_name = models.CharField(_("etternavn"), max_length=100)
@@ -181,6 +190,9 @@ class Referral(Versioned):
     class PreviousLink(models.TextChoices):
         RENEWAL = "renewal", _("Fornyelse: ny sakkyndig vurdering")
         REOPENED = "reopened", _("Gjenåpnet som ny sak")
+        # Issue 19: the § 31 case closed because the child started school, and the school
+        # case opened from it (decisions.transition).
+        TRANSITION = "transition", _("Overgang fra barnehage til skole")
 
     class ClosedReason(models.TextChoices):
         """Why a case with a vedtak ends (decisions.services.case_close)."""
@@ -197,7 +209,31 @@ class Referral(Versioned):
         SPEECH = "speech", _("Logoped")
         OTHER = "other", _("Annet")
 
+    class Source(models.TextChoices):
+        """Who asked PPT (issue 19)."""
+
+        PPT = "ppt", _("Registrert av PPT")
+        UNIT = "unit", _("Henvist av barnehagen/skolen")
+        # The parents may ask at any time and need not write (opplæringslova § 11-7,
+        # barnehageloven § 33): PPT registers the request with its date.
+        PARENTS = "parents", _("Foreldrene ba selv om vurdering")
+
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referrals")
+    # The kind of case and its rules (referrals/case_kinds.py: legal basis, who decides,
+    # assessment, consent, content, deadlines, follow-up).
+    kind = models.CharField(
+        _("type sak"),
+        max_length=20,
+        choices=case_kinds.CaseKind.choices,
+        default=case_kinds.CaseKind.BHL_31,
+    )
+    source = models.CharField(
+        _("hvem ba om hjelp"), max_length=10, choices=Source.choices, default=Source.PPT
+    )
+    # The parents' own request: the day they asked (Source.PARENTS).
+    requested_on = models.DateField(_("foreldrene ba om det"), null=True, blank=True)
+    # A referral written by the styrer or rektor (Source.UNIT): the day it was sent to PPT.
+    sent_on = models.DateField(_("sendt til PPT"), null=True, blank=True)
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("henvisende enhet")
     )
@@ -230,6 +266,15 @@ class Referral(Versioned):
     report_attention = models.TextField(_("selvstendighet og oppmerksomhet"), blank=True)
     report_frame = models.TextField(_("rammefaktorer (gruppe, bemanning)"), blank=True)
     report_measures = models.TextField(_("tiltak som er prøvd og effekten av dem"), blank=True)
+    # The school's pedagogisk rapport adds these headings (opplæringslova §§ 11-1, 11-2).
+    report_subjects = models.TextField(
+        _("faglig fungering (norsk, matematikk, engelsk)"), blank=True
+    )
+    report_adapted = models.TextField(_("tilpasset opplæring og tiltak etter § 11-2"), blank=True)
+    # The parents' and the child's or pupil's own views, written by the referrer
+    # (barnehageloven § 3, opplæringslova § 10-2).
+    child_views = models.TextField(_("barnets eller elevens egne synspunkter"), blank=True)
+    guardian_views = models.TextField(_("foreldrenes synspunkter"), blank=True)
     received_on = models.DateField(_("henvisning mottatt"), null=True, blank=True)
     consent_on = models.DateField(_("samtykke mottatt"), null=True, blank=True)
     # T0, the start of the clock: the later of received_on and consent_on (DESIGN).
@@ -360,7 +405,12 @@ class Consent(models.Model):
         DECISION = "decision", _("Vedtak om hjelp")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="consents")
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="consents")
+    # Empty when the pupil consented (opplæringslova § 11-7 third paragraph: "eleven eller
+    # foreldra"; given_by_pupil).
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.PROTECT, related_name="consents", null=True, blank=True
+    )
+    given_by_pupil = models.BooleanField(_("gitt av eleven selv"), default=False)
     purpose = models.CharField(_("samtykke til"), max_length=20, choices=Purpose.choices)
     given_on = models.DateField(_("gitt dato"))
     withdrawn_on = models.DateField(_("trukket dato"), null=True, blank=True)
@@ -381,10 +431,22 @@ class Consent(models.Model):
                 condition=models.Q(withdrawn_on__isnull=True),
                 name="consent_one_standing_per_guardian_purpose",
             ),
+            models.UniqueConstraint(
+                fields=["referral", "purpose"],
+                condition=models.Q(withdrawn_on__isnull=True, given_by_pupil=True),
+                name="consent_one_standing_by_pupil_per_purpose",
+            ),
+            # Either a guardian or the pupil consented, never both, never neither.
+            models.CheckConstraint(
+                condition=models.Q(given_by_pupil=True, guardian__isnull=True)
+                | models.Q(given_by_pupil=False, guardian__isnull=False),
+                name="consent_guardian_or_pupil",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.guardian}: {self.get_purpose_display()}"
+        who = _("Eleven") if self.given_by_pupil else self.guardian
+        return f"{who}: {self.get_purpose_display()}"
 
 
 # Sivilombudet's practice (the Bergen PPT statement, 2024; DOMAIN.md § 2) and Statsforvalteren's
@@ -570,6 +632,15 @@ class Assessment(Versioned):
         blank=True,
     )
     assistant_needed = models.BooleanField(_("behov for assistent"), default=False)
+    # Opplæringslova § 11-8 a, b and e (c and d are ``goals`` and ``kind_of_help``); the kinds
+    # that need which are in referrals/case_kinds.py.
+    benefit = models.TextField(_("elevens utbytte av opplæringen"), blank=True)
+    benefit_obstacles = models.TextField(
+        _("hvorfor eleven ikke har eller kan få tilfredsstillende utbytte"), blank=True
+    )
+    teacher_competence = models.TextField(
+        _("kompetansen lærerne bør ha (unntak fra § 11-9)"), blank=True
+    )
     child_views = models.TextField(_("barnets egne synspunkter"), blank=True)
     guardian_views = models.TextField(
         _("foresattes synspunkter og hvordan de er vektlagt"), blank=True

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from referrals.views import access_log, attachments, case, caseload, history, intake, registration
 
@@ -80,4 +80,6 @@ urlpatterns += [
         consultations_views.consultation_referral,
         name="consultation_referral",
     ),
+    path("", include("referrals.urls_unit_referrals")),  # issue 19
+    path("", include("referrals.urls_pupils")),  # issue 19
 ]

@@ -7,7 +7,7 @@ import pgtrigger
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,17 @@ class Municipality(models.Model):
         max_length=4,
         unique=True,
         validators=[RegexValidator(r"^\d{4}$", _("Kommunenummeret har fire siffer."))],
+    )
+
+    # Opplæringslova ch. 11: "kommunen" decides, usually delegated to the pupil's rektor
+    # (DOMAIN part two § 1); referrals.case_kinds.DecidedBy.RECTOR_WHERE_DELEGATED reads this.
+    school_decisions_by_rektor = models.BooleanField(
+        _("rektor fatter vedtak for skolens elever"),
+        default=True,
+        help_text=_(
+            "Kommunen har delegert vedtak etter opplæringslova kapittel 11 til rektor. "
+            "Uten delegering fatter kommunens skolekontor vedtakene."
+        ),
     )
 
     class Meta:
@@ -96,6 +107,38 @@ class Unit(models.Model):
             and self.area.municipality_id != self.municipality_id
         ):
             raise ValidationError({"area": _("Området hører til en annen kommune.")})
+
+
+class SchoolClass(models.Model):
+    """A class (klasse) of a school, on one trinn (1.–10.): pupils (referrals.Child.school_class)
+    belong to one, and a kontaktlærer or a school's spesialpedagog (Role TEACHER) sees the
+    pupils of the classes they teach."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="classes", verbose_name=_("skole")
+    )
+    trinn = models.PositiveSmallIntegerField(
+        _("trinn"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    name = models.CharField(_("navn"), max_length=20, help_text=_("For eksempel 5A."))
+
+    class Meta:
+        ordering = ["unit__name", "trinn", "name"]
+        verbose_name = _("klasse")
+        verbose_name_plural = _("klasser")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="schoolclass_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(trinn__gte=1, trinn__lte=10), name="schoolclass_trinn_1_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    def clean(self) -> None:
+        if self.unit_id and self.unit.kind != Unit.Kind.SCHOOL:
+            raise ValidationError({"unit": _("Bare en skole har klasser.")})
 
 
 class PPTOffice(models.Model):
@@ -204,6 +247,8 @@ class Role(models.Model):
         PPT_LEADER = "ppt_leader", _("PP-leder")
         SPECIAL_EDUCATOR = "special_educator", _("Spesialpedagog")
         UNIT_HEAD = "unit_head", _("Styrer/rektor")
+        # A school's kontaktlærer or spesialpedagog: the pupils of the classes they teach.
+        TEACHER = "teacher", _("Kontaktlærer/spesialpedagog (skole)")
         OFFICE = "office", _("Barnehagekontoret")
         DIRECTOR = "director", _("Kommunalsjef")
         ADMIN = "admin", _("Systemansvarlig")
@@ -241,6 +286,13 @@ class Role(models.Model):
     )
     units = models.ManyToManyField(
         Unit, blank=True, related_name="heads", verbose_name=_("enheter")
+    )
+    classes = models.ManyToManyField(
+        SchoolClass,
+        blank=True,
+        related_name="teachers",
+        verbose_name=_("klasser"),
+        help_text=_("For kontaktlærer/spesialpedagog: klassene vedkommende underviser."),
     )
     unit_kind = models.CharField(
         _("gjelder enhetstype"),

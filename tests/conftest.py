@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from teams.models import Role, Unit
+from teams.models import Role, SchoolClass, Unit
 from tests.factories import (
     AreaFactory,
     MunicipalityFactory,
@@ -51,6 +51,17 @@ class World:
     special_educator: object
     outsider: object
     no_roles: object
+    # Issue 19: a second school (area south), classes, a rektor per school, a kontaktlærer of
+    # class 5A at school S, and the municipality's school office (decides where the rektor
+    # does not).
+    school_b: object = None
+    class_5a: object = None
+    class_5b: object = None
+    class_b: object = None
+    rektor_a: object = None
+    rektor_b: object = None
+    teacher: object = None
+    school_office: object = None
 
 
 @pytest.fixture
@@ -64,6 +75,10 @@ def world(db) -> World:
     unit_b = UnitFactory(name="Barnehage B", area=south)
     school = UnitFactory(name="Skole S", area=north, kind=Unit.Kind.SCHOOL)
     other_unit = UnitFactory(name="Bergtun barnehage", area=other_area)
+    school_b = UnitFactory(name="Skole T", area=south, kind=Unit.Kind.SCHOOL)
+    class_5a = SchoolClass.objects.create(unit=school, trinn=5, name="5A")
+    class_5b = SchoolClass.objects.create(unit=school, trinn=5, name="5B")
+    class_b = SchoolClass.objects.create(unit=school_b, trinn=8, name="8A")
     ppt = PPTOfficeFactory(name="PPT Solvik", municipalities=[municipality])
     other_ppt = PPTOfficeFactory(name="PPT Bergtun", municipalities=[other])
 
@@ -99,6 +114,19 @@ def world(db) -> World:
         ),
         outsider=person("olga@test.no", Role.Kind.ADVISOR, ppt_office=other_ppt),
         no_roles=UserFactory(email="nobody@test.no", full_name="Nobody"),
+        school_b=school_b,
+        class_5a=class_5a,
+        class_5b=class_5b,
+        class_b=class_b,
+        rektor_a=person("rita@test.no", Role.Kind.UNIT_HEAD, units=[school]),
+        rektor_b=person("rolf@test.no", Role.Kind.UNIT_HEAD, units=[school_b]),
+        teacher=person("tora@test.no", Role.Kind.TEACHER, units=[school], classes=[class_5a]),
+        school_office=person(
+            "sofie@test.no",
+            Role.Kind.OFFICE,
+            municipality=municipality,
+            unit_kind=Unit.Kind.SCHOOL,
+        ),
     )
 
 

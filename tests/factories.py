@@ -80,6 +80,11 @@ class RoleFactory(factory.django.DjangoModelFactory):
             self.units.set(extracted)
 
     @factory.post_generation
+    def classes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.classes.set(extracted)
+
+    @factory.post_generation
     def areas(self, create, extracted, **kwargs):
         if create and extracted:
             self.areas.set(extracted)

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from decisions.models import Deadline, Notification
 from documents.models import Document, LetterBatch
 from referrals.models import Attachment, Consent
+from tests import school_matrix
 from tests.builders import case_at
 from tests.support.factories_decisions import AppealFactory, DeadlineFlagFactory, DecisionFactory
 from tests.support.factories_ressursteam import FollowUpFactory, MeetingFactory
@@ -246,6 +247,10 @@ MATRIX = {
 }
 
 
+# Issue 19's new URLs, one module per part (tests/school_matrix/).
+MATRIX.update(school_matrix.main_entries())
+
+
 def _names(resolver=None, prefix=""):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
@@ -335,6 +340,7 @@ def objects(world, tmp_path, settings):
     )
     sent_letter, shipment = _dispatch_objects(case, guardian)
     return {
+        **school_matrix.objects(world),
         "batch": batch.pk,
         "letter_draft": letter_draft.pk,
         "letter_final": letter_final.pk,
