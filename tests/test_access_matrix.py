@@ -201,8 +201,10 @@ MATRIX = {
     # Letters (documents/letter_views.py): the office makes the vedtak letters; whoever sees
     # the case reads a letter and downloads its PDF.
     "documents:letter_new": ("post", {"pk": "case", "kind": "decision"}, DECIDE),
-    "documents:letter_detail": ("get", {"pk": "letter_draft"}, READ),
-    "documents:letter_finalise": ("post", {"pk": "letter_draft"}, DECIDE),
+    # A draft is PPT's and the office's work: the unit's styrer sees final letters only (the
+    # Dokumenter tab's rule, documents.selectors.visible_documents).
+    "documents:letter_detail": ("get", {"pk": "letter_draft"}, {**READ, "styrer_a": 404}),
+    "documents:letter_finalise": ("post", {"pk": "letter_draft"}, {**DECIDE, "styrer_a": 404}),
     "documents:letter_new_version": ("post", {"pk": "letter_final"}, DECIDE),
     "documents:document_pdf": ("get", {"pk": "letter_final"}, READ),
     # The case's documents and journal (documents/views.py): read by those who see the case
@@ -635,6 +637,9 @@ LEADER_GROUPS = [
     (DECIDE, {"ppt_leader": {403}, "other_ppt_leader": {404}}),
 ]
 LEADER_ROWS = {
+    # a draft letter: the PP-leder reads the case's drafts like an advisor; may not finalise it
+    "documents:letter_detail": {"ppt_leader": OK, "other_ppt_leader": {404}},
+    "documents:letter_finalise": {"ppt_leader": {403}, "other_ppt_leader": {404}},
     "login": dict.fromkeys(LEADER_PERSONAS, {302}),
     "logout": dict.fromkeys(LEADER_PERSONAS, {302}),
     "set_language": dict.fromkeys(LEADER_PERSONAS, {302}),

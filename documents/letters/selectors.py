@@ -20,8 +20,10 @@ def _case_of(user, documents, pk):
 
 
 def letter_for_user(user, pk) -> tuple[Document, object]:
-    """(letter, its case with the case header's joins), without the PDF's bytes."""
-    referral = _case_of(user, Document.objects.filter(kind__in=list(SPECS)), pk)
+    """(letter, its case with the case header's joins), without the PDF's bytes; among the
+    documents the user may read (documents/selectors.py: a unit head sees final documents, not
+    PPT's drafts — the same rule as the case's Dokumenter tab)."""
+    referral = _case_of(user, visible_documents(user).filter(kind__in=list(SPECS)), pk)
     document = get_object_or_404(
         Document.objects.select_related("finalised_by", "created_by", "replaces").defer("pdf"),
         pk=pk,
