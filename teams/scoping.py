@@ -25,7 +25,12 @@ SELECT r.*,
   -- a teacher's classes (issue 19); no subquery runs for any other kind of role
   CASE WHEN r.kind = 'teacher' THEN ARRAY(
     SELECT rc.schoolclass_id FROM teams_role_classes rc WHERE rc.role_id = r.id)
-  ELSE ARRAY[]::bigint[] END AS class_ids
+  ELSE ARRAY[]::bigint[] END AS class_ids,
+  -- a styrer/rektor heading a school: the rektor's pages (issue 19); only for that role
+  CASE WHEN r.kind = 'unit_head' THEN EXISTS (
+    SELECT 1 FROM teams_role_units ru JOIN teams_unit u ON u.id = ru.unit_id
+    WHERE ru.role_id = r.id AND u.kind = 'school')
+  ELSE false END AS heads_school
 FROM teams_role r
 WHERE r.user_id = %s
 ORDER BY r.kind, r.id  -- Role.Meta.ordering for one user
@@ -97,6 +102,11 @@ def taught_class_ids(user) -> list[int]:
         if role.kind == Role.Kind.TEACHER:
             ids.update(role.class_ids)
     return sorted(ids)
+
+
+def heads_school(user) -> bool:
+    """Whether the user is rektor: the styrer/rektor role (UNIT_HEAD) on a school (no query)."""
+    return any(role.kind == Role.Kind.UNIT_HEAD and role.heads_school for role in user_roles(user))
 
 
 def _union(qs: list[Q | None]) -> Q | None:
