@@ -121,6 +121,8 @@ def test_the_teacher_reads_their_pupil_and_the_pupils_case(client, world, school
         ("referrals:child_detail", school["a"].pk),
         ("referrals:case_detail", school["case_a"].pk),
         ("referrals:case_history", school["case_a"].pk),
+        ("decisions:case_clock", school["case_a"].pk),
+        ("documents:case_documents", school["case_a"].pk),
     ]:
         assert _get(client, world.teacher, name, pk).status_code == 200, name
 
@@ -137,6 +139,9 @@ def test_the_teacher_gets_403_on_every_write_to_their_pupil(client, world, schoo
         reverse("referrals:consent_new", args=[case.pk]),
         reverse("referrals:assessment_edit", args=[case.pk]),
         reverse("referrals:pupil_class", args=[child.pk]),
+        reverse("decisions:decision_new", args=[case.pk]),
+        reverse("decisions:provisional_reply_new", args=[case.pk]),
+        reverse("documents:note_new", args=[case.pk]),
     ]:
         assert client.get(url).status_code == 403, url
     url = reverse("referrals:case_transition", args=[case.pk, "pause"])
