@@ -29,10 +29,6 @@ class PupilScope:
     school_ids: list[int]  # candidates: the units a unit head heads (schools among them)
     class_ids: list[int]
 
-    @property
-    def any(self) -> bool:
-        return bool(self.school_ids or self.class_ids)
-
 
 def pupil_scope(user) -> PupilScope:
     headed = headed_unit_ids(user) if has_role(user, Role.Kind.UNIT_HEAD) else []
