@@ -19,6 +19,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from referrals import case_kinds, states
 from referrals.models import Child, Referral
@@ -57,11 +58,11 @@ UNIT_FIELDS = (
 
 # Barnehageloven § 32 first paragraph and opplæringslova § 11-7 third paragraph: PPT may
 # assess only with consent; the unit therefore refers with the parents' consent recorded.
-CONSENT_REQUIRED = _(
-    "Foreldrenes samtykke må være registrert før henvisningen sendes "
-    "(barnehageloven § 32, opplæringslova § 11-7)."
+# The source named is the kind's consent rule in referrals/case_kinds.py.
+CONSENT_REQUIRED = gettext_lazy(
+    "Foreldrenes samtykke må være registrert før henvisningen sendes. Hjemmel: %(source)s."
 )
-CONCERN_REQUIRED = _("Skriv bekymringen før henvisningen sendes.")
+CONCERN_REQUIRED = gettext_lazy("Skriv bekymringen før henvisningen sendes.")
 
 
 def _check_kind(kind: str, unit_kind: str) -> None:
@@ -156,9 +157,10 @@ def unit_referral_send(*, referral_id: int, version: int, actor) -> Referral:
             current=referral, events=list(_events_since("referral", referral.pk)(version))
         )
     if not assessment_consent_given(referral):
-        raise CaseError(CONSENT_REQUIRED, field="consent")
+        source = case_kinds.rule(referral.kind).consent_source
+        raise CaseError(str(CONSENT_REQUIRED) % {"source": source}, field="consent")
     if not referral.concern.strip():
-        raise CaseError(CONCERN_REQUIRED, field="concern")
+        raise CaseError(str(CONCERN_REQUIRED), field="concern")
     referral.sent_on = timezone.localdate()
     referral.version += 1
     referral.save(update_fields=["sent_on", "version", "updated_at"])
