@@ -636,3 +636,43 @@ def test_the_old_kindergarten_and_another_school_do_not(client, world, class_1a,
         )
     assert response.status_code == status
     assert not DeliveryWeek.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moves_at_once_make_one_school_case(world):
+    """Two requests at the same moment (two tabs): the case's row lock lets one through; the
+    other, after it, finds the case moved and makes nothing."""
+    import threading
+
+    from django.db import connection
+
+    case = school_starter(world)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        try:
+            barrier.wait()
+            with frozen_today(TODAY):
+                transition.case_transition_to_school(
+                    referral_id=case.pk,
+                    school=world.school,
+                    school_class=None,
+                    kind="oppl_11_6",
+                    actor=world.advisor,
+                    on=TODAY,
+                    version=case.version,
+                )
+            outcomes.append("moved")
+        except CaseError as exc:
+            outcomes.append(exc.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Referral.objects.filter(previous=case).count() == 1
+    assert sorted(outcomes)[-1] == "moved" and "allerede overført" in sorted(outcomes)[0]
