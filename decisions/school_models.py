@@ -59,14 +59,12 @@ class Iop(models.Model):
         ]
         indexes = [models.Index(fields=["referral", "-school_year"], name="iop_referral_year")]
 
+    def __str__(self) -> str:
+        return str(_("IOP %(year)s") % {"year": self.school_year_label})
+
     @property
     def school_year_label(self) -> str:
         return f"{self.school_year}/{str(self.school_year + 1)[-2:]}"
-
-    def __str__(self) -> str:
-        return str(
-            _("IOP %(year)s") % {"year": f"{self.school_year}/{str(self.school_year + 1)[-2:]}"}
-        )
 
 
 class IopSubject(models.Model):
@@ -142,9 +140,9 @@ class AnnualEvaluation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return str(_("Årleg evaluering %(year)s") % {"year": self.school_year_label})
+
     @property
     def school_year_label(self) -> str:
         return f"{self.school_year}/{str(self.school_year + 1)[-2:]}"
-
-    def __str__(self) -> str:
-        return str(_("Årleg evaluering %(year)s") % {"year": self.school_year_label})
