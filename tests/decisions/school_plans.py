@@ -9,9 +9,9 @@ from decimal import Decimal
 from decisions import school_services as school
 from referrals.case_kinds import CaseKind
 from referrals.models import Referral
+from teams.models import Role
 from tests.builders import case_at
 from tests.factories import ChildFactory, RoleFactory
-from teams.models import Role
 
 # The builders' case is decided on 24.11.2026 (tests/builders.py); the tests run on this day.
 TODAY = date(2026, 12, 1)
