@@ -41,6 +41,7 @@ class IopForm(LimitedForm):
             self.fields[f"hours_{i}"] = HoursField(
                 label=_("Timer per uke"), max_value=SUBJECT_HOURS_MAX, required=False
             )
+            self.fields[f"hours_{i}"].widget.attrs["class"] = "form-control form-control-sm"
         limit_fields({k: v for k, v in self.fields.items() if k.startswith("subject_")})
 
     def subject_rows(self):
