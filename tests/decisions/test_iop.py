@@ -446,3 +446,26 @@ def test_the_list_shows_only_the_users_pupils(client, world):
     assert seen["teacher"] == {mine.pk}
     assert seen["advisor"] == {mine.pk, other_class.pk, other_school.pk}
     assert seen["office"] == seen["styrer_a"] == set()
+
+
+# --- the letter (documents/letters: the school writes it) --------------------------------------
+
+
+def test_the_school_makes_the_iop_letter_and_ppt_does_not(world, case):
+    from documents import letter_services
+
+    final_iop(case, world.rektor_a)
+    case.refresh_from_db()
+    assert letter_services.may_write(world.rektor_a, case, "iop")
+    assert letter_services.may_write(world.teacher, case, "annual_evaluation")
+    for other in (world.advisor, world.school_office, world.rektor_b):
+        assert not letter_services.may_write(other, case, "iop")
+
+
+def test_the_iop_letter_waits_for_a_final_iop(world, case):
+    from documents import letter_services, letters
+
+    written_iop(case, world.rektor_a)  # a draft only
+    document = letter_services.create_draft(actor=world.rektor_a, referral_id=case.pk, kind="iop")
+    assert document.iop is None
+    assert "Saken har ingen ferdig IOP." in letters.missing(document)
