@@ -469,3 +469,15 @@ def test_the_iop_letter_waits_for_a_final_iop(world, case):
     document = letter_services.create_draft(actor=world.rektor_a, referral_id=case.pk, kind="iop")
     assert document.iop is None
     assert "Saken har ingen ferdig IOP." in letters.missing(document)
+
+
+def test_a_plan_longer_than_the_page_keeps_every_subject_when_saved(client, world, case):
+    subjects = [(f"Fag {n}", "0.5") for n in range(10)]
+    iop = written_iop(case, world.rektor_a, subjects=subjects)
+    client.force_login(world.rektor_a)
+    url = reverse("decisions:iop_detail", args=[iop.pk])
+    form = client.get(url).context["form"]
+    data = {k: form[k].value() for k in form.fields}
+    data = {k: "" if v is None else str(v).replace(".", ",") for k, v in data.items()}
+    assert client.post(url, data).status_code == 302
+    assert Iop.objects.get().subjects.count() == 10
