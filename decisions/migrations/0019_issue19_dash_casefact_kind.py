@@ -77,7 +77,8 @@ RESULT = """
     decision_paused boolean, help_due_on date, help_met_on date, help_paused boolean,
     warn_on date, overdue_on date, withdrawn_on date, active_until date"""
 
-SOURCE = f"""
+# Constants of this module and case_kinds only: no input reaches this SQL.
+SOURCE = f"""  # noqa: S608
 -- case_kinds.trinn_from_birth: school starts in the calendar year the child turns six
 -- (opplæringslova § 2-1), the school year on 1 August; NULL outside 1.–10. (a scalar SQL
 -- function: inlined into the source)
