@@ -78,7 +78,7 @@ RESULT = """
     warn_on date, overdue_on date, withdrawn_on date, active_until date"""
 
 # Constants of this module and case_kinds only: no input reaches this SQL.
-SOURCE = f"""  # noqa: S608
+SOURCE = f"""
 -- case_kinds.trinn_from_birth: school starts in the calendar year the child turns six
 -- (opplæringslova § 2-1), the school year on 1 August; NULL outside 1.–10. (a scalar SQL
 -- function: inlined into the source)
@@ -100,7 +100,7 @@ $$;
 DROP FUNCTION case_fact_source();
 CREATE FUNCTION case_fact_source() RETURNS TABLE ({RESULT}, kind text, school_level text
 ) LANGUAGE sql STABLE AS $${SOURCE_BODY}$$;
-"""
+"""  # noqa: S608
 
 
 def _functions(columns: list[str]) -> str:
