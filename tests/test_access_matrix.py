@@ -706,7 +706,6 @@ LEADER_ROWS = {
     },
 }
 
-# Issue 19's parts say what the PP-leders get on their new URLs (tests/school_matrix/<part>.py).
 # Issue 19's parts name their PP-leder rows too (tests/school_matrix/<part>.py, LEADER).
 for _part in school_matrix.PARTS:
     LEADER_ROWS.update(getattr(_part, "LEADER", {}))
