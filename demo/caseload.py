@@ -112,6 +112,7 @@ class _Seeder:
         )
         self.taken: set[tuple[int, str]] = set()
         self.slow: set[int] = set()  # id() of the families whose case waits far too long
+        self.classes = org.classes
         self.events: list[CaseEvent] = []
 
     # -- helpers

@@ -15,7 +15,7 @@ from decisions.models import Appeal, Decision, ProvisionalReply
 from demo.caseload import QUEUE_AREA, SLOW_UNIT
 from referrals import states
 from referrals.models import CaseEvent, Consent, Referral
-from teams.models import Municipality, Role
+from teams.models import Municipality, Role, Unit
 
 S = Referral.Status
 DELAY_REASONS = [
@@ -29,11 +29,36 @@ DECISION_REASONS = [
 ]
 
 
-def _office_user(municipality_id: int, cache: dict):
-    if municipality_id not in cache:
-        role = Role.objects.filter(kind=Role.Kind.OFFICE, municipality_id=municipality_id).first()
-        cache[municipality_id] = role.user if role else None
-    return cache[municipality_id]
+def _office_user(municipality_id: int, cache: dict, unit_kind: str = Unit.Kind.KINDERGARTEN):
+    """The municipality's office for the unit's kind (a role for one kind or for both)."""
+    key = (municipality_id, unit_kind)
+    if key not in cache:
+        role = (
+            Role.objects.filter(
+                kind=Role.Kind.OFFICE,
+                municipality_id=municipality_id,
+                unit_kind__in=["", unit_kind],
+            )
+            .order_by("-unit_kind", "pk")
+            .first()
+        )
+        cache[key] = role.user if role else None
+    return cache[key]
+
+
+def _decider(referral: Referral, cache: dict):
+    """Who decides the case: the kindergarten office for a barnehage case; for a pupil the
+    rektor of the school where the municipality has delegated it, else the school office
+    (referrals.case_kinds DecidedBy; opplæringslova ch. 11, DOMAIN part two § 1)."""
+    unit = referral.unit
+    if unit.kind == Unit.Kind.SCHOOL and unit.municipality.school_decisions_by_rektor:
+        key = ("rektor", unit.pk)
+        if key not in cache:
+            role = Role.objects.filter(kind=Role.Kind.UNIT_HEAD, units=unit).order_by("pk").first()
+            cache[key] = role.user if role else None
+        if cache[key] is not None:
+            return cache[key]
+    return _office_user(referral.municipality_id, cache, unit.kind)
 
 
 def _decision_day(referral: Referral, completed_on: date, rng: random.Random, today: date) -> date:
@@ -125,14 +150,14 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
     events, counts = [], {"decided": 0, "help_started": 0, "appealed": 0, "replies": 0}
     assessed = list(
         Referral.objects.filter(municipality_id__in=ids, status=S.ASSESSED)
-        .select_related("assessment", "child")
+        .select_related("assessment", "child", "unit__municipality")
         .prefetch_related("child__guardians")
         .order_by("pk")
     )
     for referral in assessed:
         if rng.random() > _decided_share(referral, today):
             continue  # still awaiting the office's decision
-        office = _office_user(referral.municipality_id, offices)
+        office = _decider(referral, offices)
         decision = _decide(referral, rng, today, office)
         if decision is None or office is None:
             continue
@@ -199,6 +224,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
     for referral in (
         Referral.objects.filter(municipality_id__in=ids, t0__lte=today - timedelta(days=21))
         .exclude(status__in=[S.WITHDRAWN, *states.CLOSED])
+        .select_related("unit__municipality")
         .prefetch_related("decisions")
         .order_by("pk")
     ):
@@ -209,7 +235,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
             continue
         days = rng.randint(14, 29) if rng.random() < 0.88 else rng.randint(33, 50)
         sent = min(today, decided or today, referral.t0 + timedelta(days=days))
-        office = _office_user(referral.municipality_id, offices)
+        office = _decider(referral, offices)
         ProvisionalReply.objects.create(
             referral=referral,
             sent_on=sent,

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
+from referrals.case_kinds import trinn_from_birth
 from referrals.idnumber import parse_id_number
 from referrals.models import Assessment, CaseEvent, Child, Consent, Guardian, Pause, Referral
 from referrals.scoping import visible_referrals
@@ -60,11 +61,12 @@ def seeded():
 
 def test_it_seeds_the_asked_scale_in_every_reachable_state(seeded):
     counts = row_counts()
-    assert counts["Child"] == 300
+    # demo/pupils.py adds a pupil to each school's trinn the 300 left empty
+    assert 300 <= counts["Child"] <= 300 + 10 * 10
     caseload = Referral.objects.filter(previous__isnull=True)
     assert caseload.count() == 80
     assert counts["Referral"] - 80 == Referral.objects.filter(previous__isnull=False).count()
-    assert 300 < counts["Guardian"] <= 600
+    assert counts["Child"] < counts["Guardian"] <= 2 * counts["Child"]
     statuses = set(caseload.values_list("status", flat=True))
     assert REACHABLE <= statuses <= REACHABLE | DECIDED | LATER
     assert caseload.values("child").distinct().count() == 80
@@ -81,16 +83,21 @@ def test_it_seeds_the_asked_scale_in_every_reachable_state(seeded):
 def test_identity_numbers_are_valid_synthetic_and_match_the_birth_date(seeded):
     today = timezone.localdate()
     seen = Counter()
-    for child in Child.objects.select_related("unit"):
+    for child in Child.objects.select_related("unit", "school_class"):
         parsed = parse_id_number(child.id_number, allow_synthetic=True)
         assert parsed.synthetic
         assert parsed.birth_date == child.birth_date
         seen[(child.municipality_id, child.id_number)] += 1
         age = years(child.birth_date, today)
         if child.unit.kind == Unit.Kind.KINDERGARTEN:
-            assert 1 <= age < 6
+            assert 1 <= age < 6 and child.school_class is None
+            # not yet of school age (opplæringslova § 2-1)
+            assert trinn_from_birth(child.birth_date, today) is None
         else:
-            assert 6 <= age < 13
+            # a pupil's class is of their school and on the trinn their birth year gives
+            assert child.school_class.unit_id == child.unit_id
+            assert trinn_from_birth(child.birth_date, today) == child.school_class.trinn
+            assert 5 <= age < 17
     assert max(seen.values()) == 1
 
 

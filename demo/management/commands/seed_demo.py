@@ -19,6 +19,7 @@ from demo.journal import seed_journal
 from demo.letters import seed_letters
 from demo.organisation import DEMO_PASSWORD, seed_organisation
 from demo.pauses import seed_pause_ledger
+from demo.pupils import seed_pupils
 from demo.ressursteam import seed_ressursteam
 from demo.shipments import seed_shipments
 from referrals.models import Referral
@@ -35,6 +36,10 @@ LOGINS = [
     ("admin@demo.no", "Systemansvarlig, Solvik (Django-admin for Solvik, ingen superbruker)"),
     ("drift@demo.no", "Plattformdrift (oppretter kommuner; ser ingen saker eller barn)"),
     ("bergtun@demo.no", "Barnehagekontoret, Bergtun (annen kommune)"),
+    ("rektor@demo.no", "Rektor, Solvik skole (fatter vedtak: Solvik har delegert til rektor)"),
+    ("rektor2@demo.no", "Rektor, Nordre Solvik skole"),
+    ("kontaktlarer@demo.no", "Kontaktlærer, 5A og 5B på Solvik skole"),
+    ("skolekontoret@demo.no", "Skolekontoret, Solvik"),
 ]
 
 
@@ -81,6 +86,12 @@ class Command(BaseCommand):
             caseload = seed_caseload(
                 org, rng, children=children, referrals=referrals, progress=self.stdout.write
             )
+        with transaction.atomic():
+            pupils = seed_pupils(org, rng, progress=self.stdout.write)
+        self.stdout.write(
+            f"  Elever: {len(org.classes)} klasser; {pupils['added']} elever lagt til på trinn "
+            f"uten elever, {pupils['classes_set']} elever fikk klasse"
+        )
         self.stdout.write("Vedtak, foreløpige svar, klager og frister …")
         today = timezone.localdate()
         counts = seed_decisions(rng, today=today, municipalities=org.municipalities)
