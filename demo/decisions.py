@@ -12,8 +12,9 @@ from django.db.models import Q
 
 from decisions import services
 from decisions.models import Appeal, Decision, ProvisionalReply
+from demo.case_texts import PLAIN_DECISION_REASONS
 from demo.caseload import QUEUE_AREA, SLOW_UNIT
-from referrals import states
+from referrals import case_kinds, states
 from referrals.models import CaseEvent, Consent, Referral
 from teams.models import Municipality, Role, Unit
 
@@ -75,7 +76,37 @@ def _decision_day(referral: Referral, completed_on: date, rng: random.Random, to
     return lo + timedelta(days=rng.randint(0, (hi - lo).days))
 
 
+def _ends_on(referral: Referral, starts: date) -> date:
+    """A school kind's vedtak runs to the end of the school year it starts in (1 August to
+    31 July: case_kinds.school_year_period), a kindergarten's for a year."""
+    if case_kinds.rule(referral.kind).school_year_period:
+        return case_kinds.school_year_period(starts)[1]
+    return starts + timedelta(days=364)
+
+
+def _decide_plain(referral: Referral, rng: random.Random, today: date, office) -> Decision:
+    """A vedtak without a sakkyndig vurdering (barnehageloven § 37, opplæringslova §§ 11-4,
+    11-5: case_kinds assessment_required False): what the help is, from when, with reasons."""
+    lo = referral.t0 + timedelta(days=rng.randint(7, 30))
+    decided_on = min(today, lo + timedelta(days=rng.randint(0, 40)))
+    outcome = rng.choices(["granted", "refused"], [88, 12])[0]
+    starts = decided_on + timedelta(days=rng.choice([0, 7, 14])) if outcome == "granted" else None
+    return Decision.objects.create(
+        referral=referral,
+        decided_on=decided_on,
+        decided_by=office,
+        outcome=outcome,
+        starts_on=starts,
+        ends_on=_ends_on(referral, starts) if starts else None,
+        reason=PLAIN_DECISION_REASONS[referral.kind]
+        if outcome == "granted"
+        else "Behovet kan møtes innenfor det ordinære tilbudet; vilkårene er ikke oppfylt.",
+    )
+
+
 def _decide(referral: Referral, rng: random.Random, today: date, office) -> Decision | None:
+    if not case_kinds.rule(referral.kind).assessment_required:
+        return _decide_plain(referral, rng, today, office)
     assessment = getattr(referral, "assessment", None)
     if assessment is None or not assessment.completed_on:
         return None
@@ -97,7 +128,7 @@ def _decide(referral: Referral, rng: random.Random, today: date, office) -> Deci
         competence=assessment.competence if hours else "",
         assistant=assessment.assistant_needed,
         starts_on=starts,
-        ends_on=(starts + timedelta(days=364)) if starts else None,
+        ends_on=_ends_on(referral, starts) if starts else None,
         provider=rng.choice(["kindergarten", "special_service"]) if hours else "",
         deviation_reason="Kommunen gir færre timer enn tilrådd; barnehagen styrker gruppen."
         if outcome == "partly"
@@ -106,11 +137,41 @@ def _decide(referral: Referral, rng: random.Random, today: date, office) -> Deci
     )
 
 
+def _decision_consents(referral: Referral, decision: Decision, office) -> None:
+    """The consent to the vedtak before help starts: every guardian with parental
+    responsibility (barnehageloven § 32), or the pupil who gave the case's consent
+    (opplæringslova § 11-7 third paragraph); none twice (a kind decided without an assessment
+    started its clock on a consent to the vedtak already)."""
+    standing = list(referral.consents.filter(purpose="decision", withdrawn_on__isnull=True))
+    if referral.consents.filter(given_by_pupil=True).exists():
+        if not any(c.given_by_pupil for c in standing):
+            Consent.objects.create(
+                referral=referral,
+                given_by_pupil=True,
+                purpose="decision",
+                given_on=decision.decided_on,
+                registered_by=office,
+            )
+        return
+    have = {c.guardian_id for c in standing}
+    for g in referral.child.guardians.all():
+        if g.parental_responsibility and g.pk not in have:
+            Consent.objects.create(
+                referral=referral,
+                guardian=g,
+                purpose="decision",
+                given_on=decision.decided_on,
+                registered_by=office,
+            )
+
+
 def _decided_share(referral: Referral, today: date) -> float:
     """How likely the office has decided an assessed case by now: nearly always once the three
     months are near, seldom in the first week after the assessment."""
     if (today - referral.t0).days > 80:
         return 0.96
+    if referral.assessed_on is None:  # a kind decided without an assessment
+        return 0.6 if (today - referral.t0).days > 30 else 0.2
     return 0.45 if (today - referral.assessed_on).days > 7 else 0.1
 
 
@@ -148,8 +209,14 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
         return {"skipped": True}
     offices: dict = {}
     events, counts = [], {"decided": 0, "help_started": 0, "appealed": 0, "replies": 0}
+    # Ready for the vedtak: assessed, or received in a kind decided without an assessment.
+    plain = [k for k, r in case_kinds.RULES.items() if not r.assessment_required]
     assessed = list(
-        Referral.objects.filter(municipality_id__in=ids, status=S.ASSESSED)
+        Referral.objects.filter(municipality_id__in=ids)
+        .filter(
+            Q(status=S.ASSESSED)
+            | Q(status=S.RECEIVED, kind__in=plain, t0__lte=today - timedelta(days=10))
+        )
         .select_related("assessment", "child", "unit__municipality")
         .prefetch_related("child__guardians")
         .order_by("pk")
@@ -161,6 +228,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
         decision = _decide(referral, rng, today, office)
         if decision is None or office is None:
             continue
+        before = referral.status
         status = S.DECIDED
         events.append(
             _event(
@@ -168,7 +236,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
                 office,
                 "decision.registered",
                 decision.decided_on,
-                S.ASSESSED,
+                before,
                 S.DECIDED,
                 {"outcome": decision.outcome},
             )
@@ -177,16 +245,9 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
         # Help under way for nearly every granted vedtak whose start date has passed; a
         # refusal or a reduction is what parents appeal.
         due = decision.starts_on and decision.starts_on <= today
-        if decision.hours_per_week and due and rng.random() < _started_share(decision, today):
-            for g in referral.child.guardians.all():
-                if g.parental_responsibility:
-                    Consent.objects.create(
-                        referral=referral,
-                        guardian=g,
-                        purpose="decision",
-                        given_on=decision.decided_on,
-                        registered_by=office,
-                    )
+        granted = decision.outcome != "refused"
+        if granted and due and rng.random() < _started_share(decision, today):
+            _decision_consents(referral, decision, office)
             late = rng.random() < 0.08
             started = decision.starts_on + timedelta(days=rng.randint(3, 20) if late else 0)
             decision.help_started_on = min(today, started)
