@@ -33,7 +33,7 @@ from demo.case_texts import (
     TRIED,
     WITHDRAWN_REASONS,
 )
-from demo.organisation import DemoOrganisation
+from demo.organisation import REKTOR_SCHOOL, DemoOrganisation
 from demo.people import (
     _Family,
     _make_family,
@@ -69,7 +69,12 @@ STATE_SHARES = {
 WITHDRAWN_FROM = {S.DRAFT: 15, S.AWAITING_CONSENT: 35, S.RECEIVED: 25, S.ASSESSING: 25}
 # How far the case got, in order; the index decides which moves a case has made.
 PATH = list(states.BEFORE_DECISION)
-FEATURED = {"Solsikken barnehage": 13, "Blåbærtoppen barnehage": 7}  # the demo styrere's units
+# The demo styrere's and the rektor's units: their cases cycle through every state.
+FEATURED = {"Solsikken barnehage": 13, "Blåbærtoppen barnehage": 7, "Solvik skole": 16}
+# The kontaktlærer's classes (demo.organisation.TEACHER_CLASSES) get the rektor's first pupils.
+TEACHER_TRINN, TEACHER_PUPILS = 5, 8
+# A school has more children than a kindergarten: a unit is drawn for a child with this weight.
+SCHOOL_WEIGHT = 3
 BATCH = 1000
 # Issue 19: the kinds of case per unit kind (referrals/case_kinds.py), most of them § 31 in a
 # kindergarten and § 11-6 at a school. The featured and story units keep § 31 cases.
@@ -203,7 +208,8 @@ def _child_units(seeder: _Seeder, n: int) -> list[Unit]:
     by_name = {u.name: u for u in seeder.units}
     wanted = {**FEATURED, SLOW_UNIT: SLOW_CASES}
     featured = [by_name[name] for name, k in wanted.items() for _ in range(k + 2)][:n]
-    return featured + [seeder.rng.choice(seeder.units) for _ in range(n - len(featured))]
+    weights = [SCHOOL_WEIGHT if u.kind == Unit.Kind.SCHOOL else 1 for u in seeder.units]
+    return featured + seeder.rng.choices(seeder.units, weights=weights, k=n - len(featured))
 
 
 # --- cases ----------------------------------------------------------------------------------------
@@ -361,7 +367,7 @@ def _plan_case(seeder: _Seeder, fam: _Family, state: str) -> _Case:
 
 
 def _kind(seeder: _Seeder, unit: Unit) -> str:
-    if unit.name in FEATURED or unit.name == SLOW_UNIT:
+    if unit.kind == Unit.Kind.KINDERGARTEN and (unit.name in FEATURED or unit.name == SLOW_UNIT):
         return CaseKind.BHL_31
     weights = KIND_WEIGHTS[unit.kind]
     return seeder.rng.choices(list(weights), weights=list(weights.values()))[0]
@@ -689,7 +695,12 @@ def seed_caseload(
     if referrals > children:
         raise ValueError("Every case needs its own child: referrals must not exceed children.")
     seeder = _Seeder(org, rng, progress)
-    families = [_make_family(seeder, unit) for unit in _child_units(seeder, children)]
+    families, rektors = [], 0
+    for unit in _child_units(seeder, children):
+        trinn = None
+        if unit.name == REKTOR_SCHOOL and rektors < TEACHER_PUPILS:
+            trinn, rektors = TEACHER_TRINN, rektors + 1
+        families.append(_make_family(seeder, unit, trinn=trinn))
     for fam in families:
         fam.guardians = _make_guardians(seeder, fam)
     cases = [
