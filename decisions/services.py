@@ -29,6 +29,7 @@ from referrals.services import (
     CaseError,
     TransitionError,
     case_event_record,
+    covering_facts,
     date_check,
     decision_consent_given,
     referral_lock,
@@ -424,9 +425,15 @@ def decision_register(
     reason: str = "",
     notified_on: date | None = None,
 ) -> Decision:
-    """Register the vedtak: assessed (or appealed) → decided."""
+    """Register the vedtak: assessed (or appealed) → decided; for a kind that needs no
+    sakkyndig vurdering (referrals/case_kinds.py) also from received or assessing."""
     referral = referral_lock(referral_id)
-    if not states.allowed("decide", referral.status):
+    covering = covering_facts(referral)
+    if not states.allowed_for("decide", referral.status, referral.kind, **covering):
+        if refused := states.refusal(
+            "decide", referral.status, referral.kind, covering_case=covering["covering_case"]
+        ):
+            raise TransitionError(refused)
         raise TransitionError(
             _("Vedtak kan fattes når den sakkyndige vurderingen er ferdig (saken er «%(s)s»).")
             % {"s": referral.get_status_display()}

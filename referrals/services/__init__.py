@@ -23,7 +23,10 @@ from referrals.services.base import (  # noqa: F401 (re-exported)
 from referrals.services.case import (  # noqa: F401 (re-exported)
     ASSESSMENT_REQUIRED,
     ASSESSMENT_REQUIRED_FOR_HELP,
+    assessment_elements,
+    assessment_required_fields,
     assessment_save,
+    covering_facts,
     referral_assign,
     referral_start_assessment,
     referral_withdraw,
