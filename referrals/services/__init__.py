@@ -37,6 +37,7 @@ from referrals.services.consent import (  # noqa: F401 (re-exported)
     consent_withdraw,
     consent_withdrawal_check,
     decision_consent_given,
+    pupil_may_consent,
     referral_submit,
 )
 from referrals.services.pause import (  # noqa: F401 (re-exported)
