@@ -226,7 +226,7 @@ def decide(pk: int, actor, *, decided_on: date, outcome: str = "granted", hours=
     if outcome == "refused":
         values = dict(reason="Vilkårene er ikke oppfylt.", deviation_reason="Behovet dekkes.")
     values.update(kw)
-    hours_per_week = Decimal(hours) if outcome != "refused" else None
+    hours_per_week = values.pop("hours_per_week", Decimal(hours) if outcome != "refused" else None)
     return decisions.decision_register(
         referral_id=pk,
         actor=actor,

@@ -180,7 +180,7 @@ def referral_create(*, actor, child_id: int, unit, **values) -> Referral:
     if child.municipality_id != unit.municipality_id:
         raise CaseError(_("Enheten hører til en annen kommune enn barnet."), field="unit")
     referral_kind_check(values.setdefault("kind", default_kind(unit)), unit)
-    refuse_second_open_referral(child)
+    refuse_second_open_referral(child, kind=values["kind"])
     referral = Referral.objects.create(
         child=child, unit=unit, municipality_id=unit.municipality_id, created_by=actor, **values
     )
@@ -203,10 +203,15 @@ class OpenReferralExists(CaseError):
         self.referral = referral
 
 
-def refuse_second_open_referral(child: Child) -> None:
-    """One open case per child. The caller holds the child's row lock, so two quick posts
-    cannot both pass this check."""
-    open_referral = child.referrals.filter(status__in=Referral.OPEN_STATUSES).first()
+def refuse_second_open_referral(child: Child, *, kind: str | None = None) -> None:
+    """One open case per child (of ``kind``, when given: a pupil may need individuelt
+    tilrettelagd opplæring and personleg assistanse at once, opplæringslova §§ 11-6, 11-4 and
+    § 11-7 first paragraph, each its own vedtak). The caller holds the child's row lock, so two
+    quick posts cannot both pass this check."""
+    open_referrals = child.referrals.filter(status__in=Referral.OPEN_STATUSES)
+    if kind is not None:
+        open_referrals = open_referrals.filter(kind=kind)
+    open_referral = open_referrals.first()
     if open_referral is not None:
         raise OpenReferralExists(open_referral)
 
