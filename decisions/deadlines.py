@@ -75,6 +75,10 @@ class CaseFacts:
     # (start, end, the kinds it stops); a (start, end) pair stops every kind
     pauses: tuple[tuple, ...] = ()
     closed: bool = False
+    # The deadline kinds that run on the case's kind (referrals/case_kinds.py KindRule.deadlines:
+    # no assessment deadline where the kind needs no sakkyndig vurdering, barnehageloven § 37,
+    # opplæringslova §§ 11-4, 11-5); None: every kind.
+    kinds: frozenset | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,11 @@ def compute_deadlines(facts: CaseFacts, rules: dict[Kind, Rule], today: date) ->
         _annual_report(facts, rules, add)
     # forvaltningsloven § 33: an appeal is forwarded (or the vedtak reversed) in good time.
     add(Kind.APPEAL, facts.appeal_received_on, facts.appeal_handled_on)
+    # Kind.SCHOOL_START (issue 19: a kindergarten case's help ends when the child starts
+    # school) is the transition part's (decisions/transition.py): its one call goes here, and
+    # the filter below keeps it to the case kinds whose rule lists "school_start".
+    if facts.kinds is not None:
+        result = [d for d in result if d.kind in facts.kinds]
     return result
 
 
