@@ -50,6 +50,9 @@ DEFAULT_RULES: dict[Kind, Rule] = {
     # Forvaltningsloven § 33 fourth paragraph names no number of days ("så snart saken er
     # tilrettelagt"): three weeks from the appeal's arrival is the municipality's own default.
     Kind.APPEAL: Rule(Kind.APPEAL, days=21, warning_days=7),
+    # Issue 19, transition part (decisions/transition.py): from 1 August of the school-start
+    # year, five months back: 1 March, warned 30 days before.
+    Kind.SCHOOL_START: Rule(Kind.SCHOOL_START, months=-5, warning_days=30),
 }
 
 
@@ -79,6 +82,12 @@ class CaseFacts:
     # no assessment deadline where the kind needs no sakkyndig vurdering, barnehageloven § 37,
     # opplæringslova §§ 11-4, 11-5); None: every kind.
     kinds: frozenset | None = None
+    # Issue 19, transition part (decisions/transition.py school_start_due): the spring flag
+    # before school start reads the case's kind, the child's birth date (read for a vedtak of
+    # help only) and the day the case closed.
+    kind: str = ""
+    birth_date: date | None = None
+    closed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -202,9 +211,13 @@ def compute_deadlines(facts: CaseFacts, rules: dict[Kind, Rule], today: date) ->
         _annual_report(facts, rules, add)
     # forvaltningsloven § 33: an appeal is forwarded (or the vedtak reversed) in good time.
     add(Kind.APPEAL, facts.appeal_received_on, facts.appeal_handled_on)
-    # Kind.SCHOOL_START (issue 19: a kindergarten case's help ends when the child starts
-    # school) is the transition part's (decisions/transition.py): its one call goes here, and
-    # the filter below keeps it to the case kinds whose rule lists "school_start".
+    # Issue 19, transition part: the spring flag before a § 31 child starts school. Imported
+    # here, not at the top: decisions.transition imports decisions.services, which imports
+    # this module.
+    from decisions.transition import school_start_due
+
+    result.extend(school_start_due(facts, rules, today))
+    # The filter keeps the deadlines to the case kinds whose rule lists them (kinds part).
     if facts.kinds is not None:
         result = [d for d in result if d.kind in facts.kinds]
     return result

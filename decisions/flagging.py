@@ -95,6 +95,12 @@ FLAG_OWNERS: dict[str, Ownership] = {
     DeadlineKind.DELIVERY: Ownership(
         Owner.OFFICE, "barnehageloven § 35: kommunen sørger for at hjelpen gis som vedtatt"
     ),
+    # Issue 19, transition part (decisions/transition.py): PPT prepares the school case.
+    DeadlineKind.SCHOOL_START: Ownership(
+        Owner.PPT,
+        "opplæringslova § 11-7 første ledd: PPT skriver den sakkunnige vurderingen skolen "
+        "trenger før skolestart (barnehageloven § 31 gjelder til barnet begynner på skolen)",
+    ),
 }
 DEFAULT_OWNERSHIP = Ownership(
     Owner.OFFICE, "barnehageloven § 35: kommunen har ansvaret for hjelpen den har vedtatt"

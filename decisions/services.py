@@ -52,6 +52,12 @@ LEGAL_REFERENCES = {
     rules.Kind.RENEWAL: "Sivilombudet: vurder fortsatt behov i god tid før vedtaket løper ut.",
     rules.Kind.ANNUAL_REPORT: "Barnehageloven § 32 tredje ledd: årlig rapport om hjelpen og barnets utvikling.",
     rules.Kind.APPEAL: APPEAL_LEGAL_REFERENCE,
+    # Issue 19, transition part (decisions/transition.py; also in its data migration).
+    rules.Kind.SCHOOL_START: (
+        "Barnehageloven § 31 gjelder barn under opplæringspliktig alder; opplæringslova § 2-1: "
+        "skolestart det kalenderåret barnet fyller seks år. PPT varsles våren før (1. august "
+        "minus fem måneder = 1. mars) for å forberede skolesaken etter opplæringslova § 11-7."
+    ),
 }
 
 # What deviations() names, in the message next to the reason field.
@@ -123,6 +129,14 @@ def case_facts(referral: Referral) -> rules.CaseFacts:
         ),
         closed=referral.status in states.CLOSED,
         kinds=frozenset(case_kinds.rule(referral.kind).deadlines),
+        # Issue 19, transition part: the spring flag before school start (decisions/transition.py).
+        kind=referral.kind,
+        birth_date=(
+            referral.child.birth_date
+            if decision and decision.outcome != Decision.Outcome.REFUSED
+            else None
+        ),
+        closed_on=referral.closed_on,
     )
 
 

@@ -662,6 +662,8 @@ LEADER_ROWS = {
     "decisions:annual_report": {"ppt_leader": {403}, "other_ppt_leader": {404}},
     "decisions:my_vedtak": dict.fromkeys(LEADER_PERSONAS, {403}),
     "decisions:delivery_week_edit": dict.fromkeys(LEADER_PERSONAS, {404}),
+    # issue 19: the move to school is the advisor's work (tests/school_matrix/transition.py)
+    "decisions:transition_to_school": {"ppt_leader": {403}, "other_ppt_leader": {404}},
     "decisions:inbox": BOTH,
     "decisions:notification_detail": dict.fromkeys(LEADER_PERSONAS, {404}),
     "decisions:dashboard": BOTH,

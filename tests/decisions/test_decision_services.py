@@ -186,8 +186,9 @@ def test_policy_rows_override_the_defaults_per_municipality(world):
     from decisions.models import DeadlinePolicy
 
     services.deadline_policy_ensure_defaults(world.municipality)
-    # one per kind: the appeal's own deadline (forvaltningsloven § 33) is the seventh
-    assert DeadlinePolicy.objects.filter(municipality=world.municipality).count() == 7
+    # one per kind: the appeal's own deadline (forvaltningsloven § 33) is the seventh, the
+    # spring flag before school start (issue 19, decisions/transition.py) the eighth
+    assert DeadlinePolicy.objects.filter(municipality=world.municipality).count() == 8
     DeadlinePolicy.objects.filter(municipality=world.municipality, kind="decision").update(months=2)
     case = case_at("received", world=world)
     assert deadlines(case)["decision"].due_on == date(2026, 12, 28)
@@ -205,8 +206,8 @@ def test_the_admin_lists_and_edits_deadline_policies(client, world):
     response = client.get("/admin/decisions/deadlinepolicy/")
     assert response.status_code == 200
     assert "Forvaltningsloven § 11 a" in response.text
-    assert DeadlinePolicy.objects.count() == 14
-    # Only their own municipality's seven rules are listed.
+    assert DeadlinePolicy.objects.count() == 16
+    # Only their own municipality's eight rules are listed.
     assert {p.municipality_id for p in response.context["cl"].result_list} == {
         world.municipality.pk
     }

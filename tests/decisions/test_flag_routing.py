@@ -32,6 +32,8 @@ EXPECTED = {
     DeadlineKind.ANNUAL_REPORT: Owner.OFFICE,
     DeadlineKind.APPEAL: Owner.OFFICE,
     DeadlineKind.DELIVERY: Owner.OFFICE,
+    # Issue 19: PPT prepares the school case (opplæringslova § 11-7).
+    DeadlineKind.SCHOOL_START: Owner.PPT,
 }
 
 
