@@ -22,6 +22,7 @@ from demo.pauses import seed_pause_ledger
 from demo.pupils import seed_pupils
 from demo.ressursteam import seed_ressursteam
 from demo.shipments import seed_shipments
+from demo.transition import seed_transition
 from referrals.models import Referral
 
 LOGINS = [
@@ -108,6 +109,9 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  {seed_pause_ledger(org, today=today)} pauser i pauseloggen")
         self.stdout.write(f"  Sakens videre liv: {seed_case_life(today)}")
+        self.stdout.write(
+            f"  Overgang barnehage–skole: {seed_transition(rng, today, org.municipalities[0])}"
+        )
         self.stdout.write("Ressursteam, drøftinger, systemarbeid og tjenesteoversikt …")
         with transaction.atomic():
             team = seed_ressursteam(org, today=today, seed=seed)
