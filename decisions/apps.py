@@ -18,3 +18,5 @@ class DecisionsConfig(AppConfig):
         register_child_lookup(Obj.APPEAL, "decisions.Appeal", "decision__referral__child_id")
         register_child_lookup(Obj.DECISION, "decisions.Decision", "referral__child_id")
         register_child_lookup(Obj.FLAG, "decisions.DeadlineFlag", "deadline__referral__child_id")
+        register_child_lookup(Obj.IOP, "decisions.Iop", "referral__child_id")  # issue 19
+        register_child_lookup(Obj.EVALUATION, "decisions.AnnualEvaluation", "referral__child_id")

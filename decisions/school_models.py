@@ -60,9 +60,11 @@ class Iop(models.Model):
         indexes = [models.Index(fields=["referral", "-school_year"], name="iop_referral_year")]
 
     def __str__(self) -> str:
-        return str(
-            _("IOP %(year)s") % {"year": f"{self.school_year}/{str(self.school_year + 1)[-2:]}"}
-        )
+        return str(_("IOP %(year)s") % {"year": self.school_year_label})
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}/{str(self.school_year + 1)[-2:]}"
 
 
 class IopSubject(models.Model):
@@ -131,7 +133,16 @@ class AnnualEvaluation(models.Model):
             models.UniqueConstraint(
                 fields=["iop"], condition=models.Q(status="draft"), name="evaluation_one_draft"
             ),
+            # opplæringslova § 11-11: "ein gong i året": one evaluation per case and school
+            # year (school_services.evaluation_create returns or refuses the second).
+            models.UniqueConstraint(
+                fields=["referral", "school_year"], name="evaluation_once_a_year"
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(_("Årleg evaluering %(year)s") % {"year": self.school_year})
+        return str(_("Årleg evaluering %(year)s") % {"year": self.school_year_label})
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}/{str(self.school_year + 1)[-2:]}"

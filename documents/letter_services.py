@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from decisions.models import AnnualReport, Appeal
+from decisions.school_models import AnnualEvaluation, Iop
+from decisions.school_services import can_write_iop
 from decisions.services import current_decision
 from referrals.scoping import can_decide, headed_unit_ids, is_ppt_leader
 from referrals.services import case_event_record, referral_lock
@@ -49,6 +51,8 @@ def may_write(user, referral, kind: str) -> bool:
         return can_decide(user, referral)
     if writers == letters.ASSESSOR:
         return referral.advisor_id == user.pk or is_ppt_leader(user)
+    if writers == letters.SCHOOL:  # opplæringslova §§ 11-10, 11-11: the school writes them
+        return can_write_iop(user, referral)
     return can_decide(user, referral) or referral.unit_id in headed_unit_ids(user)
 
 
@@ -83,6 +87,12 @@ def letter_source(referral, kind: str) -> dict:
             .first()
         )
         return {"appeal": appeal}
+    if reads == "iop":  # issue 19: the latest final IOP
+        return {"iop": Iop.objects.filter(referral=referral, status=Iop.Status.FINAL).first()}
+    if reads == "evaluation":  # the latest evaluation made available
+        shared = AnnualEvaluation.Status.SHARED
+        evaluation = AnnualEvaluation.objects.filter(referral=referral, status=shared).first()
+        return {"evaluation": evaluation}
     return {}
 
 
@@ -247,6 +257,8 @@ def new_version(*, actor, document_id: int) -> Document:
         "decision": old.decision,
         "annual_report": old.annual_report,
         "appeal": old.appeal,
+        "iop": old.iop,
+        "evaluation": old.evaluation,
     }
     return Document.objects.create(
         referral=referral,

@@ -72,6 +72,9 @@ class Document(models.Model):
         ANNUAL_REPORT = "annual_report", _("Årsrapport")
         APPEAL_RECEIVED = "appeal_received", _("Bekreftelse på mottatt klage")
         APPEAL_FORWARDED = "appeal_forwarded", _("Oversendelse av klage")
+        # issue 19: the school's IOP (opplæringslova § 11-10) and årleg evaluering (§ 11-11)
+        IOP = "iop", _("Individuell opplæringsplan")
+        ANNUAL_EVALUATION = "annual_evaluation", _("Årleg evaluering")
         INCOMING = "incoming", _("Innkommet dokument")
         NOTE = "note", _("Internt notat")
 
@@ -106,6 +109,16 @@ class Document(models.Model):
     )
     appeal = models.ForeignKey(
         "decisions.Appeal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    iop = models.ForeignKey(
+        "decisions.Iop", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evaluation = models.ForeignKey(
+        "decisions.AnnualEvaluation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The free-text parts the case worker writes (never the facts the case holds).
     texts = models.JSONField(_("fritekst"), default=dict, blank=True)

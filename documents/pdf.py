@@ -159,9 +159,30 @@ def letter_context(document, facts=None) -> dict:
         "report_to": day(report.period_to) if report else "",
         "appeal": appeal,
         "appeal_received": day(appeal.received_on) if appeal else "",
+        # issue 19: the school's IOP and årleg evaluering
+        **_school_plan_context(facts),
         "received_on": day(facts.referral.received_on),
         "edition": document.edition,
         "replaces_date": day(document.replaces.document_date) if document.replaces_id else "",
+    }
+
+
+def _school_plan_context(facts) -> dict:
+    iop, evaluation = facts.iop, facts.evaluation
+    if iop is None:
+        return {}
+    return {
+        "iop": iop,
+        "iop_year": iop.school_year_label,
+        "iop_final": day(iop.finalised_on),
+        "iop_subjects": [
+            {"subject": s.subject, "hours": hours(s.hours_per_week)} for s in iop.subjects.all()
+        ],
+        "iop_decision": iop.decision,
+        "iop_decision_on": day(iop.decision.decided_on),
+        "iop_decision_hours": hours(iop.decision.hours_per_week),
+        "evaluation": evaluation,
+        "evaluation_shared": day(evaluation.shared_on) if evaluation else "",
     }
 
 

@@ -75,6 +75,14 @@ ACTION_LABELS = {
     # documents/dispatch/services.py
     "document.dispatched": _("Brev er lagt i kø til foresatte"),
     "shipment.retried": _("Forsendelse er prøvd igjen"),
+    # decisions/school_services.py: the school's IOP and årleg evaluering (issue 19)
+    "iop.created": _("Utkast til IOP er opprettet"),
+    "iop.saved": _("IOP-utkastet er lagret"),
+    "iop.finalised": _("IOP-en er ferdig"),
+    "iop.new_version": _("Ny versjon av IOP-en er påbegynt"),
+    "evaluation.created": _("Utkast til årleg evaluering er opprettet"),
+    "evaluation.saved": _("Utkast til årleg evaluering er lagret"),
+    "evaluation.shared": _("Årleg evaluering er gjort tilgjengelig for eleven og foreldrene"),
 }
 
 # Which model a journal event's detail["object"] names, to find the fields' verbose names.

@@ -689,6 +689,8 @@ LEADER_ROWS = {
     "teams:service_list": BOTH,
     "referrals:meeting_named": dict.fromkeys(LEADER_PERSONAS, {404}),
     "documents:office_shipments": dict.fromkeys(LEADER_PERSONAS, {403}),
+    # issue 19, the IOP part: the PP-leder reads the school's IOPs, writes none
+    **school_matrix.iop.LEADER,
     # the JSON API: keys only, a session is a 401; the schema and its page are open
     **{
         name: dict.fromkeys(

@@ -1,7 +1,7 @@
 """The letters made here (issue 20): one spec per Document.Kind that is a letter, the facts a
 letter is read from, and what a case lacks for it. Rendering is in documents/pdf.py."""
 
-from .base import ASSESSOR, OFFICE, REPORTER, LegalElement, LetterSpec, TextPart
+from .base import ASSESSOR, OFFICE, REPORTER, SCHOOL, LegalElement, LetterSpec, TextPart
 from .facts import LetterFacts, collect
 from .specs import HELP_ONLY, SPECS
 
@@ -9,6 +9,7 @@ __all__ = [
     "ASSESSOR",
     "OFFICE",
     "REPORTER",
+    "SCHOOL",
     "SPECS",
     "LegalElement",
     "LetterFacts",

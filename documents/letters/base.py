@@ -36,6 +36,7 @@ OFFICE = (
 )
 ASSESSOR = "assessor"  # the case's PP-rådgiver or a PP-leder
 REPORTER = "reporter"  # the office or the head of the case's unit
+SCHOOL = "school"  # the rektor or the pupil's teacher (decisions.school_services.can_write_iop)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class LetterSpec:
     kind: str
     title_nb: str
     title_nn: str
-    # Which of Document.decision / annual_report / appeal the letter is made from (None: the
+    # Which of Document.decision / annual_report / appeal / iop / evaluation the letter is made from (None: the
     # case itself, and for the sakkyndig vurdering the case's Assessment).
     reads: str | None
     writers: str

@@ -49,6 +49,8 @@ class LetterFacts:
     changed: Decision | None = None  # the vedtak an endringsvedtak changes
     appeal: object | None = None
     annual_report: object | None = None
+    iop: object | None = None  # issue 19: decisions.Iop (opplæringslova § 11-10)
+    evaluation: object | None = None  # decisions.AnnualEvaluation (§ 11-11)
     departs: list[str] = field(default_factory=list)
 
     def label(self, obj, name: str) -> str:
@@ -104,7 +106,11 @@ def collect(document) -> LetterFacts:
         decision=document.decision,
         appeal=document.appeal,
         annual_report=document.annual_report,
+        iop=document.iop,
+        evaluation=document.evaluation,
     )
+    if facts.evaluation is not None and facts.iop is None:
+        facts.iop = facts.evaluation.iop
     if facts.appeal is not None and facts.decision is None:
         facts.decision = facts.appeal.decision
     if facts.decision is not None:

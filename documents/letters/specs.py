@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from decisions.models import Decision
 
-from .base import ASSESSOR, OFFICE, REPORTER, LegalElement, LetterSpec, TextPart
+from .base import ASSESSOR, OFFICE, REPORTER, SCHOOL, LegalElement, LetterSpec, TextPart
 
 FVL = "forvaltningsloven"
 BHL = "barnehageloven"
+OPPL = "opplæringslova"
 
 INTRO = TextPart("intro", _lazy("Innledning (valgfri)"), 2000)
 
@@ -296,6 +297,104 @@ ANNUAL_REPORT = LetterSpec(
 )
 
 
+# --- IOP and årleg evaluering (opplæringslova §§ 11-10, 11-11; issue 19) ----------------------
+
+
+def _school_common(facts) -> list[str]:
+    """A school letter needs the letterhead and someone to give it to (the pupil's parents)."""
+    return _common(facts)
+
+
+def _iop_lacks(facts) -> list[str]:
+    missing = _school_common(facts)
+    iop = facts.iop
+    if iop is None:
+        return [*missing, _("Saken har ingen ferdig IOP.")]
+    if iop.status != "final":
+        missing.append(_("IOP-en er ikke ferdig (opplæringslova § 11-10)."))
+    for name, what in (
+        ("goals", _("mål")),
+        ("content", _("innhold")),
+        ("organisation", _("gjennomføring")),
+    ):
+        if not getattr(iop, name).strip():
+            missing.append(_("IOP-en mangler %(what)s (opplæringslova § 11-10).") % {"what": what})
+    return missing
+
+
+IOP = LetterSpec(
+    kind="iop",
+    title_nb="Individuell opplæringsplan",
+    title_nn="Individuell opplæringsplan",
+    reads="iop",
+    writers=SCHOOL,
+    texts=(INTRO,),
+    elements=(
+        LegalElement("goals", f"{OPPL} § 11-10", "Mål for opplæringen", "Mål for opplæringa"),
+        LegalElement("content", f"{OPPL} § 11-10", "Innhold i opplæringen", "Innhald i opplæringa"),
+        LegalElement(
+            "organisation",
+            f"{OPPL} § 11-10",
+            "Hvordan opplæringen skal gjennomføres",
+            "Korleis opplæringa skal gjennomførast",
+        ),
+        LegalElement(
+            "subjects",
+            "Udir: IOP-en holder seg innenfor vedtaket",
+            "Fag og timer per uke",
+            "Fag og timar per veke",
+        ),
+        LegalElement(
+            "decision", f"{OPPL} § 11-6", "Vedtaket planen bygger på", "Vedtaket planen byggjer på"
+        ),
+    ),
+    template="iop.html",
+    lacks=_iop_lacks,
+)
+
+
+def _evaluation_lacks(facts) -> list[str]:
+    missing = _school_common(facts)
+    e = facts.evaluation
+    if e is None:
+        return [*missing, _("Saken har ingen årleg evaluering som er gjort tilgjengelig.")]
+    if e.status != "shared":
+        missing.append(_("Evalueringen er ikke gjort tilgjengelig (opplæringslova § 11-11)."))
+    if not e.teaching_given.strip():
+        missing.append(_("Evalueringen mangler opplæringen eleven har fått."))
+    if not e.development.strip():
+        missing.append(_("Evalueringen mangler elevens utvikling mot målene i IOP-en."))
+    return missing
+
+
+ANNUAL_EVALUATION = LetterSpec(
+    kind="annual_evaluation",
+    title_nb="Årleg evaluering av individuelt tilrettelagt opplæring",
+    title_nn="Årleg evaluering av individuelt tilrettelagd opplæring",
+    reads="evaluation",
+    writers=SCHOOL,
+    texts=(INTRO,),
+    elements=(
+        LegalElement("school_year", f"{OPPL} § 11-11", "Skoleåret", "Skoleåret"),
+        LegalElement(
+            "teaching_given",
+            f"{OPPL} § 11-11",
+            "Opplæringen eleven har fått",
+            "Opplæringa eleven har fått",
+        ),
+        LegalElement(
+            "development",
+            f"{OPPL} § 11-11",
+            "Elevens utvikling vurdert mot målene i IOP-en",
+            "Utviklinga til eleven vurdert mot måla i IOP-en",
+        ),
+        LegalElement("access", f"{OPPL} § 11-11", "Tilgang", "Tilgang"),
+    ),
+    template="annual_evaluation.html",
+    lacks=_evaluation_lacks,
+)
+
+
 # --- klage (forvaltningsloven §§ 32–33) ----------------------------------------------------------
 
 
@@ -371,6 +470,8 @@ SPECS = {
         DECISION,
         CHANGE_DECISION,
         ANNUAL_REPORT,
+        IOP,
+        ANNUAL_EVALUATION,
         APPEAL_RECEIVED,
         APPEAL_FORWARDED,
     )

@@ -89,6 +89,16 @@ ELEMENTS = [
     ("annual_report", "help_given", "barnehageloven § 32 tredje ledd", "språkgruppe"),
     ("annual_report", "development", "barnehageloven § 32 tredje ledd", "bruker flere ord"),
     ("annual_report", "recipients", "barnehageloven § 32 tredje ledd", "foreldrene og kommunen"),
+    # issue 19: the school's IOP (opplæringslova § 11-10) and årleg evaluering (§ 11-11)
+    ("iop", "goals", "opplæringslova § 11-10", "Lese korte tekster"),
+    ("iop", "content", "opplæringslova § 11-10", "Lesetrening"),
+    ("iop", "organisation", "opplæringslova § 11-10", "I liten gruppe med spesialpedagog"),
+    ("iop", "subjects", "Udir: IOP-en holder seg innenfor vedtaket", "3,5 timer per uke"),
+    ("iop", "decision", "opplæringslova § 11-6", "vedtaket datert"),
+    ("annual_evaluation", "school_year", "opplæringslova § 11-11", "Skoleåret 2026/27"),
+    ("annual_evaluation", "teaching_given", "opplæringslova § 11-11", "Fire økter i uka"),
+    ("annual_evaluation", "development", "opplæringslova § 11-11", "målet i norsk er nådd"),
+    ("annual_evaluation", "access", "opplæringslova § 11-11", "gjort tilgjengelig for eleven"),
     ("appeal_received", "received", "forvaltningsloven § 32", "mottok klagen deres 05.10.2026"),
     ("appeal_received", "review", "forvaltningsloven § 33", "Statsforvalteren i Vestland"),
     ("appeal_received", "deferral", "forvaltningsloven § 42", "utsatt iverksetting"),
@@ -163,8 +173,27 @@ def _ready_case(world, kind):
     return referral
 
 
+def _school_case(world, kind):
+    """A § 11-6 case of a pupil of class 5A with a final IOP (and a shared evaluation)."""
+    from decisions import school_services as school
+    from tests.decisions.school_plans import final_iop, pupil_case, written_evaluation
+
+    referral = pupil_case(world)
+    iop = final_iop(referral, world.rektor_a)
+    if kind == "annual_evaluation":
+        evaluation = written_evaluation(iop, world.rektor_a)
+        school.evaluation_share(
+            evaluation_id=evaluation.pk, actor=world.rektor_a, shared_on=iop.finalised_on
+        )
+    return referral
+
+
 def final_letter(world, kind) -> Document:
     letterhead(world.municipality)
+    if kind in ("iop", "annual_evaluation"):  # written by the school (its rektor here)
+        referral = _school_case(world, kind)
+        document = draft(world, referral, kind, actor=world.rektor_a)
+        return letter_services.finalise(actor=world.rektor_a, document_id=document.pk)
     referral = _ready_case(world, kind)
     document = draft(world, referral, kind)
     if kind in TEXTS:
