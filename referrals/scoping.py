@@ -11,6 +11,11 @@ other apps reach a Referral or a Child.
 - PP-leder (ppt_leader): every case of every municipality their PPT office serves, like an
   advisor without area limits, to distribute the received cases to the office's advisors
   (referrals/views/intake.py); they read cases, they do not work on them (can_work_on_cases);
+- teacher (kontaktlærer/spesialpedagog at a school, issue 19): the pupils now in the classes
+  they teach (Role.classes) and those pupils' cases referred from the school of that class,
+  read-only (can_work_on_cases is False); nothing of another class (opplæringslova § 11-10
+  and § 11-11 make the school's teachers part of the pupil's help; personopplysningsloven,
+  GDPR art. 5 (1) c: no more than their own pupils);
 - director and admin: no names at all (the dashboard shows aggregates only);
 - anyone else: nothing.
 
@@ -27,13 +32,16 @@ from django.shortcuts import get_object_or_404
 from core.sql import EqualsAny, Ids, IdsAndSubquery  # noqa: F401 (EqualsAny: dashboard)
 from referrals import case_kinds, states
 from referrals.models import Child, Guardian, Referral
-from teams.models import Role
-from teams.scoping import has_role, user_roles, visible_units
+from teams.models import Role, SchoolClass
+from teams.scoping import has_role, taught_class_ids, user_roles, visible_units
 
 CASE_ROLES = (Role.Kind.ADVISOR, Role.Kind.PPT_LEADER, Role.Kind.UNIT_HEAD, Role.Kind.OFFICE)
 # The roles whose case units carry no need-to-know limit: every case of those units, open or
 # closed, wherever the child is now.
 FULL_CASE_ROLES = (Role.Kind.ADVISOR, Role.Kind.PPT_LEADER, Role.Kind.OFFICE)
+# The roles that read children and cases: the case roles and the school's teachers (their
+# classes' pupils only, _taught_q). The caseload stays the case roles' (CASE_ROLES).
+READ_ROLES = (*CASE_ROLES, Role.Kind.TEACHER)
 
 
 def _case_units(user):
@@ -64,8 +72,12 @@ def visible_case_q(user, *, unit: str = "unit_id", advisor: str = "advisor") -> 
     a sequential scan (bench/plans, the caseload at 100,000 cases: 60 ms → 0.7 ms).
 
     A styrer's units are an arm of their own (_headed_q): need-to-know after a child moves.
-    Users without the unit_head role get exactly the condition they had before."""
+    Users without the unit_head role get exactly the condition they had before; a teacher's
+    classes are one more arm (_taught_q), added only for a user with the teacher's role."""
     case = advisor.removesuffix("advisor")
+    class_ids = taught_class_ids(user)
+    if class_ids and not has_role(user, *CASE_ROLES):  # a teacher only
+        return _taught_q(class_ids, unit=unit, case=case)
     if not has_role(user, Role.Kind.UNIT_HEAD):
         q = Q(EqualsAny(F(unit), ArraySubquery(_case_units(user).order_by().values("pk"))))
     else:
@@ -75,7 +87,18 @@ def visible_case_q(user, *, unit: str = "unit_id", advisor: str = "advisor") -> 
             q |= Q(EqualsAny(F(unit), ArraySubquery(full_units)))
     if has_role(user, Role.Kind.ADVISOR):
         q |= Q(**{advisor: user})
+    if class_ids:
+        q |= _taught_q(class_ids, unit=unit, case=case)
     return q
+
+
+def _taught_q(class_ids: list[int], *, unit: str = "unit_id", case: str = "") -> Q:
+    """A teacher's cases: of a pupil now in one of their classes, referred from the school
+    of that class (not the pupil's old kindergarten case, nor another school's)."""
+    ids = Ids(class_ids)
+    pupils = Child.objects.filter(EqualsAny(F("school_class_id"), ids)).values("pk")
+    schools = SchoolClass.objects.filter(EqualsAny(F("pk"), ids)).values("unit_id")
+    return Q(**{f"{unit}__in": schools}) & Q(**{f"{case}child_id__in": pupils})
 
 
 def _headed_q(unit_ids: list[int], *, unit: str = "unit_id", case: str = "") -> Q:
@@ -122,7 +145,10 @@ class CaseScope:
         return Ids(self.unit_ids)
 
     def referrals(self) -> QuerySet[Referral]:
+        class_ids = taught_class_ids(self.user)
         if not has_role(self.user, *CASE_ROLES):
+            if class_ids:  # a teacher only: their classes' pupils' cases
+                return Referral.objects.filter(_taught_q(class_ids))
             return Referral.objects.none()
         if self.headed_ids:
             # No empty arm for a plain styrer: an OR with an empty array still costs the plan.
@@ -133,6 +159,8 @@ class CaseScope:
             q = Q(EqualsAny(F("unit_id"), self._ids()))
         if has_role(self.user, Role.Kind.ADVISOR):
             q |= Q(advisor=self.user)
+        if class_ids:  # a teacher who also holds a case role (rare); nobody else
+            q |= _taught_q(class_ids)
         return Referral.objects.filter(q)
 
     def open_only(self, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -163,7 +191,7 @@ def case_scope(user) -> CaseScope:
 
 
 def visible_referrals(user) -> QuerySet[Referral]:
-    if not has_role(user, *CASE_ROLES):
+    if not has_role(user, *READ_ROLES):
         return Referral.objects.none()
     return Referral.objects.filter(visible_case_q(user))
 
@@ -176,12 +204,14 @@ def municipality_referrals(municipality_id: int) -> QuerySet[Referral]:
 
 
 def visible_children(user) -> QuerySet[Child]:
+    class_ids = taught_class_ids(user)
+    taught = Q(EqualsAny(F("school_class_id"), Ids(class_ids)))  # a teacher's pupils
     if not has_role(user, *CASE_ROLES):
-        return Child.objects.none()
-    return Child.objects.filter(
-        Q(unit__in=_case_units(user).values("pk"))
-        | Q(pk__in=visible_referrals(user).values("child_id"))
+        return Child.objects.filter(taught) if class_ids else Child.objects.none()
+    q = Q(unit__in=_case_units(user).values("pk")) | Q(
+        pk__in=visible_referrals(user).values("child_id")
     )
+    return Child.objects.filter(q | taught if class_ids else q)
 
 
 def can_work_on_cases(user) -> bool:

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import LimitedModelForm, NameField, limit_fields
-from teams.models import Area, Municipality, PPTOffice, Role, TaskRun, Unit, User
+from teams.models import Area, Municipality, PPTOffice, Role, SchoolClass, TaskRun, Unit, User
 from teams.scoping import (
     administered_municipalities,
     is_platform_operator,
@@ -146,13 +146,22 @@ def _related_only(field: str):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(TenantAdmin):
-    """Created by the platform operator; a municipality's administrator sees its own."""
+    """Created by the platform operator; a municipality's administrator sees its own and sets
+    its own delegation of school vedtak to the rektor (opplæringslova ch. 11: "kommunen"
+    decides; issue 19), not its name or number."""
 
     municipality_path = "pk"
-    tenant_actions = READ
+    tenant_actions = frozenset({"view", "change"})
     operator_actions = frozenset({"view", "add", "change"})
-    list_display = ["name", "number"]
+    list_display = ["name", "number", "school_decisions_by_rektor"]
+    list_filter = ["school_decisions_by_rektor"]
     search_fields = ["name", "number"]
+    fields = ["name", "number", "school_decisions_by_rektor"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not is_platform_operator(request.user):
+            return ["name", "number"]
+        return []
 
 
 @admin.register(Area)
@@ -162,8 +171,40 @@ class AreaAdmin(TenantAdmin):
     search_fields = ["name"]
 
 
+class SchoolClassForm(LimitedModelForm):
+    class Meta:
+        model = SchoolClass
+        fields = ["unit", "trinn", "name"]
+
+
+class SchoolClassInline(admin.TabularInline):
+    """A school's classes on its own page (a kindergarten has none: SchoolClass.clean)."""
+
+    model = SchoolClass
+    form = SchoolClassForm
+    fields = ["trinn", "name"]
+    extra = 0
+
+    # The unit's page decides who may open it (UnitAdmin); on it, its classes are its admin's.
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return True
+
+    def has_change_permission(self, request, obj=None):
+        return True
+
+    def has_delete_permission(self, request, obj=None):
+        return True
+
+
 @admin.register(Unit)
 class UnitAdmin(TenantAdmin):
+    def get_inlines(self, request, obj):
+        # Classes belong to schools only; a new unit gets them once it is saved as a school.
+        return [SchoolClassInline] if obj is not None and obj.kind == Unit.Kind.SCHOOL else []
+
     list_display = ["name", "kind", "ownership", "org_nr", "municipality", "area"]
     list_filter = ["kind", "ownership", _related_only("municipality"), _related_only("area")]
     search_fields = ["name", "org_number"]
@@ -172,6 +213,28 @@ class UnitAdmin(TenantAdmin):
     @admin.display(description=_("org.nr."), ordering="org_number")
     def org_nr(self, unit) -> str:
         return unit.org_number  # a shorter heading: the list fits 1280 px
+
+
+@admin.register(SchoolClass)
+class SchoolClassAdmin(TenantAdmin):
+    """Classes (klasser) of the municipality's schools: a pupil belongs to one, a
+    kontaktlærer/spesialpedagog teaches some (Role.classes)."""
+
+    municipality_path = "unit__municipality"
+    form = SchoolClassForm
+    list_display = ["name", "trinn", "unit"]
+    list_filter = ["trinn", _related_only("unit")]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":  # a school of the administrator's municipality
+            units = related_choices(self.admin_site, db_field, request)
+            kwargs["queryset"] = units.filter(kind=Unit.Kind.SCHOOL)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def choices(self, request):
+        return self.get_queryset(request).select_related("unit")
 
 
 @admin.register(PPTOffice)
@@ -227,10 +290,22 @@ class RoleAdminForm(LimitedModelForm):
 
     class Meta:
         model = Role
-        fields = ["user", "kind", "ppt_office", "municipality", "areas", "units", "unit_kind"]
+        fields = [
+            "user",
+            "kind",
+            "ppt_office",
+            "municipality",
+            "areas",
+            "units",
+            "classes",
+            "unit_kind",
+        ]
 
     def clean(self):
         data = super().clean()
+        # Role.clean checks the teacher's schools and classes (saved after it runs): these.
+        self.instance.pending_units = list(data.get("units") or [])
+        self.instance.pending_classes = list(data.get("classes") or [])
         user = self.user_of_request
         kind = data.get("kind")
         holder = data.get("user") or getattr(self.instance, "user", None)
@@ -270,7 +345,7 @@ def _role_kind_choices(request, choices):
 class RoleInline(admin.StackedInline):
     model = Role
     extra = 0
-    filter_horizontal = ["areas", "units"]
+    filter_horizontal = ["areas", "units", "classes"]
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = role_form_for(request)
@@ -354,7 +429,7 @@ class RoleAdmin(TenantAdmin):
     list_display = ["user", "kind", "ppt_office", "municipality", "unit_type"]
     list_filter = ["kind", _related_only("municipality"), _related_only("ppt_office")]
     search_fields = ["user__email", "user__full_name"]
-    filter_horizontal = ["areas", "units"]
+    filter_horizontal = ["areas", "units", "classes"]
     list_select_related = ["user", "ppt_office", "municipality"]
 
     @admin.display(description=_("enhetstype"), ordering="unit_kind")

@@ -331,6 +331,45 @@ class Role(models.Model):
             raise ValidationError({"municipality": _("Rollen må høre til en kommune.")})
         if self.kind == self.Kind.PLATFORM and (self.municipality_id or self.ppt_office_id):
             raise ValidationError(_("Plattformdrift hører ikke til en kommune eller et PP-kontor."))
+        self._clean_classes()
+
+    # The units and classes a form is about to save (teams.admin.RoleAdminForm sets them before
+    # the model is validated: many-to-many values are saved after clean()). Without them the
+    # saved ones are checked.
+    pending_units = None
+    pending_classes = None
+
+    def _clean_classes(self) -> None:
+        """A kontaktlærer/spesialpedagog (TEACHER) belongs to one or more schools and teaches
+        classes of those schools; no other role has classes (referrals.scoping gives a teacher
+        exactly their classes' pupils, so a class of another school would open another
+        school's pupils)."""
+        units, classes = self.pending_units, self.pending_classes
+        if units is None:
+            units = list(self.units.all()) if self.pk else []
+        if classes is None:
+            classes = list(self.classes.select_related("unit")) if self.pk else []
+        if self.kind != self.Kind.TEACHER:
+            if classes:
+                raise ValidationError(
+                    {"classes": _("Bare en kontaktlærer/spesialpedagog har klasser.")}
+                )
+            return
+        if not units or any(unit.kind != Unit.Kind.SCHOOL for unit in units):
+            raise ValidationError(
+                {"units": _("En kontaktlærer/spesialpedagog hører til en eller flere skoler.")}
+            )
+        if not classes:
+            raise ValidationError({"classes": _("Velg klassene vedkommende underviser.")})
+        school_ids = {unit.pk for unit in units}
+        foreign = [c for c in classes if c.unit_id not in school_ids]
+        if foreign:
+            raise ValidationError(
+                {
+                    "classes": _("Klassen %(name)s hører til en annen skole enn rollens.")
+                    % {"name": foreign[0].name}
+                }
+            )
 
 
 class TaskRun(models.Model):

@@ -21,7 +21,16 @@ SELECT r.*,
   ARRAY(SELECT u.municipality_id FROM teams_role_units ru JOIN teams_unit u ON u.id = ru.unit_id
         WHERE ru.role_id = r.id) AS unit_municipality_ids,
   ARRAY(SELECT om.municipality_id FROM teams_pptoffice_municipalities om
-        WHERE om.pptoffice_id = r.ppt_office_id) AS office_municipality_ids
+        WHERE om.pptoffice_id = r.ppt_office_id) AS office_municipality_ids,
+  -- a teacher's classes (issue 19); no subquery runs for any other kind of role
+  CASE WHEN r.kind = 'teacher' THEN ARRAY(
+    SELECT rc.schoolclass_id FROM teams_role_classes rc WHERE rc.role_id = r.id)
+  ELSE ARRAY[]::bigint[] END AS class_ids,
+  -- a styrer/rektor heading a school: the rektor's pages (issue 19); only for that role
+  CASE WHEN r.kind = 'unit_head' THEN EXISTS (
+    SELECT 1 FROM teams_role_units ru JOIN teams_unit u ON u.id = ru.unit_id
+    WHERE ru.role_id = r.id AND u.kind = 'school')
+  ELSE false END AS heads_school
 FROM teams_role r
 WHERE r.user_id = %s
 ORDER BY r.kind, r.id  -- Role.Meta.ordering for one user
@@ -33,7 +42,7 @@ def user_roles(user) -> list[Role]:
 
     What scope needs of the areas, units and PPT office attached to a role comes as arrays of
     ids on each role (``area_ids``, ``area_municipality_ids``, ``unit_ids``,
-    ``unit_municipality_ids``, ``office_municipality_ids``): every page asks this first, and
+    ``unit_municipality_ids``, ``office_municipality_ids``; a teacher's ``class_ids``): every page asks this first, and
     reading those rows as model instances (three more queries) cost 5 ms a request (bench/).
     Pages that show the names read them with roles_with_details."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -74,13 +83,30 @@ def _unit_q(role: Role) -> Q | None:
         # Like an advisor without area limits: every unit of every municipality the office
         # serves (for the dashboard's aggregates; referrals.scoping gives this role no cases).
         return Q(municipality_id__in=role.office_municipality_ids)
-    if kind == Role.Kind.UNIT_HEAD:
+    if kind in (Role.Kind.UNIT_HEAD, Role.Kind.TEACHER):
+        # A teacher's school(s): the organisation only; referrals.scoping gives a teacher the
+        # pupils of their classes, never every child of the school.
         return Q(pk__in=role.unit_ids)
     if kind == Role.Kind.OFFICE and role.unit_kind:
         return Q(municipality_id=role.municipality_id, kind=role.unit_kind)
     if kind in Role.MUNICIPALITY_ROLES:
         return Q(municipality_id=role.municipality_id)
     return None
+
+
+def taught_class_ids(user) -> list[int]:
+    """The classes the user teaches (kontaktlærer/spesialpedagog at a school, Role TEACHER),
+    from the roles read once per request: no query."""
+    ids: set[int] = set()
+    for role in user_roles(user):
+        if role.kind == Role.Kind.TEACHER:
+            ids.update(role.class_ids)
+    return sorted(ids)
+
+
+def heads_school(user) -> bool:
+    """Whether the user is rektor: the styrer/rektor role (UNIT_HEAD) on a school (no query)."""
+    return any(role.kind == Role.Kind.UNIT_HEAD and role.heads_school for role in user_roles(user))
 
 
 def _union(qs: list[Q | None]) -> Q | None:
@@ -111,7 +137,7 @@ def role_municipality_ids(role) -> set[int]:
         return set(role.office_municipality_ids)
     if kind == Role.Kind.PPT_LEADER:
         return set(role.office_municipality_ids)
-    if kind == Role.Kind.UNIT_HEAD:
+    if kind in (Role.Kind.UNIT_HEAD, Role.Kind.TEACHER):
         return set(role.unit_municipality_ids)
     if kind in Role.MUNICIPALITY_ROLES and role.municipality_id:
         return {role.municipality_id}
@@ -153,7 +179,7 @@ _ROLE_REACH_SQL = """
 SELECT r.user_id,
   CASE
     WHEN r.kind = ANY(%s) THEN ARRAY[r.municipality_id]::bigint[]
-    WHEN r.kind = 'unit_head' THEN ARRAY(
+    WHEN r.kind IN ('unit_head', 'teacher') THEN ARRAY(
       SELECT u.municipality_id FROM teams_role_units ru JOIN teams_unit u ON u.id = ru.unit_id
       WHERE ru.role_id = r.id)::bigint[]
     WHEN r.kind = 'advisor' AND EXISTS (SELECT 1 FROM teams_role_areas ra WHERE ra.role_id = r.id)
