@@ -35,6 +35,8 @@ TIMELINE_LIMIT = 50
 ACTION_LABELS = {
     "referral.created": _("Henvisningen er opprettet"),
     "referral.submitted": _("Henvisningen er registrert som mottatt"),
+    # issue 19: the styrer or rektor sent the unit's own referral to PPT
+    "referral.sent": _("Henvisningen er sendt til PPT fra barnehagen/skolen"),
     "referral.from_consultation": _("Henvisningen bygger på en drøfting i ressursteamet"),
     "referral.received": _("Samtykke og henvisning er mottatt – fristene løper"),
     "referral.consent_registered": _("Samtykke er registrert"),
