@@ -12,6 +12,7 @@ from decisions.delivery_models import DeliveryWeek
 from decisions.models import DeadlineFlag, Decision
 from documents.models import Document
 from referrals import clock, states
+from referrals.case_kinds import CaseKind
 from referrals.models import Assessment, DeadlineKind, Referral
 from teams.models import Unit
 
@@ -58,7 +59,19 @@ class CaseSerializer(serializers.Serializer):
         choices=[s.value for s in clock.State],
         help_text="Tilstanden til neste frist i dag (none: ingen frist løper).",
     )
-    kind = serializers.ChoiceField(choices=Unit.Kind.choices, help_text="Barnehage eller skole.")
+    kind = serializers.ChoiceField(
+        choices=Unit.Kind.choices, help_text="Barnehage eller skole (enhetens type)."
+    )
+    # Issue 19: the case's kind (referrals/case_kinds.py). ``kind`` above is the unit's, and
+    # stays what it was for the clients that read it.
+    case_kind = serializers.ChoiceField(
+        choices=CaseKind.choices,
+        help_text=(
+            "Sakstypen: bhl_31, bhl_37, bhl_38 (barnehageloven §§ 31, 37, 38), oppl_11_6, "
+            "oppl_11_4, oppl_11_5 (opplæringslova §§ 11-6, 11-4, 11-5)."
+        ),
+    )
+    case_kind_label = serializers.CharField(help_text="Sakstypen i klartekst, med lovhjemmel.")
     priority = serializers.ChoiceField(choices=Referral.Priority.choices)
     unit = Ref()
     area = Ref(allow_null=True)
@@ -77,6 +90,12 @@ class CaseSerializer(serializers.Serializer):
             labels.update({value: str(label) for value, label in states.Status.choices})
         return labels.get(status, status)
 
+    def _kind_label(self, kind: str) -> str:
+        labels = self.context.setdefault("kind_labels", {})
+        if not labels:
+            labels.update({value: str(label) for value, label in CaseKind.choices})
+        return labels.get(kind, kind)
+
     def to_representation(self, case: Referral) -> dict:
         today = self.context.get("today") or timezone.localdate()
         facts = case.facts or {}
@@ -92,6 +111,8 @@ class CaseSerializer(serializers.Serializer):
             "status_label": self._status_label(case.status),
             "state": state.value,
             "kind": unit.kind,
+            "case_kind": case.kind,
+            "case_kind_label": self._kind_label(case.kind),
             "priority": case.priority,
             "unit": {"id": unit.pk, "name": unit.name},
             "area": {"id": area.pk, "name": area.name} if area else None,
@@ -302,7 +323,12 @@ class DocumentSerializer(serializers.ModelSerializer):
 class CaseFilters(serializers.Serializer):
     area = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
     unit = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
-    kind = serializers.ChoiceField(choices=Unit.Kind.choices, required=False)
+    kind = serializers.ChoiceField(
+        choices=Unit.Kind.choices, required=False, help_text="Enhetens type: barnehage eller skole."
+    )
+    case_kind = serializers.ChoiceField(
+        choices=CaseKind.choices, required=False, help_text="Sakstypen (som feltet case_kind)."
+    )
     status = serializers.ChoiceField(choices=states.Status.choices, required=False)
     changed_since = serializers.DateTimeField(
         required=False, help_text="ISO 8601 med tidssone; saker endret på eller etter."

@@ -151,6 +151,8 @@ class CaseList(ApiView):
         queryset = selectors.cases_filtered(
             self.municipality_id, identity=context["identity"], **filters
         )
+        if params.get("case_kind"):
+            queryset = queryset.filter(kind=params["case_kind"])
         rows, next_url = paginate(request, queryset, params)
         self.log_list(rows, Obj.REFERRAL)
         return Response(

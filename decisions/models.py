@@ -509,6 +509,13 @@ class CaseFact(models.Model):
     # and current decision, help started, withdrawn, a deadline due); OPEN_UNTIL while the case
     # is open. A period's figures read only the cases with active_until >= its first day.
     active_until = models.DateField(null=True)
+    # Issue 19: the case's kind (Referral.kind, referrals/case_kinds.py) and, for a pupil's
+    # case (a school kind), the school level of the pupil's trinn (case_kinds.SchoolLevel):
+    # the class's trinn (Child.school_class) where known, else the trinn by birth date
+    # (case_kinds.trinn_from_birth, opplæringslova § 2-1) on the day the case was received
+    # (or created, before it was). "" for a kindergarten case or a trinn outside 1.–10.
+    kind = models.CharField(max_length=20, default="")
+    school_level = models.CharField(max_length=4, default="", blank=True)
 
     class Meta:
         indexes = [
@@ -545,6 +552,8 @@ class CaseFact(models.Model):
                     "warn_on",
                     "overdue_on",
                     "withdrawn_on",
+                    "kind",
+                    "school_level",
                 ],
             ),
         ]

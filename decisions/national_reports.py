@@ -45,6 +45,8 @@ from django.utils.translation import gettext_lazy as _
 from core.exports import spreadsheet_row, spreadsheet_value, workbook_without_formulas
 from decisions import suppression
 from decisions.dashboard.tables import Cell, Row, Table
+from referrals import case_kinds
+from referrals.case_kinds import CaseKind
 from referrals.models import Assessment
 from teams.models import Unit
 
@@ -64,6 +66,13 @@ class Report:
     counting_day: tuple[int, int]  # (month, day)
     bands: tuple[int, ...]  # ages 0–6 or trinn 1–10
     band_title: Promise
+    # The case kinds (referrals/case_kinds.py) whose vedtak the report counts, the first the
+    # one whose hours, organisation and competence the tables show for a child with several.
+    kinds: tuple[str, ...] = ()
+    # The kinds counted per child in columns of their own: the municipality's supplementary
+    # figures (DOMAIN part two § 4), not the report's verified fields. A kind here and not in
+    # ``kinds`` is counted only in its column (BASIL: § 38 tegnspråk beside item 6A's § 31).
+    split: tuple[str, ...] = ()
 
 
 REPORTS = {
@@ -76,17 +85,26 @@ REPORTS = {
         (12, 15),
         (0, 1, 2, 3, 4, 5, 6),
         _("Alder på tellingsdagen"),
+        kinds=(CaseKind.BHL_31,),
+        # § 38 tegnspråkopplæring is not item 6A: shown beside it, as supplementary.
+        split=(CaseKind.BHL_38,),
     ),
     GSI: Report(
         GSI,
         _("GSI – elever med enkeltvedtak om individuelt tilrettelagt opplæring"),
         # GSI: pupils with an enkeltvedtak, with hours with a teacher, with an assistant (Prop.
-        # 57 L (2022–2023) ch. 25 quoting GSI; the 2023 Act's § 11-6 decisions).
-        "opplæringslova § 11-6",
+        # 57 L (2022–2023) ch. 25 quoting GSI): since 1 August 2024 the enkeltvedtak of the
+        # 2023 Act's chapter 11: § 11-6 individually adapted education, § 11-4 personal
+        # assistance, § 11-5 physical adaptation (DOMAIN part two § 1). Not every vedtak at a
+        # school: a case of another kind there is not counted.
+        "opplæringslova kapittel 11 (§§ 11-4, 11-5 og 11-6)",
         Unit.Kind.SCHOOL,
         (10, 1),
         tuple(range(1, 11)),
         _("Trinn"),
+        kinds=(CaseKind.OPPL_11_6, CaseKind.OPPL_11_4, CaseKind.OPPL_11_5),
+        # The split per kind: GSI's fields after 2024 are not verified (DOMAIN part two § 4).
+        split=(CaseKind.OPPL_11_6, CaseKind.OPPL_11_4, CaseKind.OPPL_11_5),
     ),
 }
 
@@ -153,6 +171,14 @@ DEFINITIONS: dict[str, list[tuple[Promise, Promise]]] = {
             _("Barn der vedtaket også gir hjelp av assistent."),
         ),
         (_("Tilleggstall"), _SUPPLEMENT),
+        (
+            _("Tegnspråkopplæring (tilleggstall)"),
+            _(
+                "Barn med vedtak om tegnspråkopplæring etter barnehageloven § 38 i kraft på "
+                "tellingsdagen. Ikke en del av BASIL 6A: kommunens eget tilleggstall. Et barn "
+                "med bare et slikt vedtak står i tabellene med 0 under 6A."
+            ),
+        ),
     ],
     GSI: [
         (
@@ -162,8 +188,10 @@ DEFINITIONS: dict[str, list[tuple[Promise, Promise]]] = {
         (
             _("Elever med enkeltvedtak"),
             _(
-                "Elever ved kommunens skoler med enkeltvedtak om individuelt tilrettelagt "
-                "opplæring (opplæringslova § 11-6) som er i kraft på tellingsdagen."
+                "Elever ved kommunens skoler med enkeltvedtak etter opplæringslova kapittel "
+                "11 som er i kraft på tellingsdagen: individuelt tilrettelagt opplæring "
+                "(§ 11-6), personleg assistanse (§ 11-4) eller fysisk tilrettelegging og "
+                "tekniske hjelpemiddel (§ 11-5). Andre vedtak ved skolen telles ikke."
             ),
         ),
         (_("I kraft"), _IN_FORCE),
@@ -175,7 +203,8 @@ DEFINITIONS: dict[str, list[tuple[Promise, Promise]]] = {
         (
             _("Trinn"),
             _(
-                "Regnet ut fra fødselsåret: et barn født i år Å begynner på 1. trinn i "
+                "Klassens trinn der eleven har klasse. Ellers regnet ut fra fødselsåret: et "
+                "barn født i år Å begynner på 1. trinn i "
                 "august året Å + 6. På tellingsdagen i skoleåret som begynte i august år S "
                 "går eleven på trinn S − (Å + 6) + 1. Elever som da ikke er på 1.–10. trinn "
                 "(fremskutt eller utsatt skolestart, gått om et år), står som «utenfor "
@@ -198,6 +227,15 @@ DEFINITIONS: dict[str, list[tuple[Promise, Promise]]] = {
             _(
                 "Summen av vedtatte timer per uke (ikke årstimer: GSI spør om årstimer, og "
                 "omregningen er ikke kontrollert)."
+            ),
+        ),
+        (
+            _("Etter vedtakstype (tilleggstall)"),
+            _(
+                "Elever med vedtak i kraft etter § 11-6, § 11-4 og § 11-5, hver for seg: en "
+                "elev med flere slike vedtak står i hver av kolonnene, men én gang i «Elever "
+                "med enkeltvedtak». Kommunens egne tilleggstall: feltene i GSI etter 2024 er "
+                "ikke kontrollert mot dem. Timer med lærer telles fra vedtaket etter § 11-6."
             ),
         ),
     ],
@@ -237,29 +275,49 @@ WITH governing AS (
     WHERE d.municipality_id = %(municipality)s AND d.unit_id = ANY(%(units)s)
       AND d.decided_on <= %(day)s AND COALESCE(d.starts_on, d.decided_on) <= %(day)s
     ORDER BY d.referral_id, d.decided_on DESC, d.id DESC
-), counted AS (
-    SELECT DISTINCT ON (r.child_id)
-        g.unit_id, g.hours_per_week, g.organisation, g.competence, g.assistant, c.birth_date
+), in_force AS (
+    -- the vedtak in force of the report's kinds and its split's; per child, which of the
+    -- report's kinds (main) and of the split's (k1–k3) it has one of
+    SELECT g.*, r.child_id, r.kind, c.birth_date, sc.trinn,
+        bool_or(r.kind = ANY(%(kinds)s)) OVER child AS main,
+        bool_or(r.kind = %(k1)s) OVER child AS k1,
+        bool_or(r.kind = %(k2)s) OVER child AS k2,
+        bool_or(r.kind = %(k3)s) OVER child AS k3
     FROM governing g
     JOIN referrals_referral r ON r.id = g.referral_id
     JOIN referrals_child c ON c.id = r.child_id
+    LEFT JOIN teams_schoolclass sc ON sc.id = c.school_class_id
     WHERE g.outcome IN ('granted', 'partly')
       AND (g.ends_on IS NULL OR g.ends_on >= %(day)s)
       AND (r.closed_on IS NULL OR r.closed_on > %(day)s)
-    ORDER BY r.child_id, g.decided_on DESC, g.id DESC
+      AND r.kind = ANY(%(all_kinds)s)
+    WINDOW child AS (PARTITION BY r.child_id)
+), counted AS (
+    -- one row per child: the newest vedtak of the report's first kind, else of its kinds,
+    -- else of the split's
+    SELECT DISTINCT ON (child_id)
+        unit_id, hours_per_week, organisation, competence, assistant, birth_date, trinn,
+        kind = %(first)s AS first_kind, main, k1, k2, k3
+    FROM in_force
+    ORDER BY child_id, kind = %(first)s DESC, kind = ANY(%(kinds)s) DESC, decided_on DESC,
+        id DESC
 ), banded AS (
-    SELECT unit_id, hours_per_week, organisation, competence, assistant,
+    SELECT unit_id, hours_per_week, organisation, competence, assistant, first_kind, main,
+        k1, k2, k3,
         CASE WHEN b.band BETWEEN %(band_min)s AND %(band_max)s THEN b.band ELSE -1 END AS band
     FROM counted,
     LATERAL (SELECT CASE WHEN %(report)s = 'basil'
         THEN date_part('year', age(%(day)s::timestamp, birth_date::timestamp))::int
-        ELSE %(school_year)s - (date_part('year', birth_date)::int + 6) + 1 END AS band) b
+        -- GSI: the class's trinn where the pupil has a class, else from the birth year
+        ELSE COALESCE(trinn, %(school_year)s - (date_part('year', birth_date)::int + 6) + 1)
+        END AS band) b
 )
 SELECT GROUPING(unit_id, band, organisation, competence), unit_id, band, organisation,
-    competence, count(*),
-    count(*) FILTER (WHERE assistant),
-    count(*) FILTER (WHERE hours_per_week > 0 AND competence <> ''),
-    COALESCE(sum(hours_per_week), 0)
+    competence, count(*) FILTER (WHERE main),
+    count(*) FILTER (WHERE main AND assistant),
+    count(*) FILTER (WHERE main AND first_kind AND hours_per_week > 0 AND competence <> ''),
+    COALESCE(sum(hours_per_week) FILTER (WHERE main), 0),
+    count(*) FILTER (WHERE k1), count(*) FILTER (WHERE k2), count(*) FILTER (WHERE k3)
 FROM banded
 GROUP BY GROUPING SETS ((unit_id), (band), (organisation), (competence), ())
 """
@@ -271,6 +329,14 @@ class Counts:
     assistant: int = 0  # the vedtak also grants an assistant
     teacher: int = 0  # hours per week with a stated competence (GSI: "timer med lærer")
     hours: Decimal = Decimal(0)
+    # Children with a vedtak in force of each of the report's split kinds (Report.split).
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    def value(self, name: str) -> int | Decimal:
+        """A column's number: an attribute, or "kind:<kind>" for a split kind's."""
+        if name.startswith("kind:"):
+            return self.by_kind.get(name[5:], 0)
+        return getattr(self, name)
 
 
 @dataclass
@@ -302,12 +368,29 @@ def report_figures(report: str, *, municipality, units, day: date) -> Figures:
         "school_year": school_year_start(day),
         "band_min": spec.bands[0],
         "band_max": spec.bands[-1],
+        "kinds": [str(k) for k in spec.kinds],
+        "first": str(spec.kinds[0]),
+        "all_kinds": sorted({str(k) for k in (*spec.kinds, *spec.split)}),
+        # up to three split kinds (None: a column never counted)
+        **{f"k{i + 1}": (str(spec.split[i]) if i < len(spec.split) else None) for i in range(3)},
     }
     with connection.cursor() as cursor:
         cursor.execute(_SQL, params)
         rows = cursor.fetchall()
-    for grouping, unit_id, band, organisation, competence, n, assistant, teacher, hours in rows:
-        counts = Counts(n, assistant, teacher, hours)
+    for (
+        grouping,
+        unit_id,
+        band,
+        organisation,
+        competence,
+        n,
+        assistant,
+        teacher,
+        hours,
+        *split,
+    ) in rows:
+        by_kind = {str(k): split[i] for i, k in enumerate(spec.split)}
+        counts = Counts(n, assistant, teacher, hours, by_kind)
         if grouping == 0b0111:
             fig.by_unit[unit_id] = counts
         elif grouping == 0b1011:
@@ -340,18 +423,27 @@ def _choice_rows(choices) -> list[tuple[str, str]]:
 
 
 def _columns(report: Report) -> list[tuple[str, str]]:
-    """(attribute of Counts, header) of each table's number columns."""
+    """(name of the Counts value, header) of each table's number columns: the report's, then
+    its split kinds' (the municipality's supplementary figures, marked so)."""
     if report.slug == GSI:
-        return [
+        columns = [
             ("children", str(_("Elever med enkeltvedtak"))),
-            ("teacher", str(_("Med timer med lærer"))),
+            ("teacher", str(_("Med timer med lærer (§ 11-6)"))),
             ("assistant", str(_("Med timer med assistent"))),
             ("hours", str(_("Timer per uke"))),
         ]
-    return [
-        ("children", str(_("Barn med vedtak (6A)"))),
-        ("assistant", str(_("Med assistent"))),
-        ("hours", str(_("Timer per uke"))),
+    else:
+        columns = [
+            ("children", str(_("Barn med vedtak (6A)"))),
+            ("assistant", str(_("Med assistent"))),
+            ("hours", str(_("Timer per uke"))),
+        ]
+    return columns + [
+        (
+            f"kind:{k}",
+            str(_("%(basis)s (tilleggstall)") % {"basis": case_kinds.rule(k).legal_basis}),
+        )
+        for k in report.split
     ]
 
 
@@ -393,12 +485,12 @@ def report_tables(fig: Figures, *, suppress: bool) -> list[Table]:
         ),
     ]
     counted = [name for name, _h in columns if name != "hours"]
-    values: dict = {("total", name): getattr(fig.total, name) for name in counted}
+    values: dict = {("total", name): fig.total.value(name) for name in counted}
     equations = []
     for slug, _title, _head, rows, source in groups:
         for key, _label in rows:
             for name in counted:
-                values[(slug, key, name)] = getattr(source.get(key, Counts()), name)
+                values[(slug, key, name)] = source.get(key, Counts()).value(name)
         for name in counted:
             equations.append(([(slug, key, name) for key, _l in rows], ("total", name)))
     hidden = suppression.suppress(values, equations) if suppress else set()
@@ -410,7 +502,7 @@ def report_tables(fig: Figures, *, suppress: bool) -> list[Table]:
                 # one decimal with a decimal comma, like the dashboard's days (tables.rounded)
                 out.append(Cell(counts.hours, (*key, "children") in hidden, kind="days"))
             else:
-                out.append(Cell(getattr(counts, name), (*key, name) in hidden))
+                out.append(Cell(counts.value(name), (*key, name) in hidden))
         return out
 
     total = Row(str(_("Alle")), cells(fig.total, ("total",)), True)

@@ -19,7 +19,7 @@ from core.views import form_status, posted, run_form, with_once
 from decisions import case_life_selectors, delivery, forms, selectors, services
 from decisions.flagging import digest_context
 from decisions.worklist_filters import WorklistFilterForm
-from referrals import case_kinds, case_page, states
+from referrals import case_kinds, case_page, caseload_columns, states
 from referrals.access_log import access_log_view
 from referrals.scoping import (
     can_decide,
@@ -56,6 +56,9 @@ def _worklist_item(referral, today) -> dict:
         "others": deadlines[1:],
         "flag": flag,
         "ready": referral.status == states.Status.ASSESSED,
+        # issue 19: the case kind's short label ("Type"), its full label as the title
+        "kind_short": caseload_columns.kind_short_label(referral.kind),
+        "kind_label": referral.get_kind_display(),
     }
 
 
@@ -63,12 +66,12 @@ def _worklist_item(referral, today) -> dict:
 def worklist(request):
     """The office's worklist: one row per case that needs it (a flagged deadline, or a
     finished assessment waiting for the vedtak), the most urgent first; filters by unit,
-    area, advisor and deadline kind."""
+    area, advisor, deadline kind, barnehage/skole and case kind."""
     _office_only(request.user)
     today = timezone.localdate()
     choices = selectors.worklist_choices(request.user)
     form = WorklistFilterForm(request.GET, choices=choices)
-    keys = selectors.worklist_case_keys(request.user, form.filters())
+    keys = form.narrow(selectors.worklist_case_keys(request.user, form.filters()))
     # The page's keys first (sort and LIMIT over the cases alone), then 25 cases' joins and
     # deadlines by key, without repeating the filters the keys came through.
     page = KeysFirstPaginator(keys, PAGE_SIZE, rows=selectors.worklist_case_rows()).get_page(

@@ -1,12 +1,15 @@
-"""The worklist's filters (GET, so a filtered list can be bookmarked): unit, area, advisor and
-deadline kind, each checked against what the office may choose. A bad value is that filter's
+"""The worklist's filters (GET, so a filtered list can be bookmarked): unit, area, advisor,
+deadline kind, barnehage/skole and case kind, each checked against what the office may choose. A bad value is that filter's
 message on the page and the filter left out, never a 500."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FastSelect, LimitedForm
 from decisions.selectors import DEADLINE_KINDS, NO_ADVISOR, READY, WorklistChoices, WorklistFilter
+from referrals import case_kinds
+from referrals.filters import KIND_CHOICES
 
 _SELECT = {"class": "form-select form-select-sm"}
 
@@ -38,6 +41,21 @@ class WorklistFilterForm(LimitedForm):
         label=_("Frist"), required=False, widget=FastSelect(attrs=_SELECT),
         error_messages={"invalid_choice": _("Velg en frist fra listen.")},
     )  # fmt: skip
+    # Issue 19: barnehage or skole (the case's unit), and the case kind (referrals/case_kinds.py).
+    enhetstype = forms.ChoiceField(
+        label=_("Barnehage/skole"),
+        required=False,
+        choices=[("", _("Alle")), *case_kinds.UnitKind.choices],
+        widget=FastSelect(attrs=_SELECT),
+        error_messages={"invalid_choice": _("Velg barnehage eller skole fra listen.")},
+    )
+    sakstype = forms.ChoiceField(
+        label=_("Sakstype"),
+        required=False,
+        choices=[("", _("Alle sakstyper")), *KIND_CHOICES],
+        widget=FastSelect(attrs=_SELECT),
+        error_messages={"invalid_choice": _("Velg en sakstype fra listen.")},
+    )
 
     def __init__(self, data, *, choices: WorklistChoices):
         super().__init__(data)
@@ -71,6 +89,16 @@ class WorklistFilterForm(LimitedForm):
             advisor=advisor,
             kind=data.get("frist") or "",
         )
+
+    def narrow(self, keys: QuerySet) -> QuerySet:
+        """The worklist's case keys (selectors.worklist_case_keys) narrowed to the valid unit
+        kind and case kind (called after filters(), which validated the form)."""
+        data = self.cleaned_data
+        if data.get("enhetstype"):
+            keys = keys.filter(unit__kind=data["enhetstype"])
+        if data.get("sakstype"):
+            keys = keys.filter(kind=data["sakstype"])
+        return keys
 
     def query(self) -> str:
         """The valid filters as a query string, for the pagination's links."""

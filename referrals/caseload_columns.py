@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from referrals import case_kinds
+
 
 @dataclass(frozen=True)
 class Column:
@@ -27,6 +29,7 @@ COLUMNS = {
         Column("child", _("Barn")),
         Column("born", _("Født")),
         Column("unit", _("Enhet")),
+        Column("kind", _("Type")),
         Column("status", _("Status")),
         Column("priority", _("Prioritet")),
         Column("advisor", _("Rådgiver")),
@@ -40,11 +43,27 @@ COLUMNS = {
 CASELOAD = tuple(
     COLUMNS[k]
     for k in (
-        "reference", "child", "born", "unit", "status",
+        "reference", "child", "born", "unit", "kind", "status",
         "priority", "advisor", "received", "days", "deadline",
     )
 )  # fmt: skip
 # The unit head's children (/min-enhet/): the child first, no unit (rows are grouped by it).
 UNIT_CASELOAD = tuple(
-    COLUMNS[k] for k in ("child", "born", "reference", "status", "advisor", "received", "deadline")
+    COLUMNS[k]
+    for k in ("child", "born", "reference", "kind", "status", "advisor", "received", "deadline")
 )
+
+# The "Type" column's short label of a case kind: its legal basis with the law abbreviated
+# ("bhl. § 31", "oppl. § 11-6"), the full label as its title. From case_kinds.RULES.
+_LAW_ABBREVIATIONS = {"barnehageloven": "bhl.", "opplæringslova": "oppl."}
+
+
+def kind_short_label(kind: str) -> str:
+    rule = case_kinds.RULES.get(kind)
+    if rule is None:
+        return kind
+    law, _sep, paragraph = rule.legal_basis.partition(" ")
+    return f"{_LAW_ABBREVIATIONS.get(law, law)} {paragraph}"
+
+
+KIND_SHORT_LABELS = {k: kind_short_label(k) for k in case_kinds.RULES}

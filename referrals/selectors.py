@@ -105,7 +105,7 @@ class CaseloadRow:
     __slots__ = (
         "pk", "status", "priority", "t0", "received_on", "next_deadline_kind",
         "next_deadline_on", "next_deadline_warn_on", "is_mine", "received", "child", "unit",
-        "advisor", "badge_class", "days_since_received",
+        "advisor", "badge_class", "days_since_received", "kind",
     )  # fmt: skip
     # The deadline column shows for every case not closed (a running vedtak's renewal and
     # annual report), as the caseload's default list (CaseScope.open_only).
@@ -123,7 +123,7 @@ def _caseload_rows_sql() -> str:
     return (
         "SELECT r.id, r.status, r.priority, r.t0, r.received_on, r.next_deadline_kind,"  # noqa: S608
         " r.next_deadline_on, r.next_deadline_warn_on, r.advisor_id,"
-        " c.first_name, c.last_name, c.id_number, c.birth_date, u.name, a.full_name"
+        " c.first_name, c.last_name, c.id_number, c.birth_date, u.name, a.full_name, r.kind"
         f" FROM {referral} r JOIN {child} c ON c.id = r.child_id"
         f" JOIN {unit} u ON u.id = r.unit_id LEFT JOIN {user} a ON a.id = r.advisor_id"
         " WHERE r.id = ANY(%s)"
@@ -142,10 +142,11 @@ def referral_caseload_rows(user):
         by_key = {}
         for (
             pk, status, priority, t0, received_on, kind, due, warn, advisor_id,
-            first_name, last_name, id_number, birth_date, unit_name, advisor_name,
+            first_name, last_name, id_number, birth_date, unit_name, advisor_name, case_kind,
         ) in found:  # fmt: skip
             row = CaseloadRow()
             row.pk, row.status, row.priority, row.t0 = pk, status, priority, t0
+            row.kind = case_kind
             row.received_on, row.received = received_on, t0 or received_on
             row.next_deadline_kind, row.next_deadline_on = kind, due
             row.next_deadline_warn_on = warn

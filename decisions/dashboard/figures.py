@@ -21,6 +21,7 @@ from django.db.models import (
 
 from decisions.dashboard.scope import PHASE_STATUSES, PHASES, UNDECIDED, Period, S, Scope
 from decisions.models import OPEN_UNTIL, Appeal, CaseFact, Decision
+from referrals import case_kinds
 from teams.models import Unit
 
 # --- SQL helpers ----------------------------------------------------------------------------------
@@ -95,6 +96,17 @@ class Figures:
     appeals: dict = field(default_factory=dict)
     # {"id", "name", "open", "approaching", "overdue"}; None: not computed (not a PPT leader)
     advisors: list | None = None
+    # Issue 19: per case kind and school level ("" for kindergarten cases): {"kind",
+    # "school_level", "open", "overdue", "received", "decided", "deadlines", "on_time"}; and
+    # the kinds the table lists (those of the units' kinds, or of the filter, in the table's
+    # order: referrals/case_kinds.py)
+    by_kind: list = field(default_factory=list)
+    kinds: list = field(default_factory=list)
+
+    @property
+    def has_pupils(self) -> bool:
+        """Whether a school kind is listed: the level table is shown (and always exported)."""
+        return any(case_kinds.RULES[k].is_school for k in self.kinds)
 
 
 def _scope_params(scope: Scope) -> dict:
@@ -102,22 +114,26 @@ def _scope_params(scope: Scope) -> dict:
     unit_id = ANY(%(units)s::bigint[])``, each one array parameter. bigint[], the columns' type:
     compared with an integer[] the planner costs the test of each row higher and reads the
     municipality's rows with parallel workers (four times slower on the bench's two cores)."""
-    return {"municipalities": list(scope.municipality_ids), "units": list(scope.unit_ids)}
+    return {
+        "municipalities": list(scope.municipality_ids),
+        "units": list(scope.unit_ids),
+        "kinds": list(scope.kinds),
+    }
 
 
 def open_counts(scope: Scope, today: date) -> list[dict]:
-    """Open cases now per (status, unit): how many, the refusals among them (a refused case is
+    """Open cases now per (status, unit, case kind, school level): how many, the refusals among them (a refused case is
     "decided" until it is closed, but waits for no help), and how many are overdue (an unmet,
     unpaused deadline has passed) or approaching (one is inside its warning window, none has
     passed): a case counts once, by its first warning and first overdue day (CaseFact).
 
-    A case has one status and one unit, so per phase, per unit and per area are sums of these
-    rows (flagged_by). One index-only read of the municipality's open cases in decisions_casefact
+    A case has one status, unit, kind and level, so per phase, per unit, per area, per kind and
+    per level are sums of these rows (flagged_by, kind_counts). One index-only read of the municipality's open cases in decisions_casefact
     (casefact_scope_active); no deadline, decision or case row is joined."""
     rows = (
         CaseFact.objects.filter(scope.q(), active_until=OPEN_UNTIL, status__in=PHASE_STATUSES)
         .order_by()
-        .values("status", "unit_id")
+        .values("status", "unit_id", "kind", "school_level")
         .annotate(
             open=_count(),
             refused=_count(Q(refused=True)),
@@ -129,6 +145,8 @@ def open_counts(scope: Scope, today: date) -> list[dict]:
         {
             "status": r["status"],
             "unit_id": r["unit_id"],
+            "kind": r["kind"],
+            "school_level": r["school_level"],
             "open": r["open"],
             "refused": r["refused"],
             "overdue": r["overdue"],
@@ -210,24 +228,44 @@ def period_counts(scope: Scope, period: Period, today: date) -> dict:
 # decision, its withdrawal, or still undecided: every month) is open at the ends of the months
 # width_bucket(t0) up to width_bucket(X) − 1. So one pass over the period's cases, grouped by
 # those buckets (a few dozen groups), instead of a filtered count per month and measure.
-MONTH_COUNTS = """SELECT GROUPING(received) AS spans, received, opened, undecided, decided, withdrawn, count(*)
+# The third grouping set (issue 19) counts the period per case kind and school level: received,
+# first decided, and the decision deadlines that fell due and were met (as period_counts counts
+# them); the FILTER counts are computed for every set, read only for that one.
+MONTH_COUNTS = """SELECT GROUPING(received, kind) AS grouping_set, received, opened, undecided,
+       decided, withdrawn, kind, school_level, count(*),
+       count(*) FILTER (WHERE received_on BETWEEN %(start)s AND %(end)s),
+       count(*) FILTER (WHERE first_decided_on BETWEEN %(start)s AND %(end)s),
+       count(*) FILTER (WHERE fell_due),
+       count(*) FILTER (WHERE fell_due AND decision_met_on <= decision_due_on)
 FROM (
     SELECT width_bucket(received_on, %(starts)s) AS received,
            width_bucket(t0, %(ends)s) AS opened,
            CASE WHEN status = ANY(%(undecided)s) THEN %(months)s END AS undecided,
            width_bucket(first_decided_on, %(ends)s) AS decided,
-           width_bucket(withdrawn_on, %(ends)s) AS withdrawn
+           width_bucket(withdrawn_on, %(ends)s) AS withdrawn,
+           kind, school_level, received_on, first_decided_on, decision_due_on, decision_met_on,
+           decision_due_on BETWEEN %(start)s AND %(end)s
+             AND (decision_met_on IS NOT NULL
+                  OR decision_due_on < %(today)s AND NOT decision_paused) AS fell_due
     FROM decisions_casefact
     WHERE municipality_id = ANY(%(municipalities)s::bigint[])
       AND unit_id = ANY(%(units)s::bigint[]) AND active_until >= %(start)s
+      AND (cardinality(%(kinds)s::text[]) = 0 OR kind = ANY(%(kinds)s::text[]))
 ) f
-GROUP BY GROUPING SETS ((received), (opened, undecided, decided, withdrawn))
+GROUP BY GROUPING SETS ((received), (opened, undecided, decided, withdrawn), (kind, school_level))
 """
+# GROUPING(received, kind): 1 for the set (received), 3 for the open spans, 2 per kind.
+_RECEIVED_SET, _KIND_SET = 1, 2
 
 
-def month_counts(scope: Scope, period: Period) -> tuple[list[int], list[int]]:
-    """(received, open at the month's end), one number per month of the period. Open at a
-    month's end: T0 by then, and undecided now, or first decided later, or withdrawn later."""
+def month_counts(
+    scope: Scope, period: Period, today: date
+) -> tuple[list[int], list[int], list[dict]]:
+    """(received, open at the month's end), one number per month of the period, and the
+    period's counts per case kind and school level: {"kind", "school_level", "received",
+    "decided" (first decisions), "deadlines" (decision deadlines that fell due: met, or passed
+    unmet and not paused), "on_time"}. Open at a month's end: T0 by then, and undecided now, or
+    first decided later, or withdrawn later."""
     months = period.months()
     n = len(months)
     ends = [last + timedelta(days=1) for _first, _since, last in months]
@@ -238,20 +276,30 @@ def month_counts(scope: Scope, period: Period) -> tuple[list[int], list[int]]:
         "undecided": [str(s) for s in UNDECIDED],
         "months": n,
         "start": period.start,
+        "end": period.end,
+        "today": today,
     }
-    received, opened = [0] * n, [0] * n
+    received, opened, kinds = [0] * n, [0] * n, []
     with connection.cursor() as cursor:
         cursor.execute(MONTH_COUNTS, params)
-        for spans, bucket, start, *until, count in cursor.fetchall():
-            if not spans:
+        for row in cursor.fetchall():
+            grouping, bucket, start = row[:3]
+            until, (kind, level, count), per_kind = row[3:6], row[6:9], row[9:]
+            if grouping == _RECEIVED_SET:
                 if bucket is not None and 1 <= bucket <= n:
                     received[bucket - 1] += count
+                continue
+            if grouping == _KIND_SET:
+                names = ("received", "decided", "deadlines", "on_time")
+                kinds.append(
+                    {"kind": kind, "school_level": level, **dict(zip(names, per_kind, strict=True))}
+                )
                 continue
             for end in until:
                 if start is not None and end is not None:
                     for i in range(start, min(end, n)):
                         opened[i] += count
-    return received, opened
+    return received, opened, kinds
 
 
 def decisions_per_month(scope: Scope, period: Period) -> dict:
@@ -262,7 +310,9 @@ def decisions_per_month(scope: Scope, period: Period) -> dict:
         for i, (_first, since, last) in enumerate(period.months())
     }
     return (
-        Decision.objects.filter(scope.q(), decided_on__range=(period.start, period.end))
+        Decision.objects.filter(
+            scope.q(kind_path="referral__kind"), decided_on__range=(period.start, period.end)
+        )
         .order_by()
         .aggregate(**counts)
     )
@@ -282,7 +332,10 @@ def appeal_counts(scope: Scope, period: Period) -> dict:
     outcome = Appeal.Outcome
     to_statsforvalteren = [outcome.SENT, outcome.UPHELD, outcome.CHANGED, outcome.REMANDED]
     return (
-        Appeal.objects.filter(scope.q(), received_on__range=(period.start, period.end))
+        Appeal.objects.filter(
+            scope.q(kind_path="decision__referral__kind"),
+            received_on__range=(period.start, period.end),
+        )
         .order_by()
         .aggregate(
             received=_count(),
@@ -330,6 +383,7 @@ def dashboard_figures(
     period: Period,
     today: date,
     advisor_municipalities: set[int] | frozenset[int] = frozenset(),
+    kinds: tuple[str, ...] = (),
 ) -> Figures:
     """Every figure of the dashboard for the cases of ``units``: dashboard_units(user) as
     fetched for the filter form (with their areas), narrowed by the filters; the cases counted
@@ -340,8 +394,12 @@ def dashboard_figures(
 
     The cases' figures come from decisions_casefact (one row per case, kept by triggers):
     open cases now, the period's shares and waiting times, and the months' flows, three
-    queries; then decisions per month and appeals from their own tables."""
-    scope = Scope.of(units)
+    queries; then decisions per month and appeals from their own tables.
+
+    ``kinds`` (the filter "Sakstype", referrals/case_kinds.py): only cases of those kinds; ()
+    for every kind. Every figure is also split by kind and, for pupils, school level (the
+    open cases' and the months' queries group by them: no query more)."""
+    scope = Scope.of(units, kinds)
     area_of = {u.pk: u.area_id for u in units}
     fig = Figures(period=period, today=today)
     with _without_jit():
@@ -354,7 +412,15 @@ def dashboard_figures(
         }
         for name in ("assessment", "decision", "help"):
             fig.waits[name] = {k: counts[f"{name}_{k}"] for k in ("n", "median", "p90")}
-        received, opened = month_counts(scope, period)
+        received, opened, per_kind = month_counts(scope, period, today)
+        fig.by_kind = _by_kind(now, per_kind)
+        unit_kinds = {u.kind for u in units}
+        fig.kinds = [
+            k
+            for k, rule in case_kinds.RULES.items()
+            if (k in kinds if kinds else rule.unit_kind in unit_kinds)
+            or any(r["kind"] == k for r in fig.by_kind)
+        ]
         decided = decisions_per_month(scope, period)
         fig.months = [
             {
@@ -376,8 +442,32 @@ def dashboard_figures(
         fig.appeals = appeal_counts(scope, period)
         if advisor_municipalities:
             led = [u for u in units if u.municipality_id in advisor_municipalities]
-            fig.advisors = advisor_counts(Scope.of(led), today)
+            fig.advisors = advisor_counts(Scope.of(led, kinds), today)
     return fig
+
+
+_KIND_COUNTS = ("open", "overdue", "received", "decided", "deadlines", "on_time")
+
+
+def _by_kind(now: list[dict], period: list[dict]) -> list[dict]:
+    """The open cases now (open_counts' rows: a refused case waiting for no help is not open,
+    as in the phase table) and the period's counts (month_counts), per kind and level."""
+    rows: dict = {}
+
+    def row(kind, level):
+        return rows.setdefault(
+            (kind, level), {"kind": kind, "school_level": level, **dict.fromkeys(_KIND_COUNTS, 0)}
+        )
+
+    for r in now:
+        counted = row(r["kind"], r["school_level"])
+        counted["open"] += r["open"] - (r["refused"] if r["status"] == S.DECIDED else 0)
+        counted["overdue"] += r["overdue"]
+    for r in period:
+        counted = row(r["kind"], r["school_level"])
+        for name in ("received", "decided", "deadlines", "on_time"):
+            counted[name] += r[name]
+    return list(rows.values())
 
 
 def _add_phases(fig: Figures, rows: list[dict]) -> None:

@@ -83,7 +83,17 @@ def advisor_municipality_ids(user) -> set[int]:
 
 
 # The tables' slugs, in the page's order (the exports name their sheets and files after them).
-TABLE_SLUGS = ["faser", "frister", "ventetid", "maned", "omrader", "enheter", "klager"]
+TABLE_SLUGS = [
+    "faser",
+    "sakstype",
+    "skoletrinn",
+    "frister",
+    "ventetid",
+    "maned",
+    "omrader",
+    "enheter",
+    "klager",
+]
 ADVISOR_SLUG = "radgivere"  # PPT leaders only: table_slugs(user)
 
 
@@ -104,22 +114,31 @@ class Scope:
 
     municipality_ids: tuple[int, ...]
     unit_ids: tuple[int, ...]
+    # The case kinds counted (referrals/case_kinds.py: the filter "Sakstype"); () for all.
+    kinds: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, units: list[Unit]) -> "Scope":
+    def of(cls, units: list[Unit], kinds: tuple[str, ...] = ()) -> "Scope":
         return cls(
-            tuple(sorted({u.municipality_id for u in units})), tuple(sorted(u.pk for u in units))
+            tuple(sorted({u.municipality_id for u in units})),
+            tuple(sorted(u.pk for u in units)),
+            tuple(kinds),
         )
 
-    def q(self, prefix: str = "") -> Q:
+    def q(self, prefix: str = "", kind_path: str = "kind") -> Q:
         """The cases in scope, seen from a model whose path to the case is ``prefix``. The
         units as one array parameter (``unit_id = ANY(%s)``): a large municipality's 500 unit
-        ids as 500 placeholders cost 2.4 ms of Python in each query (bench/)."""
+        ids as 500 placeholders cost 2.4 ms of Python in each query (bench/). With kinds, the
+        case's kind at ``kind_path`` too (decisions.CaseFact has its own column; a decision or
+        an appeal reaches it through its case: a join only when the filter is chosen)."""
         municipalities = Q(**{f"{prefix}municipality_id__in": self.municipality_ids})
         if not self.unit_ids:
             return municipalities & Q(**{f"{prefix}unit_id__in": ()})  # nothing
         units = Value(list(self.unit_ids), output_field=ArrayField(BigIntegerField()))
-        return municipalities & Q(EqualsAny(F(f"{prefix}unit_id"), units))
+        scope = municipalities & Q(EqualsAny(F(f"{prefix}unit_id"), units))
+        if self.kinds:
+            scope &= Q(**{f"{kind_path}__in": self.kinds})
+        return scope
 
 
 # --- the period ---------------------------------------------------------------------------------

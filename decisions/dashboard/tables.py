@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from decisions import suppression
 from decisions.dashboard.figures import Figures
 from decisions.dashboard.scope import ADVISOR_SLUG, PHASES
+from referrals import case_kinds
 
 _TENTH = Decimal("0.1")
 
@@ -440,10 +441,112 @@ def _appeal_table(fig: Figures) -> Table:
     )
 
 
+# The counts per case kind and school level (issue 19), in their columns' order; "not_overdue",
+# "on" and "late" are not shown but take part in the suppression: open = overdue + not overdue,
+# and the share on time shows "on" of "deadlines" (= on + late).
+KIND_COLUMNS = ("open", "overdue", "received", "decided", "deadlines")
+_KIND_HIDDEN = ("not_overdue", "on", "late")
+
+
+def _kind_tables(fig: Figures) -> tuple[Table, Table]:
+    """Per case kind ("Etter sakstype") and, for pupils, per school level ("Etter skoletrinn"),
+    suppressed together: the kinds add up to the total, the levels to the pupils' total, and
+    so do the school kinds (the pupils' row is the level table's total)."""
+    school_kinds = [k for k in fig.kinds if case_kinds.RULES[k].is_school]
+    levels = [*case_kinds.SchoolLevel.values, ""]
+    sums: dict = {}
+
+    def add(key, r):
+        row = sums.setdefault(key, dict.fromkeys(KIND_COLUMNS + _KIND_HIDDEN, 0))
+        for c in KIND_COLUMNS:
+            row[c] += r[c]
+        row["not_overdue"] += r["open"] - r["overdue"]
+        row["on"] += r["on_time"]
+        row["late"] += r["deadlines"] - r["on_time"]
+
+    for k in fig.kinds:
+        sums[("kind", k)] = dict.fromkeys(KIND_COLUMNS + _KIND_HIDDEN, 0)
+    for level in levels:
+        sums[("level", level)] = dict.fromkeys(KIND_COLUMNS + _KIND_HIDDEN, 0)
+    sums[("total",)] = dict.fromkeys(KIND_COLUMNS + _KIND_HIDDEN, 0)
+    sums[("pupils",)] = dict.fromkeys(KIND_COLUMNS + _KIND_HIDDEN, 0)
+    for r in fig.by_kind:
+        if r["kind"] not in case_kinds.RULES:
+            continue  # not a kind of the table (never: Referral.kind's choices are its keys)
+        add(("kind", r["kind"]), r)
+        add(("total",), r)
+        if case_kinds.RULES[r["kind"]].is_school:
+            add(("level", r["school_level"]), r)
+            add(("pupils",), r)
+    values = {(*key, c): v for key, row in sums.items() for c, v in row.items()}
+    equations = []
+    for c in KIND_COLUMNS + _KIND_HIDDEN:
+        equations.append(([("kind", k, c) for k in fig.kinds], ("total", c)))
+        equations.append(([("level", lv, c) for lv in levels], ("pupils", c)))
+        equations.append(([("kind", k, c) for k in school_kinds], ("pupils", c)))
+    for key in sums:
+        equations.append(([(*key, "overdue"), (*key, "not_overdue")], (*key, "open")))
+        equations.append(([(*key, "on"), (*key, "late")], (*key, "deadlines")))
+    hidden = suppression.suppress(values, equations)
+
+    def cells(key) -> list[Cell]:
+        row = [Cell(values[(*key, c)], (*key, c) in hidden) for c in KIND_COLUMNS]
+        share_hidden = any((*key, c) in hidden for c in ("on", "late", "deadlines"))
+        total = values[(*key, "deadlines")]
+        share = 100 * values[(*key, "on")] / total if total else None
+        return [*row, Cell(share, share_hidden, "share")]
+
+    columns = [
+        str(_("Åpne saker nå")),
+        str(_("Over fristen nå")),
+        str(_("Henvisninger mottatt")),
+        str(_("Første vedtak fattet")),
+        str(_("Vedtaksfrister i perioden")),
+        str(_("Andel vedtak innen fristen")),
+    ]
+    note = str(
+        _(
+            "Åpne saker og saker over fristen i dag; henvisninger, første vedtak og "
+            "vedtaksfrister i perioden. Vedtaksfrister: møtt, eller passert uten å være møtt."
+        )
+    )
+    kinds = Table(
+        "sakstype",
+        str(_("Etter sakstype")),
+        [str(_("Sakstype")), *columns],
+        [Row(str(case_kinds.RULES[k].label), cells(("kind", k))) for k in fig.kinds]
+        + [Row(str(_("Alle saker")), cells(("total",)), True)],
+        note,
+    )
+    level_labels = dict(case_kinds.SchoolLevel.choices)
+    level_rows = [
+        Row(str(level_labels[lv]), cells(("level", lv))) for lv in case_kinds.SchoolLevel.values
+    ]
+    # Pupils past the tenth trinn or without a known trinn: shown only when there are any.
+    if any(values[("level", "", c)] for c in KIND_COLUMNS):
+        level_rows.append(Row(str(_("Trinn ikke kjent")), cells(("level", ""))))
+    levels_table = Table(
+        "skoletrinn",
+        str(_("Elever etter skoletrinn")),
+        [str(_("Skoletrinn")), *columns],
+        [*level_rows, Row(str(_("Alle elevsaker")), cells(("pupils",)), True)],
+        str(
+            _(
+                "Saker etter opplæringslova kapittel 11. Trinnet er klassens der eleven har "
+                "klasse, ellers regnet ut fra fødselsdatoen den dagen saken kom inn."
+            )
+        ),
+    )
+    return kinds, levels_table
+
+
 def dashboard_tables(fig: Figures) -> dict[str, Table]:
     areas, units = _place_tables(fig)
+    by_kind, by_level = _kind_tables(fig)
     tables = [
         _phase_table(fig),
+        by_kind,
+        by_level,
         _share_table(fig),
         _wait_table(fig),
         _month_table(fig),

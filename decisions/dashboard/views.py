@@ -32,6 +32,7 @@ from decisions.dashboard.systemwork import (
     systemwork_figures,
     systemwork_tables,
 )
+from referrals import case_kinds
 from referrals.access_log import access_log_record
 from teams.models import Unit
 
@@ -65,6 +66,10 @@ class DashboardFilterForm(LimitedForm):
     type = forms.ChoiceField(
         label=gettext_lazy("Enhetstype"), required=False, widget=FastSelect(attrs=SELECT)
     )
+    # Issue 19: the case kinds of the units' kinds (referrals/case_kinds.py), grouped by them.
+    sakstype = forms.ChoiceField(
+        label=gettext_lazy("Sakstype"), required=False, widget=FastSelect(attrs=SELECT)
+    )
     eierform = forms.ChoiceField(
         label=gettext_lazy("Eierform"), required=False, widget=FastSelect(attrs=SELECT)
     )
@@ -85,6 +90,11 @@ class DashboardFilterForm(LimitedForm):
         self.fields["omrade"].choices = [("", _("Alle områder")), *stats.area_names(units)]
         self.fields["type"].choices = [("", _("Alle typer"))] + [
             (k, label) for k, label in Unit.Kind.choices if k in kinds
+        ]
+        self.fields["sakstype"].choices = [("", _("Alle sakstyper"))] + [
+            (str(label), case_kinds.kind_choices_for_unit(k))
+            for k, label in Unit.Kind.choices
+            if k in kinds
         ]
         self.fields["eierform"].choices = [("", _("Alle eierformer"))] + [
             (k, label) for k, label in Unit.Ownership.choices if k in owners
@@ -132,12 +142,18 @@ class DashboardFilterForm(LimitedForm):
         ]
         return data["period"], units
 
+    def kinds(self) -> tuple[str, ...]:
+        """The case kinds to count: () for all (the default when the form is unbound or wrong)."""
+        if not self.is_bound or not self.is_valid() or not self.cleaned_data["sakstype"]:
+            return ()
+        return (self.cleaned_data["sakstype"],)
+
     def description(self) -> list[str]:
         """The filters in words, for the exports' heading."""
         if not self.is_bound or not self.is_valid():
             return []
         labels = []
-        for name in ("omrade", "type", "eierform", "enhet"):
+        for name in ("omrade", "type", "sakstype", "eierform", "enhet"):
             value = self.cleaned_data[name]
             if value not in (None, ""):
                 choices = dict(_flat(self.fields[name].choices))
@@ -184,6 +200,7 @@ def _load(request):
         period=period,
         today=today,
         advisor_municipalities=stats.advisor_municipality_ids(request.user),
+        kinds=form.kinds(),
     )
     tables = stats.dashboard_tables(figures)
     # System work against individual cases (decisions/dashboard/systemwork.py): same filters,
@@ -193,7 +210,14 @@ def _load(request):
     # Help delivered against decided (issue 18, decisions/dashboard/delivery.py): one query.
     for table in delivery_tables(delivery_figures(units=chosen, period=period)):
         tables[table.slug] = table
+    if form.kinds():
+        # System work and the delivery rollup are kept per unit and month, not per case kind.
+        for slug in (*SYSTEMWORK_SLUGS, *DELIVERY_SLUGS):
+            tables[slug].note = " ".join(filter(None, [tables[slug].note, str(ALL_KINDS_NOTE)]))
     return form, figures, tables
+
+
+ALL_KINDS_NOTE = gettext_lazy("Gjelder alle sakstyper: filteret på sakstype brukes ikke her.")
 
 
 @login_required

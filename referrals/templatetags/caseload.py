@@ -75,6 +75,9 @@ def _table(columns, *, is_advisor: bool, unit_page: bool) -> SimpleNamespace:
         url=url_pattern("referrals:case_detail"),
         statuses={value: str(label) for value, label in Referral.Status.choices},
         priorities={value: str(label) for value, label in Referral.Priority.choices},
+        # issue 19: the case kind's short label, its full label as the title
+        case_kinds={value: str(label) for value, label in Referral._meta.get_field("kind").choices},
+        kind_short=caseload_columns.KIND_SHORT_LABELS,
         priority_badges=_PRIORITY_BADGES,
         status_class=status_badge,
         day=day,

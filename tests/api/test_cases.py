@@ -136,6 +136,21 @@ def test_filters(api, world):
     assert api.get(CASES, {"status": "closed"}).json()["results"] == []
 
 
+def test_the_case_kind_is_a_field_and_a_filter(api, world):
+    """Issue 19: the case's kind (referrals/case_kinds.py) beside the unit's ``kind``."""
+    kindergarten = _cases(world, 1)[0]
+    pupil = _cases(world, 1, unit=world.school)[0]
+    Referral.objects.filter(pk=pupil.pk).update(kind="oppl_11_4")
+    data = api.get(f"{CASES}{pupil.pk}/").json()
+    assert (data["kind"], data["case_kind"]) == ("school", "oppl_11_4")
+    assert data["case_kind_label"] == "Personleg assistanse (opplæringslova § 11-4)"
+    by_kind = api.get(CASES, {"case_kind": "oppl_11_4"}).json()["results"]
+    assert [c["id"] for c in by_kind] == [pupil.pk]
+    by_kind = api.get(CASES, {"case_kind": "bhl_31"}).json()["results"]
+    assert [c["id"] for c in by_kind] == [kindergarten.pk]
+    assert api.get(CASES, {"case_kind": "bhl_31", "kind": "school"}).json()["results"] == []
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -148,6 +163,8 @@ def test_filters(api, world):
         ({"area": "nord"}, "area"),
         ({"unit": str(2**70)}, "unit"),
         ({"kind": "hospital"}, "kind"),
+        ({"case_kind": "oppl_99"}, "case_kind"),
+        ({"case_kind": "oppl_11_6" * 40}, "case_kind"),
         ({"status": "lost"}, "status"),
         ({"changed_since": "i går"}, "changed_since"),
     ],

@@ -288,3 +288,73 @@ def test_two_transactions_changing_one_case_at_once_leave_its_row_exact(world):
     assert errors == []
     row = fact(case)
     assert (row.reply_met_on, row.first_decided_on) == (date(2026, 11, 10), date(2026, 11, 20))
+
+
+# --- issue 19: the case's kind and, for a pupil, the school level -----------------------------
+
+
+def pupil_case(world, *, kind="oppl_11_6", school_class=None, birth=date(2016, 3, 1), **kw):
+    child = ChildFactory(unit=world.school, school_class=school_class, birth_date=birth)
+    return ReferralFactory(
+        child=child, unit=world.school, kind=kind, created_by=world.advisor, **kw
+    )
+
+
+def test_a_pupils_case_gets_its_kind_and_the_level_of_its_class(world):
+    case = pupil_case(world, school_class=world.class_5a)  # 5A: trinn 5
+    row = fact(case)
+    assert (row.kind, row.school_level) == ("oppl_11_6", "5-7")
+    # A kindergarten case has no school level.
+    kindergarten = ReferralFactory(child=ChildFactory(unit=world.unit_a), created_by=world.advisor)
+    assert (fact(kindergarten).kind, fact(kindergarten).school_level) == ("bhl_31", "")
+
+
+def test_without_a_class_the_level_follows_the_birth_date_on_the_day_received(world):
+    # Born 2016: school from August 2022 (opplæringslova § 2-1); received 25.11.2026, in the
+    # school year 2026/27: the fifth trinn. Received in July 2026 (school year 2025/26): fourth.
+    case = pupil_case(world, kind="oppl_11_4", received_on=date(2026, 11, 25))
+    assert fact(case).school_level == "5-7"
+    Referral.objects.filter(pk=case.pk).update(received_on=date(2026, 7, 31))
+    assert fact(case).school_level == "1-4"
+    # Not yet received: the day the case was created (Europe/Oslo).
+    Referral.objects.filter(pk=case.pk).update(
+        received_on=None, created_at=timezone.make_aware(datetime(2026, 8, 1, 0, 30))
+    )
+    assert fact(case).school_level == "5-7"
+    # Born 2008: past the tenth trinn by birth date, no level.
+    old = pupil_case(world, kind="oppl_11_5", birth=date(2008, 1, 1), received_on=date(2026, 9, 1))
+    assert (fact(old).kind, fact(old).school_level) == ("oppl_11_5", "")
+
+
+def test_the_row_follows_the_kind_the_class_and_the_classes_trinn(world):
+    case = pupil_case(world, received_on=date(2026, 11, 25))
+    assert fact(case).school_level == "5-7"
+    # The pupil placed in a class (8A is at school T, but the trinn is what is read).
+    case.child.school_class = world.class_b
+    case.child.save(update_fields=["school_class"])
+    assert fact(case).school_level == "8-10"
+    # The class moved to another trinn: every pupil's case follows.
+    type(world.class_b).objects.filter(pk=world.class_b.pk).update(trinn=2)
+    assert fact(case).school_level == "1-4"
+    # The birth date corrected (no class: by birth date again).
+    case.child.school_class = None
+    case.child.birth_date = date(2012, 5, 1)
+    case.child.save(update_fields=["school_class", "birth_date"])
+    assert fact(case).school_level == "8-10"
+    # The case's kind changed to a kindergarten kind: no level.
+    Referral.objects.filter(pk=case.pk).update(kind="bhl_37")
+    assert (fact(case).kind, fact(case).school_level) == ("bhl_37", "")
+    # The child's own unit is not read: a change of it rewrites nothing.
+    type(case.child).objects.filter(pk=case.child_id).update(unit=world.unit_a)
+    assert stale_facts() == []
+
+
+def test_the_bulk_refresh_fills_kind_and_level(world):
+    case = pupil_case(world, school_class=world.class_5b)
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("UPDATE decisions_casefact SET kind = '', school_level = ''")
+        cursor.execute("SET session_replication_role = DEFAULT")
+        assert stale_facts() != []
+        cursor.execute("SELECT refresh_all_case_facts()")
+    assert (fact(case).kind, fact(case).school_level) == ("oppl_11_6", "5-7")

@@ -33,13 +33,17 @@ def _reporting_season():
         yield
 
 
-def vedtak(world, unit, born, *, child=None, closed_on=None, **terms) -> Decision:
+def vedtak(world, unit, born, *, child=None, closed_on=None, kind=None, **terms) -> Decision:
     """A case of a child (born ``born``) at ``unit`` with one vedtak; ``terms`` are the
-    vedtak's fields (decided_on, starts_on, ends_on, outcome, hours_per_week, …)."""
+    vedtak's fields (decided_on, starts_on, ends_on, outcome, hours_per_week, …). The case's
+    kind: § 31 at a kindergarten, § 11-6 at a school, unless ``kind`` says."""
     child = child or ChildFactory(unit=unit, birth_date=born)
+    if kind is None:
+        kind = "oppl_11_6" if unit.kind == Unit.Kind.SCHOOL else "bhl_31"
     referral = ReferralFactory(
         child=child,
         unit=unit,
+        kind=kind,
         created_by=world.advisor,
         status=Referral.Status.CLOSED if closed_on else Referral.Status.DECIDED,
         closed_on=closed_on,
@@ -285,6 +289,61 @@ def test_gsi_counts_the_pupils_by_trinn_teacher_and_assistant_on_1_october(data,
     }
 
 
+def test_gsi_counts_chapter_11_vedtak_only_and_splits_them_by_kind(data, school_t):
+    world = data
+    # q1: § 11-4 personal assistance only, 5th trinn by birth year: counted, no teacher hours.
+    vedtak(world, world.school, date(2016, 4, 4), kind="oppl_11_4", hours_per_week=None)
+    # q2: in class 5A (born 2019: 2nd trinn by birth year; the class wins: 5th), a § 11-6
+    # vedtak with 2 hours and a newer § 11-5 one: counted once, with the § 11-6 vedtak's hours.
+    q2 = ChildFactory(unit=world.school, birth_date=date(2019, 6, 1), school_class=world.class_5a)
+    vedtak(world, world.school, None, child=q2, decided_on=date(2026, 8, 1), hours_per_week="2.0")
+    vedtak(
+        world,
+        world.school,
+        None,
+        child=q2,
+        kind="oppl_11_5",
+        decided_on=date(2026, 9, 1),
+        hours_per_week=None,
+    )
+    # A § 31 case at a school (no chapter 11 vedtak): not counted in GSI, nor in BASIL.
+    vedtak(world, world.school, date(2015, 1, 1), kind="bhl_31", hours_per_week="6.0")
+    fig = figures(world, nr.GSI, GSI_DAY)
+    # the seven of test_gsi_counts_… and q1, q2; teacher hours: the five and q2
+    assert counts(fig.total) == (9, 4, 6, Decimal("25.0"))
+    assert fig.total.by_kind == {"oppl_11_6": 8, "oppl_11_4": 1, "oppl_11_5": 1}
+    assert fig.by_band[5].children == 3  # p11, q1 (by birth year) and q2 (by class)
+    assert 2 not in fig.by_band
+    assert figures(world, nr.BASIL, BASIL_DAY).total.children == 9  # not at a kindergarten
+    tables = nr.report_tables(fig, suppress=False)
+    assert tables[0].columns[-3:] == [
+        "opplæringslova § 11-6 (tilleggstall)",
+        "opplæringslova § 11-4 (tilleggstall)",
+        "opplæringslova § 11-5 (tilleggstall)",
+    ]
+    # Suppressed: the one § 11-4 pupil is "<5", and so is the total of the column.
+    hidden = nr.report_tables(fig, suppress=True)[0].rows[-1].cells
+    assert [c.text for c in hidden[-3:]] == ["8", "<5", "<5"]
+
+
+def test_basil_counts_item_6a_and_tegnsprak_beside_it(data):
+    world = data
+    # § 38 tegnspråk only: not in 6A, in its own supplementary column. § 37: in neither.
+    vedtak(world, world.unit_a, date(2022, 2, 1), kind="bhl_38", hours_per_week=None)
+    vedtak(world, world.unit_a, date(2022, 3, 1), kind="bhl_37", hours_per_week=None)
+    fig = figures(world, nr.BASIL, BASIL_DAY)
+    assert (fig.total.children, fig.total.hours) == (9, Decimal("41.5"))  # as before
+    assert fig.total.by_kind == {"bhl_38": 1}
+    assert fig.by_unit[world.unit_a.pk].children == 4
+    assert fig.by_unit[world.unit_a.pk].by_kind == {"bhl_38": 1}
+    table = nr.report_tables(fig, suppress=False)[0]
+    assert table.columns[-1] == "barnehageloven § 38 (tilleggstall)"
+    definitions = {str(term): str(text) for term, text in nr.DEFINITIONS[nr.BASIL]}
+    assert "Ikke en del av BASIL 6A" in definitions["Tegnspråkopplæring (tilleggstall)"]
+    gsi = {str(term): str(text) for term, text in nr.DEFINITIONS[nr.GSI]}
+    assert "GSI etter 2024 er ikke kontrollert" in gsi["Etter vedtakstype (tilleggstall)"]
+
+
 def test_the_trinn_follows_the_school_year_not_the_calendar_year(data, school_t):
     # 15.3.2027 is in the school year that began in August 2026: the same trinn as 1.10.2026.
     # (p1's vedtak has ended by then: 20.6.2027 is later, so it still counts.)
@@ -307,7 +366,9 @@ def test_the_default_counting_day_is_the_round_the_municipality_is_working_on():
 
 def test_each_report_names_its_law_and_every_figure_has_a_definition():
     assert nr.REPORTS[nr.BASIL].law == "barnehageloven § 31"
-    assert nr.REPORTS[nr.GSI].law == "opplæringslova § 11-6"
+    assert nr.REPORTS[nr.GSI].law == "opplæringslova kapittel 11 (§§ 11-4, 11-5 og 11-6)"
+    assert nr.REPORTS[nr.BASIL].kinds == ("bhl_31",)
+    assert nr.REPORTS[nr.GSI].kinds == ("oppl_11_6", "oppl_11_4", "oppl_11_5")
     basil = {str(term): str(text) for term, text in nr.DEFINITIONS[nr.BASIL]}
     assert "barnehageloven § 31" in basil["Barn med vedtak (BASIL 6A)"]
     assert "ikke kontrollert mot feltene i BASIL" in basil["Tilleggstall"]
@@ -322,13 +383,13 @@ def test_the_tables_suppress_small_counts_only_when_asked(data):
     exact = nr.report_tables(fig, suppress=False)
     units = exact[0]
     assert [r.label for r in units.rows] == ["Barnehage A", "Barnehage B", "Alle"]
-    assert [c.text for c in units.rows[0].cells] == ["4", "1", "12,5"]
+    assert [c.text for c in units.rows[0].cells] == ["4", "1", "12,5", "0"]
     hidden = nr.report_tables(fig, suppress=True)[0]
     # A's 4 is small; B's 5 is hidden too, or 9 − 5 would give A away; the hours with them.
     # With an assistant: 1, 2 and 3, all small.
-    assert [c.text for c in hidden.rows[0].cells] == ["<5", "<5", "⋯"]
-    assert [c.text for c in hidden.rows[1].cells] == ["⋯", "<5", "⋯"]
-    assert [c.text for c in hidden.rows[2].cells] == ["9", "<5", "41,5"]
+    assert [c.text for c in hidden.rows[0].cells] == ["<5", "<5", "⋯", "0"]
+    assert [c.text for c in hidden.rows[1].cells] == ["⋯", "<5", "⋯", "0"]
+    assert [c.text for c in hidden.rows[2].cells] == ["9", "<5", "41,5", "0"]
 
 
 # --- the command -------------------------------------------------------------------------------
@@ -355,10 +416,10 @@ def test_the_command_writes_the_exact_basil_as_csv(data):
     rows = _rows(out.getvalue())
     assert rows[0] == ["BASIL – barn med vedtak om spesialpedagogisk hjelp"]
     assert ["Tellingsdag: 15.12.2026"] in rows
-    assert ["Barnehage A", "4", "1", "12,5"] in rows  # unsuppressed
-    assert ["Barnehage B", "5", "2", "29"] in rows
-    assert ["3 år", "2", "1", "9"] in rows
-    assert ["Ikke oppgitt", "1", "0", "2"] in rows  # organisation not stated (k4)
+    assert ["Barnehage A", "4", "1", "12,5", "0"] in rows  # unsuppressed
+    assert ["Barnehage B", "5", "2", "29", "0"] in rows
+    assert ["3 år", "2", "1", "9", "0"] in rows
+    assert ["Ikke oppgitt", "1", "0", "2", "0"] in rows  # organisation not stated (k4)
     assert any(r and r[0] == "Tilleggstall" for r in rows)  # the definitions, last
 
 
@@ -382,9 +443,9 @@ def test_the_command_writes_gsi_as_excel(data, tmp_path):
     book = load_workbook(path)
     assert book.sheetnames == ["enheter", "trinn", "organisering", "kompetanse", "definisjoner"]
     units = [[c.value for c in row] for row in book["enheter"].iter_rows()]
-    assert ["Alle", 7, 5, 4, 23] in units
+    assert ["Alle", 7, 5, 4, 23, 7, 0, 0] in units
     trinn = [[c.value for c in row] for row in book["trinn"].iter_rows()]
-    assert ["Utenfor 1.–10.", 2, 2, 0, 3] in trinn
+    assert ["Utenfor 1.–10.", 2, 2, 0, 3, 2, 0, 0] in trinn
 
 
 def test_the_command_prints_a_table_and_can_suppress(data):
@@ -423,7 +484,7 @@ def test_the_exports_cannot_run_a_formula(world):
     call_command(
         "national_report", "basil", "--municipality", "9901", "--format", "csv", stdout=out
     )
-    assert ['\'=HYPERLINK("http://x")', "1", "0", "5"] in _rows(out.getvalue())
+    assert ['\'=HYPERLINK("http://x")', "1", "0", "5", "0"] in _rows(out.getvalue())
 
 
 # --- the director's page -----------------------------------------------------------------------
@@ -445,7 +506,7 @@ def test_the_director_sees_basil_suppressed_with_its_definitions(data, director)
     assert "tellingsdag 15.12.2026" in text
     assert "Slik er tallene telt" in text and "barnehageloven § 31" in text
     tables = response.context["tables"]
-    assert [c.text for c in tables[0].rows[-1].cells] == ["9", "<5", "41,5"]
+    assert [c.text for c in tables[0].rows[-1].cells] == ["9", "<5", "41,5", "0"]
     assert tables[0].rows[0].cells[0].text == "<5"  # Barnehage A's 4
     assert "Testesen" not in text  # no child's name on the page
     entry = AccessLogEntry.objects.get()
@@ -455,7 +516,15 @@ def test_the_director_sees_basil_suppressed_with_its_definitions(data, director)
 def test_the_director_chooses_gsi_and_a_day(data, director):
     response = director.get(reverse(URL), {"rapport": "gsi", "dato": "2026-10-01"})
     assert response.status_code == 200
-    assert [c.text for c in response.context["tables"][0].rows[-1].cells] == ["7", "5", "<5", "23"]
+    assert [c.text for c in response.context["tables"][0].rows[-1].cells] == [
+        "7",
+        "5",
+        "<5",
+        "23",
+        "7",  # § 11-6 (supplementary)
+        "0",  # § 11-4
+        "0",  # § 11-5
+    ]
 
 
 def test_the_kindergarten_office_counts_only_its_kind_of_unit(data, client):
@@ -523,11 +592,11 @@ def test_the_downloads_are_suppressed_like_the_page_and_logged_as_an_export(data
         'attachment; filename="rimelig-basil-9901-2026-12-15.csv"'
     )
     rows = _rows(csv_response.content.decode())
-    assert ["Barnehage A", "<5", "<5", "⋯"] in rows
+    assert ["Barnehage A", "<5", "<5", "⋯", "0"] in rows
     book = load_workbook(io.BytesIO(xlsx.content))
     sheet = [[c.value for c in row] for row in book["enheter"].iter_rows()]
-    assert ["Barnehage A", "<5", "<5", "⋯"] in sheet
-    assert ["Alle", 9, "<5", 41.5] in sheet
+    assert ["Barnehage A", "<5", "<5", "⋯", 0] in sheet
+    assert ["Alle", 9, "<5", 41.5, 0] in sheet
     actions = list(AccessLogEntry.objects.order_by("pk").values_list("action", "object_type"))
     assert actions == [("view", "report"), ("export", "report"), ("export", "report")]
 
