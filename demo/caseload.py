@@ -366,6 +366,27 @@ def _plan_case(seeder: _Seeder, fam: _Family, state: str) -> _Case:
     return case
 
 
+def _cover_kinds(cases: list[_Case]) -> None:
+    """Every kind has a case, whatever the scale: a kind the draw missed takes over a case of
+    its unit kind from the most common kind (one not yet past received for a kind decided
+    without an assessment; the dates stay as planned)."""
+    for kind, rule in case_kinds.RULES.items():
+        if any(c.kind == kind for c in cases):
+            continue
+        counts = Counter(c.kind for c in cases)
+        for case in cases:
+            unit = case.family.child.unit
+            fits = rule.assessment_required or PATH.index(case.reached) <= PATH.index(S.RECEIVED)
+            if (
+                unit.kind == rule.unit_kind
+                and counts[case.kind] > 1
+                and fits
+                and not (unit.name in FEATURED and unit.kind == Unit.Kind.KINDERGARTEN)
+            ):
+                case.kind = kind
+                break
+
+
 def _kind(seeder: _Seeder, unit: Unit) -> str:
     if unit.kind == Unit.Kind.KINDERGARTEN and (unit.name in FEATURED or unit.name == SLOW_UNIT):
         return CaseKind.BHL_31
@@ -706,6 +727,7 @@ def seed_caseload(
     cases = [
         _plan_case(seeder, fam, state) for fam, state in _pick_cases(seeder, families, referrals)
     ]
+    _cover_kinds(cases)
     refs = [_referral(seeder, case) for case in cases]
     for case, ref in zip(cases, refs, strict=True):
         case.referral = ref

@@ -84,13 +84,22 @@ def _ends_on(referral: Referral, starts: date) -> date:
     return starts + timedelta(days=364)
 
 
+def _starts_on(referral: Referral, decided_on: date, rng: random.Random) -> date:
+    """The help starts within two weeks of the vedtak; a school kind's vedtak made in the
+    spring is for the coming school year, from 1 August (Udir: a vedtak per school year)."""
+    starts = decided_on + timedelta(days=rng.choice([0, 7, 14]))
+    if case_kinds.rule(referral.kind).school_year_period and 2 <= decided_on.month <= 7:
+        starts = max(starts, date(decided_on.year, 8, 1))
+    return starts
+
+
 def _decide_plain(referral: Referral, rng: random.Random, today: date, office) -> Decision:
     """A vedtak without a sakkyndig vurdering (barnehageloven § 37, opplæringslova §§ 11-4,
     11-5: case_kinds assessment_required False): what the help is, from when, with reasons."""
     lo = referral.t0 + timedelta(days=rng.randint(7, 30))
     decided_on = min(today, lo + timedelta(days=rng.randint(0, 40)))
     outcome = rng.choices(["granted", "refused"], [88, 12])[0]
-    starts = decided_on + timedelta(days=rng.choice([0, 7, 14])) if outcome == "granted" else None
+    starts = _starts_on(referral, decided_on, rng) if outcome == "granted" else None
     return Decision.objects.create(
         referral=referral,
         decided_on=decided_on,
@@ -116,8 +125,7 @@ def _decide(referral: Referral, rng: random.Random, today: date, office) -> Deci
     hours = assessment.recommended_hours if outcome == "granted" else None
     if outcome == "partly" and assessment.recommended_hours:
         hours = max(Decimal("1.0"), assessment.recommended_hours - Decimal(rng.choice([1, 2])))
-    # The help starts within two weeks of the vedtak.
-    starts = decided_on + timedelta(days=rng.choice([0, 7, 14])) if hours else None
+    starts = _starts_on(referral, decided_on, rng) if hours else None
     return Decision.objects.create(
         referral=referral,
         decided_on=decided_on,

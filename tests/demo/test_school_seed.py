@@ -8,13 +8,16 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from referrals.case_kinds import trinn_from_birth
-from referrals.models import Child
+from decisions.models import Decision
+from decisions.school_models import AnnualEvaluation, Iop
+from referrals import case_kinds
+from referrals.case_kinds import CaseKind, trinn_from_birth
+from referrals.models import Child, Consent, Referral
 from teams.models import Municipality, Role, SchoolClass, Unit, User
 
 pytestmark = pytest.mark.django_db
 
-SMALL = ["--children", "120", "--referrals", "40"]
+SMALL = ["--children", "600", "--referrals", "200"]
 
 
 @pytest.fixture
@@ -71,3 +74,84 @@ def test_a_second_run_adds_no_class_pupil_or_role(seeded, settings):
     before = counts()
     call_command("seed_demo", *SMALL, stdout=StringIO())
     assert counts() == before
+
+
+def test_every_kind_and_every_state(seeded):
+    cases = Referral.objects.select_related("unit")
+    assert set(cases.values_list("kind", flat=True)) == set(CaseKind.values)
+    assert set(cases.values_list("status", flat=True)) == set(Referral.Status.values)
+    for case in cases:
+        # a kindergarten's kinds at a kindergarten, a school's at a school (case_kinds.RULES)
+        assert case_kinds.rule(case.kind).unit_kind == case.unit.kind, case
+    # Existing school cases got a school kind, most of them § 11-6.
+    school = cases.filter(unit__kind=Unit.Kind.SCHOOL)
+    assert school.filter(kind=CaseKind.OPPL_11_6).count() > school.count() / 2
+    # A kind decided without an assessment (§§ 37, 11-4, 11-5) is decided without one.
+    plain = [k for k, r in case_kinds.RULES.items() if not r.assessment_required]
+    decided_plain = cases.filter(kind__in=plain, decisions__isnull=False).distinct()
+    assert decided_plain.exists()
+    assert not decided_plain.filter(assessment__isnull=False).exists()
+    # § 11-6 assessments fill § 11-8 a–e.
+    done = Referral.objects.filter(kind=CaseKind.OPPL_11_6, assessed_on__isnull=False)
+    assert done.exists()
+    for case in done.select_related("assessment"):
+        for name in ("benefit", "benefit_obstacles", "goals", "kind_of_help", "teacher_competence"):
+            assert getattr(case.assessment, name), name
+    # Consent from the pupil only in a school kind; referrals by the unit and parents' requests.
+    assert Consent.objects.filter(given_by_pupil=True).exists()
+    assert not Consent.objects.filter(
+        given_by_pupil=True, referral__unit__kind=Unit.Kind.KINDERGARTEN
+    ).exists()
+    units = cases.filter(source=Referral.Source.UNIT)
+    assert units.exists() and not units.filter(sent_on__isnull=True).exists()
+    parents = cases.filter(source=Referral.Source.PARENTS)
+    assert parents.exists() and not parents.filter(requested_on__isnull=True).exists()
+    # Solvik's school vedtak by the rektor where the school has one (delegated), Bergtun's by
+    # its office (not delegated).
+    rektor = User.objects.get(email="rektor@demo.no")
+    at_rektors = Decision.objects.filter(referral__unit__heads__user=rektor)
+    assert at_rektors.exists() and set(at_rektors.values_list("decided_by", flat=True)) == {
+        rektor.pk
+    }
+    bergtun = Decision.objects.filter(
+        referral__municipality__number="9902", referral__unit__kind=Unit.Kind.SCHOOL
+    )
+    assert not bergtun.filter(decided_by__roles__kind=Role.Kind.UNIT_HEAD).exists()
+
+
+def test_a_child_moved_from_kindergarten_to_school(seeded):
+    today = timezone.localdate()
+    school_case = Referral.objects.get(previous_link=Referral.PreviousLink.TRANSITION)
+    old = school_case.previous
+    assert old.kind == CaseKind.BHL_31 and old.status == Referral.Status.CLOSED
+    assert old.closed_reason == Referral.ClosedReason.STARTED_SCHOOL
+    assert old.unit.kind == Unit.Kind.KINDERGARTEN
+    assert school_case.kind == CaseKind.OPPL_11_6 and school_case.unit.kind == Unit.Kind.SCHOOL
+    assert school_case.child_id == old.child_id and school_case.t0 is not None
+    child = school_case.child
+    assert child.unit_id == school_case.unit_id
+    assert trinn_from_birth(child.birth_date, today) == child.school_class.trinn == 1
+    # One child starts school next August with a § 31 vedtak running: the spring flag's case.
+    year = case_kinds.school_year_of(today)
+    starting = Referral.objects.filter(
+        kind=CaseKind.BHL_31,
+        status=Referral.Status.HELP_STARTED,
+        child__birth_date__year=year - 5,
+        deadlines__kind="school_start",
+    )
+    assert starting.exists()
+
+
+def test_the_schools_own_work_iops_evaluations_and_referrals(seeded):
+    iops = Iop.objects.select_related("referral")
+    assert iops.filter(status=Iop.Status.FINAL).exists()
+    assert iops.filter(status=Iop.Status.DRAFT).exists()
+    for iop in iops:
+        assert iop.referral.kind == CaseKind.OPPL_11_6 and iop.subjects.exists()
+    assert AnnualEvaluation.objects.exists()
+    # PPT's arrivals: referrals the units sent with the consent recorded, not yet received.
+    arrived = Referral.objects.filter(
+        source=Referral.Source.UNIT, status=Referral.Status.DRAFT, sent_on__isnull=False
+    )
+    assert set(arrived.values_list("unit__kind", flat=True)) == {"school", "kindergarten"}
+    assert all(r.consents.exists() for r in arrived)

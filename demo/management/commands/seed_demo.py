@@ -21,6 +21,7 @@ from demo.organisation import DEMO_PASSWORD, seed_organisation
 from demo.pauses import seed_pause_ledger
 from demo.pupils import seed_pupils
 from demo.ressursteam import seed_ressursteam
+from demo.school_work import seed_iops, seed_unit_referrals
 from demo.shipments import seed_shipments
 from demo.transition import seed_transition
 from referrals.models import Referral
@@ -127,6 +128,12 @@ class Command(BaseCommand):
         self.stdout.write(f"  Journal og dokumenter: {seed_journal(today)}")
         self.stdout.write(f"  Brev: {seed_letters()}")
         self.stdout.write(f"  Forsendelser: {seed_shipments(today)}")
+        # The schools' own work last: its services journal (and seed_journal above skips once
+        # the journal has entries).
+        self.stdout.write(
+            f"  Henvisninger fra enhetene: {seed_unit_referrals(today, org.municipalities[0])}"
+        )
+        self.stdout.write(f"  IOP og årleg evaluering: {seed_iops(today, org.municipalities[0])}")
         # The morning's flags, so the office's worklist and inbox show today's picture.
         delivery.delivery_check(today)
         flagged = flagging.detect(today)
