@@ -52,12 +52,17 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from referrals.case_kinds import school_year_of  # noqa: E402
+
 PASSWORD = "rimelig-demo"  # noqa: S105 (the demo personas' published password)
 
 # Tables the generator fills, emptied by --force (children before parents is not needed:
 # TRUNCATE … CASCADE).
 TABLES = [
     "decisions_casefact",
+    "decisions_annualevaluation",
+    "decisions_iopsubject",
+    "decisions_iop",
     "decisions_deadlineflag",
     "decisions_notification_flags",
     "decisions_notification",
@@ -72,6 +77,7 @@ TABLES = [
     "referrals_guardian",
     "referrals_child",
     "teams_role_areas",
+    "teams_role_classes",
     "teams_role_units",
     "teams_role",
     "teams_usersession",
@@ -79,6 +85,7 @@ TABLES = [
     "teams_user",
     "teams_pptoffice_municipalities",
     "teams_pptoffice",
+    "teams_schoolclass",
     "teams_unit",
     "teams_area",
     "teams_municipality",
@@ -106,6 +113,11 @@ PERSONAS = [
     ("kommunalsjef@demo.no", "Anne Kommunalsjef", False),
     ("admin@demo.no", "Admin Systemansvarlig", True),
     ("ppt-leder@demo.no", "Lise PP-leder", False),
+    # Issue 19: the school's people (a rektor, a kontaktlærer, the school office).
+    ("rektor@demo.no", "Rita Rektor", False),
+    ("rektor2@demo.no", "Rolf Rektor", False),
+    ("kontaktlarer@demo.no", "Tora Kontaktlærer", False),
+    ("skolekontoret@demo.no", "Sofie Skolekontor", False),
 ]
 
 
@@ -122,6 +134,7 @@ def plan(n: int) -> dict:
         "solvik_advisors": max(4, advisors // 10),
         "children": n - n // 12,
         "today": timezone.localdate(),
+        "school_year": school_year_of(timezone.localdate()),
     }
 
 
@@ -129,8 +142,9 @@ STEPS: list[tuple[str, str]] = [
     (
         "organisation",
         """
-INSERT INTO teams_municipality (id, name, number)
-  SELECT g, CASE WHEN g = 1 THEN 'Solvik' ELSE 'Benchkommune ' || g END, (5000 + g)::text
+INSERT INTO teams_municipality (id, name, number, school_decisions_by_rektor)
+  SELECT g, CASE WHEN g = 1 THEN 'Solvik' ELSE 'Benchkommune ' || g END, (5000 + g)::text,
+         g %% 4 <> 0  -- most municipalities delegate the school vedtak to the rektor
   FROM generate_series(1, %(m)s) g;
 INSERT INTO teams_area (id, municipality_id, name)
   SELECT row_number() OVER (ORDER BY m, a), m, a FROM (
@@ -149,6 +163,10 @@ INSERT INTO teams_unit (id, name, kind, ownership, org_number, municipality_id, 
                                     ELSE u.g %% (CASE WHEN u.m = 1 THEN 5 ELSE 2 END) END LIMIT 1)
   FROM (SELECT g, CASE WHEN g <= %(solvik_units)s THEN 1 ELSE 2 + g %% (%(m)s - 1) END AS m
         FROM generate_series(1, %(units)s) g) u;
+-- Issue 19: every school's classes, trinn 1–10, A and B.
+INSERT INTO teams_schoolclass (unit_id, trinn, name)
+  SELECT u.id, t, t || l FROM teams_unit u, generate_series(1, 10) t, unnest(ARRAY['A', 'B']) l
+  WHERE u.kind = 'school';
 INSERT INTO teams_pptoffice (id, name)
   SELECT id, 'PPT for ' || name FROM teams_municipality;
 INSERT INTO teams_pptoffice_municipalities (pptoffice_id, municipality_id)
@@ -185,8 +203,13 @@ CREATE TEMP TABLE bench_advisor AS
 CREATE TEMP TABLE bench_ma AS
   SELECT m, array_agg(user_id ORDER BY user_id) AS ids, count(*)::int AS n
   FROM bench_advisor GROUP BY m;
+-- Each municipality's kindergartens and schools (issue 19: five in six children are pupils).
 CREATE TEMP TABLE bench_mu AS
-  SELECT municipality_id AS m, array_agg(id ORDER BY id) AS ids, count(*)::int AS n
+  SELECT municipality_id AS m,
+         array_agg(id ORDER BY id) FILTER (WHERE kind = 'kindergarten') AS k_ids,
+         count(*) FILTER (WHERE kind = 'kindergarten')::int AS k_n,
+         array_agg(id ORDER BY id) FILTER (WHERE kind = 'school') AS s_ids,
+         count(*) FILTER (WHERE kind = 'school')::int AS s_n
   FROM teams_unit GROUP BY municipality_id;
 
 INSERT INTO teams_role (kind, unit_kind, municipality_id, ppt_office_id, user_id)
@@ -202,35 +225,65 @@ INSERT INTO teams_role (kind, unit_kind, municipality_id, ppt_office_id, user_id
                ('barnehagekontoret@demo.no', 'office', 'kindergarten', 1, NULL),
                ('kommunalsjef@demo.no', 'director', '', 1, NULL),
                ('admin@demo.no', 'admin', '', 1, NULL),
-               ('ppt-leder@demo.no', 'ppt_leader', '', NULL, 1)) r(email, kind, unit_kind, m, office)
+               ('ppt-leder@demo.no', 'ppt_leader', '', NULL, 1),
+               ('rektor@demo.no', 'unit_head', '', NULL, NULL),
+               ('rektor2@demo.no', 'unit_head', '', NULL, NULL),
+               ('kontaktlarer@demo.no', 'teacher', '', NULL, NULL),
+               ('skolekontoret@demo.no', 'office', 'school', 1, NULL)) r(email, kind, unit_kind, m, office)
   JOIN teams_user u ON u.email = r.email;
 INSERT INTO teams_role_areas (role_id, area_id)
   SELECT r.id, a.id FROM teams_role r JOIN teams_user u ON u.id = r.user_id
   JOIN teams_area a ON a.municipality_id = 1 AND a.name IN ('Nord', 'Sør')
   WHERE u.email = 'radgiver@demo.no' AND r.kind = 'advisor';
+-- The styrere's kindergartens 1 and 2; the rektors' schools 3 and 4 (Solvik's first schools),
+-- the kontaktlærer at school 3 with its classes 5A and 5B.
 INSERT INTO teams_role_units (role_id, unit_id)
-  SELECT r.id, CASE u.email WHEN 'styrer@demo.no' THEN 1 ELSE 2 END
+  SELECT r.id, CASE u.email WHEN 'styrer@demo.no' THEN 1 WHEN 'styrer2@demo.no' THEN 2
+                            WHEN 'rektor2@demo.no' THEN 4 ELSE 3 END
   FROM teams_role r JOIN teams_user u ON u.id = r.user_id
-  WHERE u.email IN ('styrer@demo.no', 'styrer2@demo.no');
+  WHERE u.email IN ('styrer@demo.no', 'styrer2@demo.no', 'rektor@demo.no', 'rektor2@demo.no',
+                    'kontaktlarer@demo.no');
+INSERT INTO teams_role_classes (role_id, schoolclass_id)
+  SELECT r.id, c.id FROM teams_role r JOIN teams_user u ON u.id = r.user_id
+  JOIN teams_schoolclass c ON c.unit_id = 3 AND c.name IN ('5A', '5B')
+  WHERE u.email = 'kontaktlarer@demo.no';
 """,
     ),
     (
         "children",
         """
-INSERT INTO referrals_child (id, version, updated_at, municipality_id, unit_id, first_name,
-    last_name, id_number, birth_date, sex, mother_tongue, needs_interpreter, created_at)
-  SELECT c.g, 1, now(), mu.m, mu.ids[1 + (c.g::bigint / 10 * 7919 + c.g) %% mu.n],
-         (%(first_names)s::text[])[1 + c.g %% 20], (%(last_names)s::text[])[1 + (c.g / 20) %% 30],
-         -- synthetic identity numbers (month + 80), unique per municipality
-         to_char(c.birth, 'DD') || (extract(month FROM c.birth)::int + 80)::text
-           || to_char(c.birth, 'YY') || lpad(((c.g / 2400) %% 100000)::text, 5, '0'),
-         c.birth, CASE WHEN c.g %% 2 = 0 THEN 'female' ELSE 'male' END,
-         CASE WHEN c.g %% 9 = 0 THEN 'arabisk' WHEN c.g %% 13 = 0 THEN 'polsk' ELSE 'norsk' END,
-         c.g %% 29 = 0, now()
-  FROM (SELECT g, %(today)s::date - 800 - (g %% 2400) AS birth,
-               CASE WHEN g %% 10 = 0 THEN 1 ELSE 2 + (g * 31) %% (%(m)s - 1) END AS m
+-- Five in six children are pupils (a PPT's casework is mostly pupils: DOMAIN), on a trinn of
+-- 1–10 in a class of it, born in the year that puts them there (opplæringslova § 2-1,
+-- referrals.case_kinds.trinn_from_birth); the others are in a kindergarten, aged 1–4.
+-- Synthetic identity numbers (month + 80), unique per municipality: (birth, g / 10) is unique.
+CREATE TEMP TABLE bench_kid AS
+  SELECT c.g, c.m,
+         CASE WHEN (c.g %% 6 <> 0 AND mu.s_n > 0) OR mu.k_n = 0
+              THEN mu.s_ids[1 + (c.g::bigint / 10 * 7919 + c.g) %% mu.s_n]
+              ELSE mu.k_ids[1 + (c.g::bigint / 10 * 7919 + c.g) %% mu.k_n] END AS unit_id,
+         (c.g %% 6 <> 0 AND mu.s_n > 0) OR mu.k_n = 0 AS pupil,
+         1 + (c.g / 7) %% 10 AS trinn
+  FROM (SELECT g, CASE WHEN g %% 10 = 0 THEN 1 ELSE 2 + (g * 31) %% (%(m)s - 1) END AS m
         FROM generate_series(1, %(children)s) g) c
   JOIN bench_mu mu ON mu.m = c.m;
+INSERT INTO referrals_child (id, version, updated_at, municipality_id, unit_id, school_class_id,
+    first_name, last_name, id_number, birth_date, sex, mother_tongue, needs_interpreter,
+    created_at)
+  SELECT k.g, 1, now(), k.m, k.unit_id, sc.id,
+         (%(first_names)s::text[])[1 + k.g %% 20], (%(last_names)s::text[])[1 + (k.g / 20) %% 30],
+         to_char(k.birth, 'DD') || (extract(month FROM k.birth)::int + 80)::text
+           || to_char(k.birth, 'YY') || lpad(((k.g / 10) %% 100000)::text, 5, '0'),
+         k.birth, CASE WHEN k.g %% 2 = 0 THEN 'female' ELSE 'male' END,
+         CASE WHEN k.g %% 9 = 0 THEN 'arabisk' WHEN k.g %% 13 = 0 THEN 'polsk' ELSE 'norsk' END,
+         k.g %% 29 = 0, now()
+  FROM (SELECT bench_kid.*,
+               CASE WHEN pupil
+                    THEN make_date(%(school_year)s - 5 - trinn, 1, 1) + (g %% 365)
+                    ELSE %(today)s::date - 400 - (g %% 1400) END AS birth
+        FROM bench_kid) k
+  LEFT JOIN teams_schoolclass sc
+    ON k.pupil AND sc.unit_id = k.unit_id
+   AND sc.name = k.trinn || CASE WHEN k.g %% 2 = 0 THEN 'A' ELSE 'B' END;
 INSERT INTO referrals_guardian (id, version, updated_at, child_id, name, relation, phone, email,
     address, parental_responsibility, lives_with_child, needs_interpreter, language)
   SELECT id, 1, now(), id, 'Mor ' || last_name, 'mother', '4' || lpad(id::text, 7, '0'),
@@ -247,11 +300,22 @@ INSERT INTO referrals_guardian (id, version, updated_at, child_id, name, relatio
         """
 -- One row per referral with every date of its life; the tables below are projections of it.
 CREATE TEMP TABLE bench_case AS
-WITH base AS (
+WITH base0 AS (
   SELECT g AS id, CASE WHEN g <= %(children)s THEN g ELSE g - %(children)s END AS child_id,
          random() AS u, random() AS v, random() AS w, random() AS x, random() AS y
   FROM generate_series(1, %(n)s) g
-), phased AS (
+), base AS (
+  -- Issue 19: the case's kind by its unit's (referrals/case_kinds.py): a pupil's mostly
+  -- § 11-6, some §§ 11-4/11-5; a kindergarten child's mostly § 31, some §§ 37/38.
+  SELECT b.*, kk.kind, kk.kind IN ('oppl_11_4', 'oppl_11_5', 'bhl_37') AS plain
+  FROM base0 b JOIN bench_kid k ON k.g = b.child_id
+  CROSS JOIN LATERAL (SELECT (b.id::bigint * 37) %% 100 AS h) hh
+  CROSS JOIN LATERAL (SELECT CASE
+      WHEN k.pupil THEN CASE WHEN hh.h < 80 THEN 'oppl_11_6' WHEN hh.h < 92 THEN 'oppl_11_4'
+                             ELSE 'oppl_11_5' END
+      ELSE CASE WHEN hh.h < 85 THEN 'bhl_31' WHEN hh.h < 95 THEN 'bhl_37' ELSE 'bhl_38' END
+    END AS kind) kk
+), phased0 AS (
   SELECT b.*,
          CASE WHEN b.u >= 0.10 THEN
                 CASE WHEN b.v < 0.03 THEN 'withdrawn' WHEN b.y < 0.05 THEN 'closed'
@@ -268,9 +332,17 @@ WITH base AS (
               WHEN b.v < 0.75 THEN %(today)s::date - 40 - floor(b.w * 100)::int
               ELSE %(today)s::date - 60 - floor(b.w * 140)::int END AS t0
   FROM base b
+), phased AS (
+  -- A kind decided without a sakkyndig vurdering (barnehageloven § 37, opplæringslova §§ 11-4,
+  -- 11-5) waits for its vedtak as received.
+  SELECT p.id, p.child_id, p.u, p.v, p.w, p.x, p.y, p.kind, p.plain,
+         CASE WHEN p.plain AND p.status IN ('assessing', 'assessed') THEN 'received'
+              ELSE p.status END AS status, p.t0
+  FROM phased0 p
 ), dated AS (
   SELECT p.*,
-         CASE WHEN p.status IN ('assessed', 'decided', 'appealed', 'help_started', 'closed')
+         CASE WHEN NOT p.plain
+                   AND p.status IN ('assessed', 'decided', 'appealed', 'help_started', 'closed')
               THEN LEAST(p.t0 + 20 + floor(p.x * 60)::int,
                          %(today)s::date - CASE WHEN p.status = 'assessed' THEN 0 ELSE 10 END)
          END AS assessed_on
@@ -278,7 +350,8 @@ WITH base AS (
 ), decided AS (
   SELECT d.*,
          CASE WHEN d.status IN ('decided', 'appealed', 'help_started', 'closed')
-              THEN LEAST(d.assessed_on + 3 + floor(d.y * 27)::int, %(today)s::date - 1) END
+              THEN LEAST(COALESCE(d.assessed_on, d.t0 + 10 + floor(d.x * 40)::int)
+                         + 3 + floor(d.y * 27)::int, %(today)s::date - 1) END
            AS decided_on,
          CASE WHEN d.y < 0.05 THEN 'refused' WHEN d.y < 0.12 THEN 'partly' ELSE 'granted' END
            AS outcome
@@ -299,7 +372,13 @@ SELECT d.*, c.municipality_id, c.unit_id,
             THEN d.t0 + 15 + floor(d.w * 20)::int END AS reply_on,
        CASE WHEN d.status IN ('draft', 'awaiting_consent', 'received') AND d.x < 0.5 THEN NULL
             ELSE ma.ids[1 + (d.id::bigint * 13) %% ma.n] END AS advisor_id,
-       ma.ids[1] AS creator_id
+       ma.ids[1] AS creator_id,
+       -- Issue 19: who asked PPT. Half the drafts are referrals a unit has sent with the
+       -- consent recorded and PPT has not yet received (its intake); of the received cases
+       -- 40 %% were written by the unit, 5 %% are the parents' own request.
+       CASE WHEN d.status = 'draft' THEN CASE WHEN d.x < 0.5 THEN 'unit' ELSE 'ppt' END
+            WHEN (d.id::bigint * 11) %% 100 < 40 THEN 'unit'
+            WHEN (d.id::bigint * 11) %% 100 < 45 THEN 'parents' ELSE 'ppt' END AS source
 FROM decided d
 JOIN referrals_child c ON c.id = d.child_id
 JOIN bench_ma ma ON ma.m = c.municipality_id;
@@ -315,7 +394,8 @@ INSERT INTO referrals_referral (id, version, updated_at, child_id, unit_id, muni
     report_play, report_social, report_language, report_motor, report_attention, report_frame,
     report_measures, received_on, consent_on, t0, assessed_on, withdrawn_reason,
     next_deadline_kind, previous_link, closed_reason, closed_on, closed_note, created_by_id,
-    created_at)
+    created_at, kind, source, sent_on, requested_on, report_subjects, report_adapted,
+    child_views, guardian_views)
   SELECT id, 1, now(), child_id, unit_id, municipality_id, status, advisor_id,
          CASE WHEN x < 0.05 THEN 'urgent' WHEN x < 0.20 THEN 'high' ELSE 'normal' END,
          id > %(children)s, '["assessment"]', '',
@@ -329,7 +409,13 @@ INSERT INTO referrals_referral (id, version, updated_at, child_id, unit_id, muni
               THEN LEAST(%(today)s::date, COALESCE(decided_on, t0) + 379) END, '',
          creator_id,
          (COALESCE(received_on, %(today)s::date - floor(w * 10)::int) - 2)::timestamp
-           AT TIME ZONE 'Europe/Oslo' + interval '9 hours'
+           AT TIME ZONE 'Europe/Oslo' + interval '9 hours',
+         kind, source,
+         CASE WHEN source = 'unit' THEN COALESCE(received_on, %(today)s::date - floor(w * 14)::int) END,
+         CASE WHEN source = 'parents' THEN received_on END,
+         CASE WHEN kind LIKE 'oppl%%' THEN 'Leser under forventet nivå for trinnet.' ELSE '' END,
+         CASE WHEN kind LIKE 'oppl%%' THEN 'Lesekurs i liten gruppe (§ 11-2).' ELSE '' END,
+         'Vil være sammen med de andre.', 'Ønsker hjelp.'
   FROM bench_case;
 """,
     ),
@@ -337,17 +423,25 @@ INSERT INTO referrals_referral (id, version, updated_at, child_id, unit_id, muni
         "consents and assessments",
         """
 INSERT INTO referrals_consent (referral_id, guardian_id, purpose, given_on, registered_by_id,
-                               registered_at)
-  SELECT id, child_id, 'assessment', t0, creator_id, t0::timestamp AT TIME ZONE 'Europe/Oslo'
-  FROM bench_case WHERE t0 IS NOT NULL;
+                               registered_at, given_by_pupil)
+  SELECT id, child_id, CASE WHEN plain THEN 'decision' ELSE 'assessment' END,
+         COALESCE(t0, %(today)s::date - 20), creator_id,
+         COALESCE(t0, %(today)s::date - 20)::timestamp AT TIME ZONE 'Europe/Oslo'
+         , false
+  FROM bench_case WHERE t0 IS NOT NULL OR status = 'draft' AND source = 'unit';
 INSERT INTO referrals_assessment (version, updated_at, referral_id, development, goals,
     kind_of_help, organisation, recommended_hours, competence, assistant_needed, child_views,
-    guardian_views, conclusion, completed_on, author_id)
+    guardian_views, conclusion, completed_on, author_id, benefit, benefit_obstacles,
+    teacher_competence)
   SELECT 1, now(), id, 'Forsinket språkutvikling.', 'Utvide ordforrådet.',
          'Språkgrupper og veiledning.', 'group', 2 + floor(x * 6), 'special_educator', x < 0.2,
          'Liker å leke ute.', 'Ønsker hjelp.',
          CASE WHEN outcome = 'refused' THEN 'no_need' ELSE 'needs_help' END,
-         CASE WHEN assessed_on IS NOT NULL THEN assessed_on END, COALESCE(advisor_id, creator_id)
+         CASE WHEN assessed_on IS NOT NULL THEN assessed_on END, COALESCE(advisor_id, creator_id),
+         -- opplæringslova § 11-8 a, b and e in a § 11-6 assessment
+         CASE WHEN kind = 'oppl_11_6' THEN 'Lite utbytte i norsk og matematikk.' ELSE '' END,
+         CASE WHEN kind = 'oppl_11_6' THEN 'Tilpasset opplæring strekker ikke til.' ELSE '' END,
+         CASE WHEN kind = 'oppl_11_6' THEN 'Lærer med spesialpedagogikk.' ELSE '' END
   FROM bench_case WHERE assessed_on IS NOT NULL OR status = 'assessing';
 """,
     ),
@@ -359,8 +453,17 @@ INSERT INTO decisions_decision (id, referral_id, municipality_id, unit_id, decid
     ends_on, provider, provider_name, deviation_reason, reason, help_started_on, superseded,
     kind, created_at)
   SELECT id, id, municipality_id, unit_id, decided_on, creator_id, outcome,
-         CASE WHEN outcome <> 'refused' THEN 2 + floor(x * 6) END, 'group', 'special_educator',
-         false, decided_on + 14, decided_on + 365, 'special_service', '', '',
+         -- a vedtak of §§ 11-4, 11-5 or barnehageloven § 37 states no hours (issue 19)
+         CASE WHEN outcome <> 'refused' AND NOT plain THEN 2 + floor(x * 6) END,
+         CASE WHEN plain THEN '' ELSE 'group' END,
+         CASE WHEN plain THEN '' ELSE 'special_educator' END,
+         false, decided_on + 14,
+         -- a school kind's vedtak runs to the end of the school year (31 July)
+         CASE WHEN kind LIKE 'oppl%%'
+              THEN make_date(extract(year FROM decided_on + 14)::int
+                             - (extract(month FROM decided_on + 14) < 8)::int + 1, 7, 31)
+              ELSE decided_on + 365 END,
+         'special_service', '', '',
          'I tråd med sakkyndig vurdering.', help_on, false, '',
          decided_on::timestamp AT TIME ZONE 'Europe/Oslo' + interval '12 hours'
   FROM bench_case WHERE decided_on IS NOT NULL;
@@ -386,6 +489,31 @@ INSERT INTO decisions_appeal (decision_id, municipality_id, unit_id, received_on
 """,
     ),
     (
+        "IOPs and evaluations",
+        # Issue 19: the school's IOP (opplæringslova § 11-10) for every § 11-6 vedtak with help
+        # running, for the school year help started, with two subjects' hours; an årleg
+        # evaluering (§ 11-11), made available, for the plans of earlier school years.
+        """
+INSERT INTO decisions_iop (referral_id, decision_id, school_year, goals, content, organisation,
+    status, finalised_on, written_by_id, version, created_at, updated_at)
+  SELECT id, id, extract(year FROM help_on)::int - (extract(month FROM help_on) < 8)::int,
+         'Lese enkle tekster med flyt.', 'Lesing og regning i liten gruppe.',
+         'Fire timer i uka med spesialpedagog.', 'final', help_on + 20, creator_id, 1, now(), now()
+  FROM bench_case
+  WHERE kind = 'oppl_11_6' AND status = 'help_started' AND help_on IS NOT NULL
+    AND outcome <> 'refused';
+INSERT INTO decisions_iopsubject (iop_id, subject, hours_per_week, note)
+  SELECT i.id, s.subject, s.hours, '' FROM decisions_iop i
+  CROSS JOIN (VALUES ('Norsk', 2.0), ('Matematikk', 2.0)) s(subject, hours);
+INSERT INTO decisions_annualevaluation (referral_id, iop_id, school_year, teaching_given,
+    development, status, shared_on, written_by_id, version, created_at, updated_at)
+  SELECT referral_id, id, school_year, 'Fire timer i uka i liten gruppe.',
+         'Eleven har nådd to av tre mål.', 'shared', make_date(school_year + 1, 6, 15),
+         written_by_id, 1, now(), now()
+  FROM decisions_iop WHERE school_year < %(school_year)s;
+""",
+    ),
+    (
         "deadlines",
         """
 INSERT INTO decisions_deadline (referral_id, municipality_id, unit_id, kind, due_on, met_on,
@@ -402,6 +530,8 @@ INSERT INTO decisions_deadline (referral_id, municipality_id, unit_id, kind, due
        CASE WHEN c.outcome <> 'refused' THEN c.help_on END)) k(kind, due, met)
   WHERE c.t0 IS NOT NULL AND c.status <> 'withdrawn' AND k.due IS NOT NULL
     AND NOT (k.kind = 'help_start' AND c.outcome = 'refused')
+    -- no assessment deadline where the kind needs no assessment (case_kinds.RULES deadlines)
+    AND NOT (k.kind = 'assessment' AND c.plain)
     -- the archive's deadlines are all met (closed cases' unmet ones were settled)
     AND (k.met IS NOT NULL OR c.status IN ('received', 'assessing', 'assessed', 'decided',
                                            'appealed'));
@@ -569,7 +699,7 @@ def generate(n: int, *, force: bool = False) -> bool:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                 f"(SELECT COALESCE(max(id), 1) FROM {table}))"  # (constant table names)
             )
-        c.execute("DROP TABLE IF EXISTS bench_case, bench_ma, bench_mu, bench_advisor")
+        c.execute("DROP TABLE IF EXISTS bench_case, bench_ma, bench_mu, bench_advisor, bench_kid")
         c.execute("SET session_replication_role = DEFAULT")
         seconds = time.monotonic() - started
         c.execute(

@@ -6,7 +6,9 @@ VACUUM ANALYZE, then measures with warm caches, in production settings (DEBUG of
 
 - pages, through Django's test client (server time of one request, no network): the advisor's
   caseload (/saker/ as radgiver@demo.no), the styrer's (/min-enhet/ as styrer@demo.no), a case
-  page, the office's worklist and the director's dashboard (Solvik, the largest municipality):
+  page, the office's worklist and the director's dashboard (Solvik, the largest municipality),
+  and (issue 19) the rektor's pupils (/elever/) and IOPs (/iop/) and the PP-leder's arrived
+  unit referrals (/saker/innkomne/):
   --runs runs of --requests requests each after a warm-up; p50/p95 per run, and the figure is
   the median of the runs (with min and max); the number of SQL queries of one request;
 - the caseload's throughput under gunicorn, 2 workers, wrk -t2 -c8 -d20s, --runs times,
@@ -202,6 +204,15 @@ def pages(args, plans_dir: Path) -> dict:
                 reverse("decisions:case_clock", args=[decision.referral_id]),
             ),
         ]
+    # Issue 19: the school's lists and PPT's intake of the units' referrals: the rektor's
+    # pupils by class (/elever/) and IOPs (/iop/) at a school of Solvik (bench/generate.py gives
+    # rektor@demo.no its school 3), and the referrals the units have sent that PPT has not yet
+    # received (/saker/innkomne/), as the PP-leder of Solvik's office.
+    wanted += [
+        ("pupils", "rektor@demo.no", reverse("referrals:pupil_list")),
+        ("iop_list", "rektor@demo.no", reverse("decisions:iop_list")),
+        ("arrived", "ppt-leder@demo.no", reverse("referrals:arrived_list")),
+    ]
     if args.pages:
         wanted = [w for w in wanted if w[0] in args.pages.split(",")]
     result = {}
@@ -712,6 +723,12 @@ def main() -> None:
         "delivery_page_queries": page("delivery_page", "queries"),
         "case_delivered_p50_ms": page("case_delivered", "p50_ms"),
         "case_delivered_queries": page("case_delivered", "queries"),
+        "pupils_p50_ms": page("pupils", "p50_ms"),
+        "pupils_queries": page("pupils", "queries"),
+        "iop_list_p50_ms": page("iop_list", "p50_ms"),
+        "iop_list_queries": page("iop_list", "queries"),
+        "arrived_p50_ms": page("arrived", "p50_ms"),
+        "arrived_queries": page("arrived", "queries"),
         "delivery_check_due_s": detail.get("delivery_check", {}).get("due_s"),
         "delivery_check_idle_ms": detail.get("delivery_check", {}).get("idle_ms", {}).get("median"),
         "national_report_basil_p50_ms": detail.get("national_report", {})

@@ -423,6 +423,8 @@ def _follow_up_case(old: Referral, *, actor, on: date, link: str, concern: str) 
         child_id=old.child_id,
         unit_id=old.unit_id,
         municipality_id=old.municipality_id,
+        # the same kind of case (issue 19: a § 11-6 renewal is a § 11-6 case)
+        kind=old.kind,
         advisor_id=old.advisor_id,
         status=Referral.Status.AWAITING_CONSENT,
         services=[Referral.Service.ASSESSMENT],

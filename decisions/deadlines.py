@@ -78,6 +78,10 @@ class CaseFacts:
     # (start, end, the kinds it stops); a (start, end) pair stops every kind
     pauses: tuple[tuple, ...] = ()
     closed: bool = False
+    # The deadline kinds that run on the case's kind (referrals/case_kinds.py KindRule.deadlines:
+    # no assessment deadline where the kind needs no sakkyndig vurdering, barnehageloven § 37,
+    # opplæringslova §§ 11-4, 11-5); None: every kind.
+    kinds: frozenset | None = None
     # Issue 19, transition part (decisions/transition.py school_start_due): the spring flag
     # before school start reads the case's kind, the child's birth date (read for a vedtak of
     # help only) and the day the case closed.
@@ -213,6 +217,9 @@ def compute_deadlines(facts: CaseFacts, rules: dict[Kind, Rule], today: date) ->
     from decisions.transition import school_start_due
 
     result.extend(school_start_due(facts, rules, today))
+    # The filter keeps the deadlines to the case kinds whose rule lists them (kinds part).
+    if facts.kinds is not None:
+        result = [d for d in result if d.kind in facts.kinds]
     return result
 
 

@@ -598,7 +598,9 @@ def _apply(rows: list[tuple], today: date, *, everyone: bool) -> tuple[int, int]
     others'. A reopened deadline loses its old flags: its state changed, the office is told
     again. ``everyone``: the rows are every running vedtak (meet any other open one too)."""
     _first, last = window(today)
-    below = [r[1] for r in rows if r[2] > 0 and Decimal(r[3]) * 100 < Decimal(r[2]) * r[4]]
+    # A vedtak that states no hours (issue 19: opplæringslova §§ 11-4, 11-5, barnehageloven
+    # §§ 37, 38 need not) has none to fall short of.
+    below = [r[1] for r in rows if (r[2] or 0) > 0 and Decimal(r[3]) * 100 < Decimal(r[2]) * r[4]]
     under = set(below)
     above = [r[1] for r in rows if r[1] not in under]
     with connection.cursor() as cursor:

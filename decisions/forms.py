@@ -88,6 +88,34 @@ class DecisionForm(LimitedForm):
         help_text=_("Klagefristen på tre uker løper fra denne datoen (forvaltningsloven § 29)."),
     )
 
+    def __init__(self, *args, rule=None, **kwargs):
+        """``rule``: the case kind's rule (referrals/case_kinds.py): the fields its vedtak
+        must hold say so and name their source, the period's default follows the school year
+        for a school kind, and the deviation's source is the kind's. The service checks all of
+        it again (decisions.services.decision_terms_check)."""
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        if rule is None:
+            return
+        for element in rule.decision_content:
+            field = self.fields.get(element.field)
+            if field is not None and element.field != "reason":
+                field.help_text = _("Påkrevd i et vedtak om hjelp (%(source)s).") % {
+                    "source": element.source
+                }
+        if rule.school_year_period:
+            self.fields["ends_on"].help_text = _("Tomt: ut skoleåret (31. juli).")
+        if rule.deviation_needs_reason:
+            self.fields["deviation_reason"].help_text = _(
+                "Påkrevd når vedtaket avviker fra tilrådingen: avslag der vurderingen tilrår "
+                "hjelp, andre timer, annen organisering eller kompetanse, eller uten assistent "
+                "(%(source)s)."
+            ) % {"source": rule.deviation_source}
+        else:
+            self.fields["deviation_reason"].help_text = _(
+                "Valgfritt: %(basis)s krever ingen sakkyndig vurdering å følge."
+            ) % {"basis": rule.legal_basis}
+
 
 class DecisionNotifiedForm(LimitedForm):
     notified_on = _date(

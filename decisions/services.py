@@ -23,12 +23,13 @@ from decisions.models import (
     Notification,
     ProvisionalReply,
 )
-from referrals import states
+from referrals import case_kinds, states
 from referrals.models import Assessment, DeadlineKind, Referral
 from referrals.services import (
     CaseError,
     TransitionError,
     case_event_record,
+    covering_facts,
     date_check,
     decision_consent_given,
     referral_lock,
@@ -127,6 +128,7 @@ def case_facts(referral: Referral) -> rules.CaseFacts:
             (p.started_on, p.ended_on, frozenset(p.reason.stops)) for p in referral.pauses.all()
         ),
         closed=referral.status in states.CLOSED,
+        kinds=frozenset(case_kinds.rule(referral.kind).deadlines),
         # Issue 19, transition part: the spring flag before school start (decisions/transition.py).
         kind=referral.kind,
         birth_date=(
@@ -317,17 +319,61 @@ def deviations(
     return result
 
 
-def _require_deviation_reason(departs: list[str], deviation_reason: str) -> None:
-    """Barnehageloven § 35 first paragraph: a departure from the assessment needs its reason."""
+def _require_deviation_reason(departs: list[str], deviation_reason: str, rule=None) -> None:
+    """A departure from the assessment needs its reason in the vedtak, where the kind's rule
+    says so (referrals/case_kinds.py deviation_needs_reason: barnehageloven § 35,
+    opplæringslova § 11-7 second paragraph); ``rule`` None: barnehageloven § 31's."""
+    rule = rule or case_kinds.rule(case_kinds.CaseKind.BHL_31)
+    if not rule.deviation_needs_reason:
+        return
     if departs and not deviation_reason.strip():
         raise CaseError(
             _(
                 "Vedtaket avviker fra den sakkyndige vurderingen (%(what)s). Begrunn avviket "
-                "(barnehageloven § 35)."
+                "i vedtaket (%(source)s)."
             )
-            % {"what": ", ".join(str(DEVIATION_LABELS[d]) for d in departs)},
+            % {
+                "what": ", ".join(str(DEVIATION_LABELS[d]) for d in departs),
+                "source": rule.deviation_source,
+            },
             field="deviation_reason",
         )
+
+
+# The vedtak's required elements (case_kinds.KindRule.decision_content) that the checks below
+# test in their own way: the hours (a number, bounded), the reason (its own message) and the
+# start date. An empty start date is itself the vedtak's answer to "from when": from the
+# vedtak, with the help-start deadline two weeks later (issue 18, deadlines.compute_deadlines).
+CHECKED_APART = ("hours_per_week", "reason", "starts_on")
+
+
+def decision_content_missing(rule, values: dict, *, reasoned=()) -> list[str]:
+    """The required elements of a granted vedtak of ``rule``'s kind that ``values`` lack (field
+    names, in the table's order), CHECKED_APART excepted. ``reasoned``: the departures from
+    the assessment the vedtak gives its reasons for (a vedtak that leaves out the organisation
+    the assessment recommends, and says why, has stated it: barnehageloven § 35, issue 18)."""
+    return [
+        e.field
+        for e in rule.decision_content
+        if e.field not in CHECKED_APART
+        and e.field not in reasoned
+        and values.get(e.field) in ("", None)
+    ]
+
+
+def _require_content(rule, values: dict, *, reasoned=()) -> None:
+    missing = decision_content_missing(rule, values, reasoned=reasoned)
+    for element in rule.decision_content:
+        if element.field in missing:
+            raise CaseError(
+                _("%(what)s må stå i et vedtak etter %(basis)s (%(source)s).")
+                % {
+                    "what": element.label,
+                    "basis": rule.legal_basis,
+                    "source": element.source,
+                },
+                field=element.field,
+            )
 
 
 def _check_notified_on(notified_on: date | None, decided_on: date) -> None:
@@ -365,16 +411,26 @@ def decision_terms_check(
     decision to continue), each refusal a CaseError at its field; returns the hours and the
     period as they are to be stored: (hours_per_week, starts_on, ends_on)."""
     today = timezone.localdate()
+    rule = case_kinds.rule(referral.kind)
     date_check(decided_on, field="decided_on")
     if decided_on > today:
         raise CaseError(_("Vedtaksdatoen kan ikke være i fremtiden."), field="decided_on")
     _check_notified_on(notified_on, decided_on)
     refused = outcome == Decision.Outcome.REFUSED
     assessment = getattr(referral, "assessment", None)
+    # The hours are the kind's required content (barnehageloven § 35, opplæringslova § 11-6);
+    # a vedtak of §§ 11-4, 11-5, barnehageloven §§ 37, 38 may state them, need not.
+    hours_required = any(e.field == "hours_per_week" for e in rule.decision_content)
+    if hours_per_week == "":
+        hours_per_week = None
     if not refused:
-        if hours_per_week in (None, "") or Decimal(hours_per_week) <= 0:
+        if hours_per_week is None and hours_required:
             raise CaseError(_("Oppgi timer per uke."), field="hours_per_week")
-        if Decimal(hours_per_week) > HOURS_PER_WEEK_MAX:  # the form's bound, for every caller
+        if hours_per_week is not None and Decimal(hours_per_week) <= 0:
+            raise CaseError(_("Oppgi timer per uke."), field="hours_per_week")
+        if (
+            hours_per_week is not None and Decimal(hours_per_week) > HOURS_PER_WEEK_MAX
+        ):  # the form's bound, for every caller
             raise CaseError(
                 _("En uke har høyst %(max)s timer i barnehagen.") % {"max": HOURS_PER_WEEK_MAX},
                 field="hours_per_week",
@@ -384,6 +440,10 @@ def decision_terms_check(
         # weeks from the decision (deadlines.compute_deadlines), not the decision day itself.
         period_start = starts_on or decided_on
         date_check(ends_on, field="ends_on", latest=planned_latest() + DECISION_PERIOD_MAX)
+        if ends_on is None and rule.school_year_period:
+            # A school kind's vedtak runs to the end of the school year it starts in (1 August
+            # to 31 July: Udir, a vedtak per school year; case_kinds.school_year_period).
+            ends_on = case_kinds.school_year_period(period_start)[1]
         ends_on = ends_on or _add_year(period_start)
         if ends_on <= period_start:
             raise CaseError(_("Sluttdatoen må være etter startdatoen."), field="ends_on")
@@ -392,7 +452,7 @@ def decision_terms_check(
             raise CaseError(_("Et vedtak kan gjelde for høyst tre år."), field="ends_on")
         departs = deviations(
             assessment,
-            hours=Decimal(hours_per_week),
+            hours=Decimal(hours_per_week) if hours_per_week is not None else None,
             organisation=organisation,
             competence=competence,
             assistant=assistant,
@@ -400,17 +460,27 @@ def decision_terms_check(
     else:
         hours_per_week, starts_on, ends_on = None, None, None
         departs = deviations(assessment, refused=True, hours=None, organisation="", competence="")
-    _require_deviation_reason(departs, deviation_reason)
-    if not refused and not decision_consent_given(referral):
+    _require_deviation_reason(departs, deviation_reason, rule)
+    if not refused:
+        reasoned = departs if deviation_reason.strip() else ()
+        _require_content(
+            rule, {"organisation": organisation, "competence": competence}, reasoned=reasoned
+        )
+    if not refused and rule.consent_before_decision and not decision_consent_given(referral):
         # Barnehageloven § 32 first paragraph: the parents consent before a vedtak that grants
-        # help (the same rule help_start_register checks).
-        raise CaseError(
-            _(
+        # help (the same rule help_start_register checks); opplæringslova § 11-7 third
+        # paragraph: the pupil or the parents.
+        if rule.consent_by == case_kinds.ConsentBy.PUPIL_OR_PARENTS:
+            message = _(
+                "Eleven eller alle med foreldreansvar må samtykke til vedtaket før et vedtak om "
+                "hjelp kan registreres (%(source)s)."
+            ) % {"source": rule.consent_source}
+        else:
+            message = _(
                 "Alle med foreldreansvar må samtykke til vedtaket før et vedtak om hjelp "
                 "kan registreres (barnehageloven § 32)."
-            ),
-            field="outcome",
-        )
+            )
+        raise CaseError(message, field="outcome")
     if not reason.strip():
         # Forvaltningsloven §§ 24–25: every enkeltvedtak gives its reasons.
         raise CaseError(
@@ -438,9 +508,15 @@ def decision_register(
     reason: str = "",
     notified_on: date | None = None,
 ) -> Decision:
-    """Register the vedtak: assessed (or appealed) → decided."""
+    """Register the vedtak: assessed (or appealed) → decided; for a kind that needs no
+    sakkyndig vurdering (referrals/case_kinds.py) also from received or assessing."""
     referral = referral_lock(referral_id)
-    if not states.allowed("decide", referral.status):
+    covering = covering_facts(referral)
+    if not states.allowed_for("decide", referral.status, referral.kind, **covering):
+        if refused := states.refusal(
+            "decide", referral.status, referral.kind, covering_case=covering["covering_case"]
+        ):
+            raise TransitionError(refused)
         raise TransitionError(
             _("Vedtak kan fattes når den sakkyndige vurderingen er ferdig (saken er «%(s)s»).")
             % {"s": referral.get_status_display()}

@@ -19,7 +19,7 @@ from core.views import form_status, posted, run_form, with_once
 from decisions import case_life_selectors, delivery, forms, selectors, services
 from decisions.flagging import digest_context
 from decisions.worklist_filters import WorklistFilterForm
-from referrals import case_page, caseload_columns, states
+from referrals import case_kinds, case_page, caseload_columns, states
 from referrals.access_log import access_log_view
 from referrals.scoping import (
     can_decide,
@@ -109,6 +109,7 @@ def _action(
     template="decisions/action_form.html",
     initial=None,
     then=None,
+    form_kwargs=None,
     **extra,
 ):
     """Shared shape of the decision actions: scoped fetch, validate, call the service once
@@ -117,7 +118,7 @@ def _action(
     referral = get_referral_for_decision(request.user, pk)
     if request.method == "GET":
         access_log_view(request, referral)
-    form = with_once(form_class(posted(request), initial=initial))
+    form = with_once(form_class(posted(request), initial=initial, **(form_kwargs or {})))
     done = extra.pop("done", _("Registrert."))
     if request.method == "POST" and form.is_valid():
         registered = run_form(
@@ -163,6 +164,7 @@ def decision_new(request, pk):
             "competence": assessment.competence,
             "assistant": assessment.assistant_needed,
         }
+    rule = case_kinds.rule(referral.kind)
     return _action(
         request,
         pk,
@@ -171,7 +173,10 @@ def decision_new(request, pk):
         _("Registrer vedtak"),
         template="decisions/decision_form.html",
         initial=initial,
+        form_kwargs={"rule": rule},
         assessment=assessment,
+        rule=rule,
+        decider=case_kinds.decider_label(rule, referral.municipality.school_decisions_by_rektor),
         done=_("Vedtaket er registrert."),
     )
 

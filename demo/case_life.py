@@ -11,6 +11,7 @@ from django.db import transaction
 
 from decisions import case_life
 from decisions.models import AnnualReport
+from referrals.case_kinds import CaseKind
 from referrals.models import Referral
 from referrals.services import CaseError
 from teams.models import Role
@@ -25,8 +26,12 @@ CLOSINGS = [
 
 def _running_cases(municipality_id: int, unit_id: int | None = None):
     # help running first, then decided cases whose help is still to start
+    # The kindergarten's story (§ 31: annual report, change, renewal, closings); the schools'
+    # own is demo.school_work's.
     cases = Referral.objects.filter(
-        municipality_id=municipality_id, status__in=(S.HELP_STARTED, S.DECIDED)
+        municipality_id=municipality_id,
+        status__in=(S.HELP_STARTED, S.DECIDED),
+        kind=CaseKind.BHL_31,
     ).order_by("-status", "pk")
     if unit_id is not None:
         cases = cases.filter(unit_id=unit_id)

@@ -120,3 +120,65 @@ ASSESSMENT_TEXTS = {
         "Foreldrene er bekymret og ønsker hjelp raskt. De ønsker ikke at barnet tas ut av gruppa; det er vektlagt.",
     ],
 }
+
+# --- issue 19: the kinds' own texts ------------------------------------------------------------
+
+# The school's pedagogisk rapport adds these headings (opplæringslova §§ 11-1, 11-2).
+SCHOOL_REPORT = {
+    "report_subjects": [
+        "Norsk: leser på nivå med elever to trinn lavere; skriver korte tekster med mange stavefeil. Matematikk: trygg på addisjon, usikker på gangetabellen. Engelsk: forstår muntlige beskjeder.",
+        "Matematikk: strever med tallforståelse og plassverdi; norsk og engelsk omtrent som forventet for trinnet.",
+        "Følger undervisningen i alle fag med tett støtte; faglig nivå vurderes som lavt i norsk og matematikk.",
+    ],
+    "report_adapted": [
+        "Tilpasset opplæring (§ 11-1): differensierte oppgaver og lesekurs i liten gruppe i seks uker. Intensiv opplæring (§ 11-2) i lesing 1.–4. trinn uten tilstrekkelig effekt.",
+        "Tilpasset opplæring med egen arbeidsplan, konkreter i matematikk og hyppige pauser. Liten fremgang etter et halvt år.",
+    ],
+}
+CHILD_VIEWS = [
+    "Eleven sier at timene er vanskelige og at det er best å jobbe på grupperommet med en voksen.",
+    "Eleven ønsker å være mest mulig i klassen sammen med vennene sine.",
+    "Barnet forteller at det liker å leke i sandkassa og synes det er vanskelig når mange snakker samtidig.",
+]
+GUARDIAN_VIEWS = [
+    "Foreldrene er bekymret og ønsker at PPT vurderer behovet for hjelp; de vil gjerne delta i samarbeidsmøter.",
+    "Foreldrene støtter henvisningen og ønsker tiltak som gjør at barnet kan være mest mulig sammen med de andre.",
+]
+# Opplæringslova § 11-8 a–e (a sakkyndig vurdering for § 11-6), one list per point.
+SCHOOL_ASSESSMENT_TEXTS = {
+    "development": [
+        "Eleven har en generell lærevanske med svake ferdigheter i lesing, skriving og regning, og strever med arbeidsminne og oppmerksomhet.",
+        "Eleven har spesifikke lese- og skrivevansker (dysleksi) og har ikke fått tilfredsstillende utbytte av tilpasset opplæring og intensiv lesetrening.",
+    ],
+    "benefit": [
+        "a) Eleven har lite utbytte av den ordinære opplæringen i norsk og matematikk; i praktiske fag følger eleven klassen.",
+        "a) Utbyttet er svakt i alle teoretiske fag; eleven når få av kompetansemålene for trinnet.",
+    ],
+    "benefit_obstacles": [
+        "b) Skolen har prøvd tilpasset opplæring og intensiv opplæring etter § 11-2 i et år uten tilstrekkelig effekt; vanskene er så omfattende at ordinær tilpasning ikke strekker til.",
+        "b) Eleven trenger en annen progresjon og andre mål enn klassen i norsk og matematikk; det kan ikke gis innenfor tilpasset opplæring.",
+    ],
+    "goals": [
+        "c) Eleven skal lese en enkel tekst med flyt og forståelse, skrive korte tekster med stor bokstav og punktum og mestre addisjon og subtraksjon med tierovergang innen skoleårets slutt.",
+        "c) Eleven skal følge egne mål i norsk og matematikk (avvikende kompetansemål) og ellers kompetansemålene for trinnet.",
+    ],
+    "kind_of_help": [
+        "d) Individuelt tilrettelagt opplæring i norsk og matematikk, fire timer i uka i liten gruppe og to timer i klassen med ekstra lærer; lydbøker og skrivestøtte.",
+        "d) Individuelt tilrettelagt opplæring med egne mål i norsk og matematikk, seks timer i uka, dels en-til-en; strukturert dagsplan.",
+    ],
+    "teacher_competence": [
+        "e) Opplæringen skal gis av lærer med spesialpedagogisk kompetanse; assistent kan brukes i klassen under veiledning av læreren.",
+        "e) Lærer med kompetanse i lese- og skriveopplæring; ingen unntak fra § 11-9 tilrås.",
+    ],
+    "child_views": CHILD_VIEWS[:2],
+    "guardian_views": GUARDIAN_VIEWS,
+}
+# A vedtak without an assessment (opplæringslova §§ 11-4, 11-5, barnehageloven § 37): what the
+# help is, with the reasons (forvaltningsloven § 25).
+PLAIN_DECISION_REASONS = {
+    "oppl_11_4": "Eleven har rett til personleg assistanse (opplæringslova § 11-4): assistent i friminutt, i overganger og ved måltider.",
+    "oppl_11_5": "Eleven har rett til fysisk tilrettelegging og tekniske hjelpemiddel (opplæringslova § 11-5): hev-senk-pult, PC med talesyntese og rampe ved inngangen.",
+    "bhl_37": "Barnet har rett til individuell tilrettelegging av barnehagetilbudet (barnehageloven § 37): ekstra voksen i overganger og tilpasset utstyr.",
+    "bhl_38": "Barnet har rett til tegnspråkopplæring (barnehageloven § 38): tegnspråkmiljø og opplæring to økter i uka.",
+    "oppl_11_6": "Eleven har rett til individuelt tilrettelagd opplæring (opplæringslova § 11-6) slik den sakkyndige vurderingen tilrår.",
+}

@@ -20,22 +20,27 @@ from django.utils import timezone
 
 from demo.case_texts import (
     ASSESSMENT_TEXTS,
+    CHILD_VIEWS,
     CONSENT_WITHDRAWN,
+    GUARDIAN_VIEWS,
     KINDERGARTEN_CONCERNS,
     PAUSE_REASON_CODES,
     PAUSE_REASONS,
     REPORT,
+    SCHOOL_ASSESSMENT_TEXTS,
     SCHOOL_CONCERNS,
+    SCHOOL_REPORT,
     TRIED,
     WITHDRAWN_REASONS,
 )
-from demo.organisation import DemoOrganisation
+from demo.organisation import REKTOR_SCHOOL, DemoOrganisation
 from demo.people import (
     _Family,
     _make_family,
     _make_guardians,
 )
-from referrals import states
+from referrals import case_kinds, states
+from referrals.case_kinds import CaseKind
 from referrals.idnumber import generate_synthetic
 from referrals.models import (
     Assessment,
@@ -64,8 +69,26 @@ STATE_SHARES = {
 WITHDRAWN_FROM = {S.DRAFT: 15, S.AWAITING_CONSENT: 35, S.RECEIVED: 25, S.ASSESSING: 25}
 # How far the case got, in order; the index decides which moves a case has made.
 PATH = list(states.BEFORE_DECISION)
-FEATURED = {"Solsikken barnehage": 13, "Blåbærtoppen barnehage": 7}  # the demo styrere's units
+# The demo styrere's and the rektor's units: their cases cycle through every state.
+FEATURED = {"Solsikken barnehage": 13, "Blåbærtoppen barnehage": 7, "Solvik skole": 16}
+# The kontaktlærer's classes (demo.organisation.TEACHER_CLASSES) get the rektor's first pupils.
+TEACHER_TRINN, TEACHER_PUPILS = 5, 8
+# A school has more children than a kindergarten: a unit is drawn for a child with this weight.
+SCHOOL_WEIGHT = 3
 BATCH = 1000
+# Issue 19: the kinds of case per unit kind (referrals/case_kinds.py), most of them § 31 in a
+# kindergarten and § 11-6 at a school. The featured and story units keep § 31 cases.
+KIND_WEIGHTS = {
+    Unit.Kind.KINDERGARTEN: {CaseKind.BHL_31: 82, CaseKind.BHL_37: 12, CaseKind.BHL_38: 6},
+    Unit.Kind.SCHOOL: {CaseKind.OPPL_11_6: 72, CaseKind.OPPL_11_4: 16, CaseKind.OPPL_11_5: 12},
+}
+# Who asked PPT (Referral.Source): of the cases whose consent came with the referral, the unit
+# wrote about half itself; a few are the parents' own request (barnehageloven § 33,
+# opplæringslova § 11-7 first paragraph: they may ask at any time, and need not write).
+UNIT_SHARE, PARENTS_SHARE = 0.5, 0.05
+# Opplæringslova § 11-7 third paragraph: "eleven eller foreldra" consent; in the demo a pupil
+# of 15 or more consents themselves.
+PUPIL_CONSENT_AGE = 15
 
 
 @dataclass
@@ -92,6 +115,12 @@ class _Case:
     assessed_on: date | None = None
     withdrawn_on: date | None = None
     consent_withdrawn: bool = False
+    kind: str = CaseKind.BHL_31
+    # A case of a kind decided without an assessment, planned where an assessed case would be:
+    # ready for its vedtak (demo.decisions decides most of them).
+    ready: bool = False
+    source: str = Referral.Source.PPT
+    by_pupil: bool = False  # the pupil gave the consents (PUPIL_CONSENT_AGE)
     referral: Referral | None = None
     consents: list[Consent] = field(default_factory=list)
 
@@ -112,6 +141,19 @@ class _Seeder:
         )
         self.taken: set[tuple[int, str]] = set()
         self.slow: set[int] = set()  # id() of the families whose case waits far too long
+        self.classes = org.classes
+        # The units whose head writes their own referrals in the demo (Source.UNIT).
+        users = org.users
+        self.heads = {
+            name: users[key]
+            for name, key in (
+                ("Solsikken barnehage", "unit_head"),
+                ("Blåbærtoppen barnehage", "unit_head_b"),
+                ("Solvik skole", "rektor"),
+                ("Nordre Solvik skole", "rektor2"),
+            )
+            if key in users
+        }
         self.events: list[CaseEvent] = []
 
     # -- helpers
@@ -166,7 +208,8 @@ def _child_units(seeder: _Seeder, n: int) -> list[Unit]:
     by_name = {u.name: u for u in seeder.units}
     wanted = {**FEATURED, SLOW_UNIT: SLOW_CASES}
     featured = [by_name[name] for name, k in wanted.items() for _ in range(k + 2)][:n]
-    return featured + [seeder.rng.choice(seeder.units) for _ in range(n - len(featured))]
+    weights = [SCHOOL_WEIGHT if u.kind == Unit.Kind.SCHOOL else 1 for u in seeder.units]
+    return featured + seeder.rng.choices(seeder.units, weights=weights, k=n - len(featured))
 
 
 # --- cases ----------------------------------------------------------------------------------------
@@ -249,6 +292,8 @@ def _t0_age(seeder: _Seeder, case: _Case) -> int:
     late = rng.random() < TAIL[_pace(seeder, case)]
     if case.state == S.WITHDRAWN:
         return rng.randint(10, 250)
+    if case.ready:
+        return rng.randint(25, 330)
     if case.reached in WAIT:
         usual, tail = WAIT[case.reached]
         if _pace(seeder, case) == "slow":
@@ -309,19 +354,81 @@ def _plan_case(seeder: _Seeder, fam: _Family, state: str) -> _Case:
         advisor = seeder.advisor if local and rng.random() < 0.8 else seeder.advisor2
     registrar = advisor or (seeder.advisor if local and rng.random() < 0.6 else seeder.advisor2)
     case = _Case(fam, state, reached, advisor, registrar, created_on=seeder.last)
+    case.kind = _kind(seeder, unit)
+    if not case_kinds.rule(case.kind).assessment_required and reached in (S.ASSESSING, S.ASSESSED):
+        # No sakkyndig vurdering in this kind (barnehageloven § 37, opplæringslova §§ 11-4,
+        # 11-5): received is as far as it goes before the vedtak.
+        case.ready = reached == S.ASSESSED
+        case.reached = S.RECEIVED
+        case.state = S.WITHDRAWN if state == S.WITHDRAWN else S.RECEIVED
     _plan_dates(seeder, case)
+    _plan_source(seeder, case)
     return case
+
+
+def _cover_kinds(cases: list[_Case]) -> None:
+    """Every kind has a case, whatever the scale: a kind the draw missed takes over a case of
+    its unit kind from the most common kind (one not yet past received for a kind decided
+    without an assessment; the dates stay as planned)."""
+    for kind, rule in case_kinds.RULES.items():
+        if any(c.kind == kind for c in cases):
+            continue
+        counts = Counter(c.kind for c in cases)
+        for case in cases:
+            unit = case.family.child.unit
+            fits = rule.assessment_required or PATH.index(case.reached) <= PATH.index(S.RECEIVED)
+            if (
+                unit.kind == rule.unit_kind
+                and counts[case.kind] > 1
+                and fits
+                and not (unit.name in FEATURED and unit.kind == Unit.Kind.KINDERGARTEN)
+            ):
+                case.kind = kind
+                break
+
+
+def _kind(seeder: _Seeder, unit: Unit) -> str:
+    if unit.kind == Unit.Kind.KINDERGARTEN and (unit.name in FEATURED or unit.name == SLOW_UNIT):
+        return CaseKind.BHL_31
+    weights = KIND_WEIGHTS[unit.kind]
+    return seeder.rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _plan_source(seeder: _Seeder, case: _Case) -> None:
+    """Who asked: the parents (their request registered the day PPT received it), the unit (it
+    sent the referral with the consent recorded, the day PPT received it), or PPT itself. A
+    pupil of PUPIL_CONSENT_AGE consents themselves in a school kind."""
+    rng = seeder.rng
+    if case.received_on is not None:
+        roll = rng.random()
+        if roll < PARENTS_SHARE:
+            case.source = Referral.Source.PARENTS
+        elif case.consent_on == case.received_on and roll < PARENTS_SHARE + UNIT_SHARE:
+            case.source = Referral.Source.UNIT
+            head = seeder.heads.get(case.family.child.unit.name)
+            if head is not None:
+                case.created_by = head  # the styrer or rektor wrote it
+    if case.consent_on and case_kinds.rule(case.kind).is_school:
+        born = case.family.child.birth_date
+        age = (
+            case.consent_on.year
+            - born.year
+            - ((case.consent_on.month, case.consent_on.day) < (born.month, born.day))
+        )
+        case.by_pupil = age >= PUPIL_CONSENT_AGE
 
 
 def _referral(seeder: _Seeder, case: _Case) -> Referral:
     rng = seeder.rng
     unit = case.family.child.unit
     school = unit.kind == Unit.Kind.SCHOOL
+    source = case.source
     services = rng.choices(
         [["assessment"], ["assessment", "speech"], ["guidance"], ["assessment", "other"]],
         weights=[80, 10, 5, 5],
     )[0]
     report = rng.random() < (0.35 if case.reached == S.DRAFT else 0.9)
+    school_report = school and report
     return Referral(
         child=case.family.child,
         unit=unit,
@@ -336,6 +443,16 @@ def _referral(seeder: _Seeder, case: _Case) -> Referral:
         concern=rng.choice(SCHOOL_CONCERNS if school else KINDERGARTEN_CONCERNS),
         tried=rng.choice(TRIED) if case.reached != S.DRAFT or rng.random() < 0.5 else "",
         **{name: rng.choice(texts) if report else "" for name, texts in REPORT.items()},
+        **{
+            name: rng.choice(texts) if school_report else ""
+            for name, texts in SCHOOL_REPORT.items()
+        },
+        child_views=rng.choice(CHILD_VIEWS[:2] if school else CHILD_VIEWS[2:]) if report else "",
+        guardian_views=rng.choice(GUARDIAN_VIEWS) if report else "",
+        kind=case.kind,
+        source=source,
+        sent_on=case.received_on if source == Referral.Source.UNIT else None,
+        requested_on=case.received_on if source == Referral.Source.PARENTS else None,
         received_on=case.received_on,
         consent_on=case.consent_on,
         t0=max(case.received_on, case.consent_on) if case.consent_on else None,
@@ -382,17 +499,28 @@ def _ddmmyyyy(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
+def _consent_purpose(case: _Case) -> str:
+    """The consent the work rests on: to the assessment where the kind asks for it first
+    (barnehageloven § 32, opplæringslova § 11-7 third paragraph), else to the vedtak (a kind
+    decided without an assessment: barnehageloven § 37, opplæringslova §§ 11-4, 11-5)."""
+    if case_kinds.rule(case.kind).consent_before_assessment:
+        return Consent.Purpose.ASSESSMENT
+    return Consent.Purpose.DECISION
+
+
 def _consents(seeder: _Seeder, case: _Case, journal: _Journal) -> None:
-    """An assessment consent by a guardian with parental responsibility whom the child lives
-    with (services.assessment_consent_given), on consent_on; sometimes the other parent's too,
+    """The consent the work rests on (services.consent_register), on consent_on: by a guardian
+    with parental responsibility whom the child lives with, or by the pupil of a school kind
+    (case.by_pupil, opplæringslova § 11-7 third paragraph); sometimes the other parent's too,
     later (so consent_on stays the earliest qualifying one)."""
     rng, actor = seeder.rng, case.advisor or case.created_by
+    purpose = _consent_purpose(case)
     guardians = case.family.guardians
     first = rng.choice([g for g in guardians if g.parental_responsibility and g.lives_with_child])
     others = [g for g in guardians if g is not first and g.parental_responsibility]
-    given = [(first, case.consent_on)]
+    given = [(None if case.by_pupil else first, case.consent_on)]
     # Not on withdrawn cases: a consent registered after the withdrawal would be refused.
-    if others and case.state != S.WITHDRAWN and rng.random() < 0.4:
+    if others and not case.by_pupil and case.state != S.WITHDRAWN and rng.random() < 0.4:
         later = seeder.between(
             case.consent_on,
             min(case.consent_on + timedelta(days=10), case.started_on or seeder.last),
@@ -403,15 +531,17 @@ def _consents(seeder: _Seeder, case: _Case, journal: _Journal) -> None:
             day,
             "consent.registered",
             actor,
-            guardian=guardian.name,
-            purpose=Consent.Purpose.ASSESSMENT,
+            guardian=guardian.name if guardian else "Eleven",
+            given_by_pupil=guardian is None,
+            purpose=purpose,
             given_on=_ddmmyyyy(day),
         )
         case.consents.append(
             Consent(
                 referral=case.referral,
                 guardian=guardian,
-                purpose=Consent.Purpose.ASSESSMENT,
+                given_by_pupil=guardian is None,
+                purpose=purpose,
                 given_on=day,
                 registered_by=actor,
                 registered_at=at,
@@ -470,16 +600,19 @@ def _pause(seeder: _Seeder, case: _Case, journal: _Journal) -> Pause | None:
 
 def _assessment(seeder: _Seeder, case: _Case) -> Assessment | None:
     """A draft for assessing (services.referral_start_assessment creates it), complete with
-    the § 34 content for assessed (services.assessment_save checks the same fields)."""
+    the kind's content for assessed (services.assessment_save checks the same fields): the
+    § 34 content for barnehageloven §§ 31 and 38, § 11-8 a–e for opplæringslova § 11-6
+    (case_kinds.RULES assessment_content)."""
     rng = seeder.rng
     if case.reached not in (S.ASSESSING, S.ASSESSED):
         return None
+    texts_of = SCHOOL_ASSESSMENT_TEXTS if case_kinds.rule(case.kind).is_school else ASSESSMENT_TEXTS
     assessment = Assessment(referral=case.referral, author=case.advisor, version=1)
     if case.reached == S.ASSESSING:
         if rng.random() < 0.6:
-            assessment.development = rng.choice(ASSESSMENT_TEXTS["development"])
+            assessment.development = rng.choice(texts_of["development"])
         return assessment
-    for name, texts in ASSESSMENT_TEXTS.items():
+    for name, texts in texts_of.items():
         setattr(assessment, name, rng.choice(texts))
     needs_help = rng.random() < 0.8
     assessment.conclusion = (
@@ -541,9 +674,8 @@ def _withdraw(seeder: _Seeder, case: _Case, journal: _Journal) -> None:
     if case.consent_withdrawn:  # services.consent_withdraw stops the case
         consent = case.consents[0]
         consent.withdrawn_on = day
-        journal.add(
-            day, "consent.withdrawn", actor, guardian=consent.guardian.name, purpose=consent.purpose
-        )
+        who = consent.guardian.name if consent.guardian else "Eleven"
+        journal.add(day, "consent.withdrawn", actor, guardian=who, purpose=consent.purpose)
         journal.add(
             day, "referral.withdrawn", actor, case.reached, S.WITHDRAWN, reason="consent_withdrawn"
         )
@@ -584,12 +716,18 @@ def seed_caseload(
     if referrals > children:
         raise ValueError("Every case needs its own child: referrals must not exceed children.")
     seeder = _Seeder(org, rng, progress)
-    families = [_make_family(seeder, unit) for unit in _child_units(seeder, children)]
+    families, rektors = [], 0
+    for unit in _child_units(seeder, children):
+        trinn = None
+        if unit.name == REKTOR_SCHOOL and rektors < TEACHER_PUPILS:
+            trinn, rektors = TEACHER_TRINN, rektors + 1
+        families.append(_make_family(seeder, unit, trinn=trinn))
     for fam in families:
         fam.guardians = _make_guardians(seeder, fam)
     cases = [
         _plan_case(seeder, fam, state) for fam, state in _pick_cases(seeder, families, referrals)
     ]
+    _cover_kinds(cases)
     refs = [_referral(seeder, case) for case in cases]
     for case, ref in zip(cases, refs, strict=True):
         case.referral = ref

@@ -12,10 +12,11 @@ from django.db.models import Q
 
 from decisions import services
 from decisions.models import Appeal, Decision, ProvisionalReply
+from demo.case_texts import PLAIN_DECISION_REASONS
 from demo.caseload import QUEUE_AREA, SLOW_UNIT
-from referrals import states
+from referrals import case_kinds, states
 from referrals.models import CaseEvent, Consent, Referral
-from teams.models import Municipality, Role
+from teams.models import Municipality, Role, Unit
 
 S = Referral.Status
 DELAY_REASONS = [
@@ -29,11 +30,36 @@ DECISION_REASONS = [
 ]
 
 
-def _office_user(municipality_id: int, cache: dict):
-    if municipality_id not in cache:
-        role = Role.objects.filter(kind=Role.Kind.OFFICE, municipality_id=municipality_id).first()
-        cache[municipality_id] = role.user if role else None
-    return cache[municipality_id]
+def _office_user(municipality_id: int, cache: dict, unit_kind: str = Unit.Kind.KINDERGARTEN):
+    """The municipality's office for the unit's kind (a role for one kind or for both)."""
+    key = (municipality_id, unit_kind)
+    if key not in cache:
+        role = (
+            Role.objects.filter(
+                kind=Role.Kind.OFFICE,
+                municipality_id=municipality_id,
+                unit_kind__in=["", unit_kind],
+            )
+            .order_by("-unit_kind", "pk")
+            .first()
+        )
+        cache[key] = role.user if role else None
+    return cache[key]
+
+
+def _decider(referral: Referral, cache: dict):
+    """Who decides the case: the kindergarten office for a barnehage case; for a pupil the
+    rektor of the school where the municipality has delegated it, else the school office
+    (referrals.case_kinds DecidedBy; opplæringslova ch. 11, DOMAIN part two § 1)."""
+    unit = referral.unit
+    if unit.kind == Unit.Kind.SCHOOL and unit.municipality.school_decisions_by_rektor:
+        key = ("rektor", unit.pk)
+        if key not in cache:
+            role = Role.objects.filter(kind=Role.Kind.UNIT_HEAD, units=unit).order_by("pk").first()
+            cache[key] = role.user if role else None
+        if cache[key] is not None:
+            return cache[key]
+    return _office_user(referral.municipality_id, cache, unit.kind)
 
 
 def _decision_day(referral: Referral, completed_on: date, rng: random.Random, today: date) -> date:
@@ -50,7 +76,46 @@ def _decision_day(referral: Referral, completed_on: date, rng: random.Random, to
     return lo + timedelta(days=rng.randint(0, (hi - lo).days))
 
 
+def _ends_on(referral: Referral, starts: date) -> date:
+    """A school kind's vedtak runs to the end of the school year it starts in (1 August to
+    31 July: case_kinds.school_year_period), a kindergarten's for a year."""
+    if case_kinds.rule(referral.kind).school_year_period:
+        return case_kinds.school_year_period(starts)[1]
+    return starts + timedelta(days=364)
+
+
+def _starts_on(referral: Referral, decided_on: date, rng: random.Random) -> date:
+    """The help starts within two weeks of the vedtak; a school kind's vedtak made in the
+    spring is for the coming school year, from 1 August (Udir: a vedtak per school year)."""
+    starts = decided_on + timedelta(days=rng.choice([0, 7, 14]))
+    if case_kinds.rule(referral.kind).school_year_period and 2 <= decided_on.month <= 7:
+        starts = max(starts, date(decided_on.year, 8, 1))
+    return starts
+
+
+def _decide_plain(referral: Referral, rng: random.Random, today: date, office) -> Decision:
+    """A vedtak without a sakkyndig vurdering (barnehageloven § 37, opplæringslova §§ 11-4,
+    11-5: case_kinds assessment_required False): what the help is, from when, with reasons."""
+    lo = referral.t0 + timedelta(days=rng.randint(7, 30))
+    decided_on = min(today, lo + timedelta(days=rng.randint(0, 40)))
+    outcome = rng.choices(["granted", "refused"], [88, 12])[0]
+    starts = _starts_on(referral, decided_on, rng) if outcome == "granted" else None
+    return Decision.objects.create(
+        referral=referral,
+        decided_on=decided_on,
+        decided_by=office,
+        outcome=outcome,
+        starts_on=starts,
+        ends_on=_ends_on(referral, starts) if starts else None,
+        reason=PLAIN_DECISION_REASONS[referral.kind]
+        if outcome == "granted"
+        else "Behovet kan møtes innenfor det ordinære tilbudet; vilkårene er ikke oppfylt.",
+    )
+
+
 def _decide(referral: Referral, rng: random.Random, today: date, office) -> Decision | None:
+    if not case_kinds.rule(referral.kind).assessment_required:
+        return _decide_plain(referral, rng, today, office)
     assessment = getattr(referral, "assessment", None)
     if assessment is None or not assessment.completed_on:
         return None
@@ -60,8 +125,7 @@ def _decide(referral: Referral, rng: random.Random, today: date, office) -> Deci
     hours = assessment.recommended_hours if outcome == "granted" else None
     if outcome == "partly" and assessment.recommended_hours:
         hours = max(Decimal("1.0"), assessment.recommended_hours - Decimal(rng.choice([1, 2])))
-    # The help starts within two weeks of the vedtak.
-    starts = decided_on + timedelta(days=rng.choice([0, 7, 14])) if hours else None
+    starts = _starts_on(referral, decided_on, rng) if hours else None
     return Decision.objects.create(
         referral=referral,
         decided_on=decided_on,
@@ -72,7 +136,7 @@ def _decide(referral: Referral, rng: random.Random, today: date, office) -> Deci
         competence=assessment.competence if hours else "",
         assistant=assessment.assistant_needed,
         starts_on=starts,
-        ends_on=(starts + timedelta(days=364)) if starts else None,
+        ends_on=_ends_on(referral, starts) if starts else None,
         provider=rng.choice(["kindergarten", "special_service"]) if hours else "",
         deviation_reason="Kommunen gir færre timer enn tilrådd; barnehagen styrker gruppen."
         if outcome == "partly"
@@ -81,11 +145,41 @@ def _decide(referral: Referral, rng: random.Random, today: date, office) -> Deci
     )
 
 
+def _decision_consents(referral: Referral, decision: Decision, office) -> None:
+    """The consent to the vedtak before help starts: every guardian with parental
+    responsibility (barnehageloven § 32), or the pupil who gave the case's consent
+    (opplæringslova § 11-7 third paragraph); none twice (a kind decided without an assessment
+    started its clock on a consent to the vedtak already)."""
+    standing = list(referral.consents.filter(purpose="decision", withdrawn_on__isnull=True))
+    if referral.consents.filter(given_by_pupil=True).exists():
+        if not any(c.given_by_pupil for c in standing):
+            Consent.objects.create(
+                referral=referral,
+                given_by_pupil=True,
+                purpose="decision",
+                given_on=decision.decided_on,
+                registered_by=office,
+            )
+        return
+    have = {c.guardian_id for c in standing}
+    for g in referral.child.guardians.all():
+        if g.parental_responsibility and g.pk not in have:
+            Consent.objects.create(
+                referral=referral,
+                guardian=g,
+                purpose="decision",
+                given_on=decision.decided_on,
+                registered_by=office,
+            )
+
+
 def _decided_share(referral: Referral, today: date) -> float:
     """How likely the office has decided an assessed case by now: nearly always once the three
     months are near, seldom in the first week after the assessment."""
     if (today - referral.t0).days > 80:
         return 0.96
+    if referral.assessed_on is None:  # a kind decided without an assessment
+        return 0.6 if (today - referral.t0).days > 30 else 0.2
     return 0.45 if (today - referral.assessed_on).days > 7 else 0.1
 
 
@@ -123,19 +217,26 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
         return {"skipped": True}
     offices: dict = {}
     events, counts = [], {"decided": 0, "help_started": 0, "appealed": 0, "replies": 0}
+    # Ready for the vedtak: assessed, or received in a kind decided without an assessment.
+    plain = [k for k, r in case_kinds.RULES.items() if not r.assessment_required]
     assessed = list(
-        Referral.objects.filter(municipality_id__in=ids, status=S.ASSESSED)
-        .select_related("assessment", "child")
+        Referral.objects.filter(municipality_id__in=ids)
+        .filter(
+            Q(status=S.ASSESSED)
+            | Q(status=S.RECEIVED, kind__in=plain, t0__lte=today - timedelta(days=10))
+        )
+        .select_related("assessment", "child", "unit__municipality")
         .prefetch_related("child__guardians")
         .order_by("pk")
     )
     for referral in assessed:
         if rng.random() > _decided_share(referral, today):
             continue  # still awaiting the office's decision
-        office = _office_user(referral.municipality_id, offices)
+        office = _decider(referral, offices)
         decision = _decide(referral, rng, today, office)
         if decision is None or office is None:
             continue
+        before = referral.status
         status = S.DECIDED
         events.append(
             _event(
@@ -143,7 +244,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
                 office,
                 "decision.registered",
                 decision.decided_on,
-                S.ASSESSED,
+                before,
                 S.DECIDED,
                 {"outcome": decision.outcome},
             )
@@ -152,16 +253,9 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
         # Help under way for nearly every granted vedtak whose start date has passed; a
         # refusal or a reduction is what parents appeal.
         due = decision.starts_on and decision.starts_on <= today
-        if decision.hours_per_week and due and rng.random() < _started_share(decision, today):
-            for g in referral.child.guardians.all():
-                if g.parental_responsibility:
-                    Consent.objects.create(
-                        referral=referral,
-                        guardian=g,
-                        purpose="decision",
-                        given_on=decision.decided_on,
-                        registered_by=office,
-                    )
+        granted = decision.outcome != "refused"
+        if granted and due and rng.random() < _started_share(decision, today):
+            _decision_consents(referral, decision, office)
             late = rng.random() < 0.08
             started = decision.starts_on + timedelta(days=rng.randint(3, 20) if late else 0)
             decision.help_started_on = min(today, started)
@@ -199,6 +293,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
     for referral in (
         Referral.objects.filter(municipality_id__in=ids, t0__lte=today - timedelta(days=21))
         .exclude(status__in=[S.WITHDRAWN, *states.CLOSED])
+        .select_related("unit__municipality")
         .prefetch_related("decisions")
         .order_by("pk")
     ):
@@ -209,7 +304,7 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
             continue
         days = rng.randint(14, 29) if rng.random() < 0.88 else rng.randint(33, 50)
         sent = min(today, decided or today, referral.t0 + timedelta(days=days))
-        office = _office_user(referral.municipality_id, offices)
+        office = _decider(referral, offices)
         ProvisionalReply.objects.create(
             referral=referral,
             sent_on=sent,

@@ -1,5 +1,6 @@
 """The demo organisation: one PPT office serving two municipalities, their areas, about 40
-kindergartens and 10 schools, and one user per role. Idempotent: natural keys decide whether a
+kindergartens and 10 schools with classes on every trinn (1A, 1B … 10A, 10B), and one user per role
+(issue 19 adds the rektors, a kontaktlærer and the school office). Idempotent: natural keys decide whether a
 row exists, so a second run changes nothing. Synthetic; never for production."""
 
 import random
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 
 from stdnum.no import orgnr
 
-from teams.models import Area, Municipality, PPTOffice, Role, Unit, User
+from teams.models import Area, Municipality, PPTOffice, Role, SchoolClass, Unit, User
 
 DEMO_PASSWORD = "rimelig-demo"
 
@@ -15,6 +16,15 @@ MUNICIPALITIES = [
     ("Solvik kommune", "9901", ["Nord", "Sør", "Øst", "Vest"]),
     ("Bergtun kommune", "9902", ["Sentrum", "Ytre"]),
 ]
+# Opplæringslova ch. 11: the municipality decides a pupil's case, usually delegated to the
+# rektor (DOMAIN part two § 1, "Who decides"): Solvik has delegated it, Bergtun's school office
+# decides itself, so the demo shows both.
+SCHOOL_DECISIONS_BY_REKTOR = {"9901": True, "9902": False}
+# Classes per trinn at every school (teams.SchoolClass; trinn 1–10, opplæringslova § 2-1).
+CLASS_LETTERS = ("A", "B")
+REKTOR_SCHOOL = "Solvik skole"
+REKTOR2_SCHOOL = "Nordre Solvik skole"
+TEACHER_CLASSES = ("5A", "5B")
 KINDERGARTEN_NAMES = [
     "Solsikken",
     "Tusenfryd",
@@ -77,6 +87,8 @@ class DemoOrganisation:
     municipalities: list[Municipality]
     units: list[Unit]
     users: dict[str, User] = field(default_factory=dict)
+    # (unit id, class name) → the school's class
+    classes: dict[tuple[int, str], SchoolClass] = field(default_factory=dict)
 
 
 def org_number(seed: int, *, prefix: str = "9") -> str:
@@ -150,19 +162,42 @@ def _user(email: str, name: str, *, staff: bool = False) -> User:
     return user
 
 
-def _role(user: User, kind: str, *, units=(), areas=(), **attach) -> Role:
+def _role(user: User, kind: str, *, units=(), areas=(), classes=(), **attach) -> Role:
     role, _ = Role.objects.get_or_create(user=user, kind=kind, **attach)
     if units:
         role.units.set(units)
     if areas:
         role.areas.set(areas)
+    if classes:
+        role.classes.set(classes)
     return role
+
+
+def seed_classes(units: list[Unit]) -> dict[tuple[int, str], SchoolClass]:
+    """Every school's classes, trinn 1–10 with CLASS_LETTERS each; the missing ones in one
+    insert (idempotent: the unit and name are unique). Returns them by (unit id, name)."""
+    schools = [u for u in units if u.kind == Unit.Kind.SCHOOL]
+    existing = {(c.unit_id, c.name): c for c in SchoolClass.objects.filter(unit__in=schools)}
+    missing = [
+        SchoolClass(unit=school, trinn=trinn, name=f"{trinn}{letter}")
+        for school in schools
+        for trinn in range(1, 11)
+        for letter in CLASS_LETTERS
+        if (school.pk, f"{trinn}{letter}") not in existing
+    ]
+    for c in SchoolClass.objects.bulk_create(missing):
+        existing[c.unit_id, c.name] = c
+    return existing
 
 
 def seed_organisation(rng: random.Random) -> DemoOrganisation:
     municipalities = []
     for name, number, areas in MUNICIPALITIES:
         municipality, _ = Municipality.objects.get_or_create(number=number, defaults={"name": name})
+        delegated = SCHOOL_DECISIONS_BY_REKTOR[number]
+        if municipality.school_decisions_by_rektor != delegated:
+            municipality.school_decisions_by_rektor = delegated
+            municipality.save(update_fields=["school_decisions_by_rektor"])
         for area in areas:
             Area.objects.get_or_create(municipality=municipality, name=area)
         municipalities.append(municipality)
@@ -197,4 +232,21 @@ def seed_organisation(rng: random.Random) -> DemoOrganisation:
     _role(users["platform"], Role.Kind.PLATFORM)
     users["other_office"] = _user("bergtun@demo.no", "Ola Bergtun")
     _role(users["other_office"], Role.Kind.OFFICE, municipality=bergtun)
+    # Issue 19: the schools' people.
+    classes = seed_classes(units)
+    org.classes = classes
+    school, school2 = by_name[REKTOR_SCHOOL], by_name[REKTOR2_SCHOOL]
+    users["rektor"] = _user("rektor@demo.no", "Rita Rektor")
+    _role(users["rektor"], Role.Kind.UNIT_HEAD, units=[school])
+    users["rektor2"] = _user("rektor2@demo.no", "Rolf Rektor")
+    _role(users["rektor2"], Role.Kind.UNIT_HEAD, units=[school2])
+    users["teacher"] = _user("kontaktlarer@demo.no", "Tora Kontaktlærer")
+    _role(
+        users["teacher"],
+        Role.Kind.TEACHER,
+        units=[school],
+        classes=[classes[school.pk, name] for name in TEACHER_CLASSES],
+    )
+    users["school_office"] = _user("skolekontoret@demo.no", "Sofie Skolekontor")
+    _role(users["school_office"], Role.Kind.OFFICE, municipality=solvik, unit_kind=Unit.Kind.SCHOOL)
     return org

@@ -6,9 +6,11 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from demo.organisation import CLASS_LETTERS
+from referrals.case_kinds import school_year_of
 from referrals.models import Child, Guardian
 from teams.models import Unit
 
@@ -164,7 +166,7 @@ class _Family:
     guardians: list[Guardian] = field(default_factory=list)
 
 
-def _make_family(seeder: _Seeder, unit: Unit) -> _Family:
+def _make_family(seeder: _Seeder, unit: Unit, *, trinn: int | None = None) -> _Family:
     rng = seeder.rng
     tongue = "norsk"
     roll = rng.randint(1, 1000)
@@ -176,16 +178,25 @@ def _make_family(seeder: _Seeder, unit: Unit) -> _Family:
     names = FOREIGN_NAMES.get(tongue, NORWEGIAN)
     female = rng.random() < 0.48
     surname = rng.choice(names.surnames)
-    if unit.kind == Unit.Kind.KINDERGARTEN:  # aged 1–6
-        age_days = rng.randint(366, 6 * 365)
-    else:  # aged 6–12
-        age_days = rng.randint(6 * 365 + 2, 13 * 365 - 2)
-    birth_date = seeder.today - timedelta(days=age_days)
+    school_class = None
+    if unit.kind == Unit.Kind.KINDERGARTEN:  # aged 1–5, not yet at school
+        birth_date = seeder.today - timedelta(days=rng.randint(366, 5 * 365))
+        # never of school age: at the oldest, starting school next August (§ 2-1)
+        birth_date = max(birth_date, date(school_year_of(seeder.today) - 5, 1, 1))
+    else:
+        # A pupil on a trinn of 1–10, born in the year that puts them there (opplæringslova
+        # § 2-1: school starts in August of the year the child turns six; case_kinds
+        # .trinn_from_birth), in one of the trinn's classes.
+        trinn = trinn or rng.randint(1, 10)
+        year = school_year_of(seeder.today) - 5 - trinn
+        birth_date = date(year, 1, 1) + timedelta(days=rng.randint(0, 364))
+        school_class = seeder.classes.get((unit.pk, f"{trinn}{rng.choice(CLASS_LETTERS)}"))
     # Some children of families who came recently have a D-number (day + 40).
     dnr = tongue != "norsk" and rng.random() < (0.3 if tongue == "ukrainsk" else 0.1)
     child = Child(
         municipality_id=unit.municipality_id,
         unit=unit,
+        school_class=school_class,
         first_name=rng.choice(names.girls if female else names.boys),
         last_name=_surname(surname, female),
         birth_date=birth_date,

@@ -321,6 +321,18 @@ def kind_choices_for_unit(unit_kind: str) -> list[tuple[str, str]]:
     return [(k.value, k.label) for k in kinds_for_unit(unit_kind)]
 
 
+def decider_label(rule: KindRule, delegated_to_rektor: bool) -> str:
+    """Who makes the vedtak of a case of ``rule``'s kind, in words for the case page and the
+    decision form: the kindergarten office; for a school kind the rektor where the municipality
+    has delegated it (teams.Municipality.school_decisions_by_rektor), else the school office
+    (referrals.scoping.can_decide decides the same)."""
+    if rule.decided_by == DecidedBy.RECTOR_WHERE_DELEGATED:
+        if delegated_to_rektor:
+            return str(_("Rektor ved skolen (delegert av kommunen)"))
+        return str(_("Kommunen (skolekontoret)"))
+    return str(DecidedBy.OFFICE.label)
+
+
 # --- the school year and the school levels --------------------------------------------------
 
 # Opplæringslova: the school year runs from 1 August to 31 July (Udir's practice: a vedtak is

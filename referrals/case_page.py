@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from referrals import services, states
+from referrals import case_kinds, services, states
 from referrals.models import (
     Assessment,
     Attachment,
@@ -134,17 +134,37 @@ def case_detail_queryset(user):
 
     The assessment and its author are not joined into the first query: PostgreSQL took
     1.1 ms to plan its eight tables and 0.2 ms to run it (bench/, 1,000,000 cases)."""
-    return case_queryset(user).prefetch_related(
-        Prefetch("assessment", queryset=Assessment.objects.select_related("author")),
-        "child__guardians",
-        Prefetch(
-            "consents",
-            queryset=Consent.objects.select_related("guardian", "registered_by").order_by(
-                "purpose", "given_on", "pk"
+    return (
+        case_queryset(user)
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch("assessment", queryset=Assessment.objects.select_related("author")),
+            "child__guardians",
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("guardian", "registered_by").order_by(
+                    "purpose", "given_on", "pk"
+                ),
             ),
-        ),
-        Prefetch("pauses", queryset=Pause.objects.select_related("created_by", "reason")),
+            Prefetch("pauses", queryset=Pause.objects.select_related("created_by", "reason")),
+        )
     )
+
+
+@dataclass
+class KindSummary:
+    """The case's kind as the case page shows it: its rule (legal basis, assessment, consent)
+    and who makes its vedtak (referrals/case_kinds.py; scoping.can_decide decides the same)."""
+
+    rule: object
+    decider: str
+
+
+def kind_summary(referral: Referral) -> KindSummary:
+    """From the case page's query (the municipality is joined by case_detail_queryset)."""
+    rule = case_kinds.rule(referral.kind)
+    delegated = rule.is_school and referral.municipality.school_decisions_by_rektor
+    return KindSummary(rule=rule, decider=case_kinds.decider_label(rule, delegated))
 
 
 def header_context(request, referral: Referral) -> dict:
@@ -196,12 +216,14 @@ def consent_summary(referral: Referral) -> ConsentSummary:
         for g in referral.child.guardians.all()
         if g.parental_responsibility and g.pk not in standing_decision
     ]
+    decision_given = services.decision_consent_given(referral)
     return ConsentSummary(
         rows=consents,
         # One query (the service reads the consents with select_related, not the prefetch).
         assessment_given=services.assessment_consent_given(referral),
-        decision_given=services.decision_consent_given(referral),
-        missing_decision=missing,
+        decision_given=decision_given,
+        # The pupil's own consent is enough for a school kind (opplæringslova § 11-7).
+        missing_decision=[] if decision_given else missing,
     )
 
 
@@ -482,7 +504,7 @@ def allowed_actions(referral: Referral, *, can_work: bool) -> AllowedActions:
         return AllowedActions()
     status = referral.status
     paused = referral.open_pause is not None
-    may = {name: states.allowed(name, status) for name in PAGE_ACTIONS}
+    may = {name: states.allowed_for(name, status, referral.kind) for name in PAGE_ACTIONS}
     return AllowedActions(
         submit=may["submit"],
         register_consent=may["consent"],

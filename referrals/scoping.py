@@ -31,7 +31,7 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.sql import EqualsAny, Ids, IdsAndSubquery  # noqa: F401 (EqualsAny: dashboard)
-from referrals import states
+from referrals import case_kinds, states
 from referrals.models import Child, Guardian, Referral
 from teams.models import Role, SchoolClass
 from teams.scoping import has_role, taught_class_ids, user_roles, visible_units
@@ -320,19 +320,33 @@ def get_guardian_for_user(user, pk, *, write: bool = False) -> Guardian:
 
 
 def can_decide(user, referral: Referral) -> bool:
-    """The kindergarten office (or the school's decision-maker) decides for the cases of its
-    municipality and kind of unit: vedtak, foreløpig svar, klage, hjelp startet."""
+    """Who makes the case's vedtak (and its foreløpig svar, klage, hjelp startet), by its kind
+    (referrals/case_kinds.py DecidedBy): a kindergarten kind's, the municipality's office for
+    kindergartens (or for every kind of unit); a school kind's (opplæringslova chapter 11,
+    "kommunen"), the rektor of the case's unit where the municipality has delegated it
+    (teams.Municipality.school_decisions_by_rektor), else its office for schools (or for every
+    kind of unit). No query beyond the case's municipality (joined by
+    get_referral_for_decision)."""
+    rule = case_kinds.rule(referral.kind)
+    roles = user_roles(user)
+    delegated = rule.decided_by == case_kinds.DecidedBy.RECTOR_WHERE_DELEGATED
+    if delegated and referral.municipality.school_decisions_by_rektor:
+        return any(
+            role.kind == Role.Kind.UNIT_HEAD and referral.unit_id in role.unit_ids for role in roles
+        )
     return any(
         role.kind == Role.Kind.OFFICE
         and role.municipality_id == referral.municipality_id
-        and role.unit_kind in ("", referral.unit.kind)
-        for role in user_roles(user)
+        and role.unit_kind in ("", rule.unit_kind)
+        for role in roles
     )
 
 
 def get_referral_for_decision(user, pk) -> Referral:
     """A case the user may see (else 404) and decide on (else 403)."""
-    referral = get_object_or_404(visible_referrals(user).select_related("unit", "child"), pk=pk)
+    referral = get_object_or_404(
+        visible_referrals(user).select_related("unit", "child", "municipality"), pk=pk
+    )
     if not can_decide(user, referral):
         raise PermissionDenied
     return referral

@@ -115,9 +115,81 @@ ACTIONS: dict[str, Action] = {
 
 
 def allowed(action: str, status: str) -> bool:
-    """May ``action`` start from ``status``? (A KeyError for an action the table lacks.)"""
+    """May ``action`` start from ``status``? (A KeyError for an action the table lacks.) The
+    rule of a case of barnehageloven § 31, the first kind; for a case of any kind use
+    allowed_for."""
     return status in ACTIONS[action].starts_from
 
 
 def moves_to(action: str) -> Status | None:
     return ACTIONS[action].moves_to
+
+
+# --- per case kind (referrals/case_kinds.py) ------------------------------------------------
+
+# Barnehageloven § 37 and opplæringslova §§ 11-4, 11-5 need no sakkyndig vurdering (the kind's
+# rule: assessment_required False): the vedtak may be made once the referral and consent are in,
+# also while PPT writes an assessment anyway (or after it).
+DECIDE_WITHOUT_ASSESSMENT = Action((S.RECEIVED, S.ASSESSING, S.ASSESSED, S.APPEALED), S.DECIDED)
+
+
+def assessment_needed(kind: str, *, covering_case: bool = False) -> bool:
+    """Does the vedtak of a case of ``kind`` need a sakkyndig vurdering? The kind's rule; and,
+    for opplæringslova §§ 11-4 and 11-5, also when the pupil has a case of the kind that covers
+    it (``covering_case``: a § 11-6 case; § 11-7 first paragraph: the vedtak of personleg
+    assistanse or fysisk tilrettelegging for a pupil who also needs individuelt tilrettelagd
+    opplæring needs the sakkyndig vurdering, one for all)."""
+    from referrals import case_kinds  # pure Python, no models
+
+    rule = case_kinds.rule(kind)
+    return rule.assessment_required or bool(covering_case and rule.covered_by_assessment_of)
+
+
+def kind_actions(
+    kind: str, *, covering_case: bool = False, covering_assessed: bool = False
+) -> dict[str, Action]:
+    """The state table of a case of ``kind``: ACTIONS with the kind's rules applied.
+    ``covering_case``: the pupil also has a case whose assessment covers this one (see
+    assessment_needed); ``covering_assessed``: that case's assessment is completed, and
+    serves this case's vedtak (§ 11-7 first paragraph)."""
+    actions = dict(ACTIONS)
+    if not assessment_needed(kind, covering_case=covering_case) or covering_assessed:
+        actions["decide"] = DECIDE_WITHOUT_ASSESSMENT
+    return actions
+
+
+def allowed_for(
+    action: str,
+    status: str,
+    kind: str,
+    *,
+    covering_case: bool = False,
+    covering_assessed: bool = False,
+) -> bool:
+    """May ``action`` start from ``status`` in a case of ``kind`` (referrals/case_kinds.py)?
+    What the services check under their row lock and the case page's buttons offer."""
+    table = kind_actions(kind, covering_case=covering_case, covering_assessed=covering_assessed)
+    return status in table[action].starts_from
+
+
+def refusal(action: str, status: str, kind: str, *, covering_case: bool = False) -> str | None:
+    """Why ``action`` may not start from ``status`` in a case of ``kind`` because of the kind's
+    law (a Norwegian message naming its paragraph), or None."""
+    from django.utils.translation import gettext as _
+
+    from referrals import case_kinds
+
+    rule = case_kinds.rule(kind)
+    if (
+        action == "decide"
+        and status in (S.RECEIVED, S.ASSESSING)
+        and assessment_needed(kind, covering_case=covering_case)
+    ):
+        source = rule.assessment_source
+        if not rule.assessment_required:  # §§ 11-4, 11-5 of a pupil who also has a § 11-6 case
+            source = case_kinds.rule(rule.covered_by_assessment_of[0]).assessment_source
+        return _("Vedtak etter %(basis)s krever en ferdig sakkyndig vurdering (%(source)s).") % {
+            "basis": rule.legal_basis,
+            "source": source,
+        }
+    return None

@@ -707,6 +707,7 @@ LEADER_ROWS = {
 }
 
 # Issue 19's parts name their PP-leder rows too (tests/school_matrix/<part>.py, LEADER).
+# Issue 19's parts say what the PP-leders get on their new URLs (tests/school_matrix/<part>.py).
 for _part in school_matrix.PARTS:
     LEADER_ROWS.update(getattr(_part, "LEADER", {}))
 

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FastSelect, HoursField, LimitedForm, LimitedModelForm
+from referrals import case_kinds
 from referrals.models import Assessment, PauseReason
+from referrals.services.case import assessment_elements
 from teams.models import Role, User
 
 
@@ -164,8 +166,11 @@ class AssessmentForm(LimitedModelForm):
         model = Assessment
         fields = [
             "development",
+            "benefit",
+            "benefit_obstacles",
             "goals",
             "kind_of_help",
+            "teacher_competence",
             "organisation",
             "recommended_hours",
             "competence",
@@ -201,17 +206,47 @@ class AssessmentForm(LimitedModelForm):
             "development": forms.Textarea(attrs={"rows": 4}),
             "goals": forms.Textarea(attrs={"rows": 3}),
             "kind_of_help": forms.Textarea(attrs={"rows": 3}),
+            "benefit": forms.Textarea(attrs={"rows": 3}),
+            "benefit_obstacles": forms.Textarea(attrs={"rows": 3}),
+            "teacher_competence": forms.Textarea(attrs={"rows": 2}),
             "child_views": forms.Textarea(attrs={"rows": 3}),
             "guardian_views": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    # Opplæringslova § 11-8 a, b and e: only in an assessment of a school kind; barnehageloven
+    # § 34's "utvikling og vansker" only in a kindergarten kind's.
+    SCHOOL_ONLY = ("benefit", "benefit_obstacles", "teacher_competence")
+    KINDERGARTEN_ONLY = ("development",)
+
+    def __init__(self, *args, kind: str = case_kinds.CaseKind.BHL_31, **kwargs):
+        """``kind``: the case's kind (referrals/case_kinds.py): the fields its assessment holds,
+        each required element labelled with its source (services.assessment_required_fields
+        checks them when the assessment is completed)."""
         super().__init__(*args, **kwargs)
+        rule = case_kinds.rule(kind)
+        self.rule = rule
+        for name in self.KINDERGARTEN_ONLY if rule.is_school else self.SCHOOL_ONLY:
+            del self.fields[name]
         for name in ("organisation", "competence"):
             field = self.fields[name]
             field.choices = [("", _("Velg …")), *Assessment._meta.get_field(name).choices]
         # Two answers, no "not chosen" radio: an unanswered conclusion stays blank (a draft).
         self.fields["conclusion"].choices = Assessment.Conclusion.choices
+        if rule.is_school:
+            self.fields["conclusion"].choices = [
+                (Assessment.Conclusion.NEEDS_HELP, _("Eleven har behov for spesialundervisning")),
+                (Assessment.Conclusion.NO_NEED, _("Eleven har ikke behov for spesialundervisning")),
+            ]
+            self.fields["assistant_needed"].label = _("Eleven har behov for assistent")
+            for element in assessment_elements(kind):
+                field = self.fields.get(element.field)
+                if field is not None:
+                    field.label = element.label
+                    field.help_text = _("Påkrevd (%(source)s).") % {"source": element.source}
+            for name in ("organisation", "competence", "recommended_hours"):
+                self.fields[name].help_text = _(
+                    "Påkrevd når eleven har behov for spesialundervisning (opplæringslova § 11-8 d)."
+                )
 
     def clean_recommended_hours(self):
         hours = self.cleaned_data["recommended_hours"]
@@ -221,4 +256,4 @@ class AssessmentForm(LimitedModelForm):
 
     def service_values(self) -> dict:
         """The assessment fields as services.assessment_save takes them."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}

@@ -21,8 +21,10 @@ from core.forms import (
     VersionedModelForm,
     form_helper,
 )
+from referrals import case_kinds
 from referrals.models import Child, Consent, Guardian, Referral
 from referrals.services import CaseError, parse_child_id_number
+from referrals.services.registration import default_kind, referral_kind_error
 from teams.models import Role, Unit, User
 
 
@@ -259,6 +261,7 @@ class ReferralForm(VersionedModelForm):
         model = Referral
         fields = [
             "unit",
+            "kind",
             "services",
             "services_other",
             "concern",
@@ -270,6 +273,7 @@ class ReferralForm(VersionedModelForm):
         ]
         labels = {
             "unit": _("Henvisende barnehage/skole"),
+            "kind": _("Type sak"),
             "services_other": _("Annet, beskriv"),
             "concern": _("Bekymringen, med henviserens ord"),
             "tried": _("Hva er prøvd, og med hvilken effekt"),
@@ -292,10 +296,26 @@ class ReferralForm(VersionedModelForm):
         }
         field_classes = {"unit": UnitChoiceField, "advisor": AdvisorChoiceField}
 
-    def __init__(self, *args, units, municipality_id, **kwargs):
+    def __init__(self, *args, units, municipality_id, unit_kind: str = "", **kwargs):
+        """``unit_kind``: the kind of the child's unit (or the case's): the case kinds offered
+        are that kind of unit's (referrals/case_kinds.py kind_choices_for_unit); "" offers
+        all."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_queryset(
             units, include=self.instance.unit_id, municipality_id=municipality_id
+        )
+        kinds = (
+            case_kinds.kind_choices_for_unit(unit_kind)
+            if unit_kind
+            else list(case_kinds.CaseKind.choices)
+        )
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("Type sak"),
+            choices=kinds,
+            initial=self.instance.kind if self.instance.pk else kinds[0][0],
+            # Not sent (an older form, an API-like post): the unit's first kind, or the case's.
+            required=False,
+            help_text=_("Sakstypen bestemmer hjemmel, sakkyndig vurdering, samtykke og frister."),
         )
         self.fields["advisor"].queryset = advisor_queryset(
             municipality_id, include=self.instance.advisor_id
@@ -309,6 +329,7 @@ class ReferralForm(VersionedModelForm):
             Fieldset(
                 _("Henvisningen"),
                 "unit",
+                "kind",
                 "services",
                 "services_other",
                 "concern",
@@ -327,6 +348,14 @@ class ReferralForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        unit, kind = cleaned.get("unit"), cleaned.get("kind")
+        if unit is not None and "kind" not in self.errors:
+            if not kind:
+                kind = cleaned["kind"] = (
+                    self.instance.kind if self.instance.pk else default_kind(unit)
+                )
+            if message := referral_kind_error(kind, unit.kind):
+                self.add_error("kind", message)
         services = cleaned.get("services") or []
         if Referral.Service.OTHER in services:
             if not cleaned.get("services_other", "").strip():
@@ -347,11 +376,37 @@ class ConsentForm(LimitedForm):
         label=_("Samtykke til"), choices=Consent.Purpose.choices, widget=forms.RadioSelect
     )
     given_on = forms.DateField(label=_("Samtykket er gitt dato"), widget=DATE_WIDGET)
+    # Opplæringslova § 11-7 third paragraph: "eleven eller foreldra" consent; only offered in a
+    # case of a school kind (pupil_may_consent). Barnehageloven § 32: the parents only.
+    given_by_pupil = forms.BooleanField(
+        label=_("Eleven har selv gitt samtykket (opplæringslova § 11-7 tredje ledd)"),
+        required=False,
+    )
 
-    def __init__(self, *args, guardians, **kwargs):
+    field_order = ["given_by_pupil", "guardian", "purpose", "given_on"]
+
+    def __init__(self, *args, guardians, pupil_may_consent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = guardians
+        if pupil_may_consent:
+            self.fields["guardian"].required = False
+            self.fields["guardian"].empty_label = _("Velg foresatt (ikke når eleven samtykker)")
+        else:
+            del self.fields["given_by_pupil"]
         self.helper = form_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if "given_by_pupil" not in self.fields:
+            return cleaned
+        pupil, guardian = cleaned.get("given_by_pupil"), cleaned.get("guardian")
+        if pupil and guardian is not None:
+            self.add_error(
+                "guardian", _("Velg enten at eleven samtykker eller en foresatt, ikke begge.")
+            )
+        elif not pupil and guardian is None and "guardian" not in self.errors:
+            self.add_error("guardian", _("Velg foresatt, eller kryss av for at eleven samtykker."))
+        return cleaned
 
 
 class ConsentWithdrawForm(LimitedForm):

@@ -23,7 +23,10 @@ from referrals.services.base import (  # noqa: F401 (re-exported)
 from referrals.services.case import (  # noqa: F401 (re-exported)
     ASSESSMENT_REQUIRED,
     ASSESSMENT_REQUIRED_FOR_HELP,
+    assessment_elements,
+    assessment_required_fields,
     assessment_save,
+    covering_facts,
     referral_assign,
     referral_start_assessment,
     referral_withdraw,
@@ -34,6 +37,7 @@ from referrals.services.consent import (  # noqa: F401 (re-exported)
     consent_withdraw,
     consent_withdrawal_check,
     decision_consent_given,
+    pupil_may_consent,
     referral_submit,
 )
 from referrals.services.pause import (  # noqa: F401 (re-exported)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError as CaseError  # noqa: F401 (the one domain error)
 from core.limits import date_bound_error
-from referrals import states
+from referrals import case_kinds, states
 from referrals.models import (
     CaseEvent,
     Referral,
@@ -95,12 +95,38 @@ def _move(
 
 
 def _require(referral: Referral, action: str) -> None:
-    """The state table's rule for ``action``, under the caller's row lock."""
-    if not states.allowed(action, referral.status):
+    """The state table's rule for ``action`` in a case of the referral's kind
+    (states.allowed_for), under the caller's row lock."""
+    facts = covering_facts(referral) if action == "decide" else {}
+    if not states.allowed_for(action, referral.status, referral.kind, **facts):
+        if refused := states.refusal(
+            action, referral.status, referral.kind, covering_case=facts.get("covering_case", False)
+        ):
+            raise TransitionError(refused)
         raise TransitionError(
             _("Dette kan ikke gjøres når saken har status «%(status)s».")
             % {"status": referral.get_status_display()}
         )
+
+
+def covering_facts(referral: Referral) -> dict[str, bool]:
+    """For a case whose kind another kind's assessment covers (opplæringslova §§ 11-4, 11-5 by
+    § 11-6, § 11-7 first paragraph): does the pupil have such a case (not withdrawn), and is
+    its sakkyndig vurdering completed? The keywords of states.allowed_for. One query, only for
+    those kinds."""
+    kinds = case_kinds.rule(referral.kind).covered_by_assessment_of
+    if not kinds:
+        return {"covering_case": False, "covering_assessed": False}
+    others = list(
+        Referral.objects.filter(child_id=referral.child_id, kind__in=kinds)
+        .exclude(pk=referral.pk)
+        .exclude(status=states.Status.WITHDRAWN)
+        .values_list("assessment__completed_on", flat=True)
+    )
+    return {
+        "covering_case": bool(others),
+        "covering_assessed": any(done is not None for done in others),
+    }
 
 
 def _lock_referral(referral_id: int) -> Referral:

@@ -6,12 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from referrals import states
+from referrals import case_kinds, states
 from referrals.models import (
     Assessment,
     Referral,
 )
-from referrals.services.base import (
+from referrals.services.base import (  # noqa: F401 (covering_facts re-exported)
     CaseError,
     TransitionError,
     _announce,
@@ -21,6 +21,7 @@ from referrals.services.base import (
     _move,
     _require,
     case_event_record,
+    covering_facts,
     date_check,
 )
 
@@ -73,6 +74,40 @@ ASSESSMENT_REQUIRED = ["development", "goals", "kind_of_help", "guardian_views",
 ASSESSMENT_REQUIRED_FOR_HELP = ["organisation", "recommended_hours", "competence"]
 
 
+def assessment_elements(kind: str) -> tuple[case_kinds.Element, ...]:
+    """The elements an assessment of a case of ``kind`` holds (referrals/case_kinds.py): the
+    kind's own content; for a kind that needs no assessment of its own (opplæringslova
+    §§ 11-4, 11-5) written anyway, the content of the kind whose assessment covers it (§ 11-7
+    first paragraph: one holistic assessment, that of § 11-6); for barnehageloven § 37 the
+    plain content of ASSESSMENT_REQUIRED."""
+    rule = case_kinds.rule(kind)
+    if rule.assessment_content:
+        return rule.assessment_content
+    for other in rule.covered_by_assessment_of:
+        return case_kinds.rule(other).assessment_content
+    return ()
+
+
+def assessment_required_fields(kind: str, conclusion: str) -> list[str]:
+    """The fields a completed assessment of ``kind`` must hold, in the table's order, then the
+    conclusion. Hours, organisation and competence only where the assessment finds a need for
+    help (a "no need" assessment has no help to organise; barnehageloven § 34, opplæringslova
+    § 11-8 d: Udir, the recommendation states scope, organisation and competence). The
+    kindergarten child's own views (barnehageloven § 3) are heard by age and maturity: not a
+    field the assessment of a one-year-old is refused without; the pupil's (opplæringslova
+    § 10-2) are required."""
+    elements = assessment_elements(kind)
+    if not elements:
+        fields = list(ASSESSMENT_REQUIRED)
+    else:
+        school = case_kinds.rule(kind).is_school
+        fields = [e.field for e in elements if school or e.field != "child_views"] + ["conclusion"]
+    fields = [f for f in fields if f not in ASSESSMENT_REQUIRED_FOR_HELP]
+    if conclusion == Assessment.Conclusion.NEEDS_HELP:
+        fields += ASSESSMENT_REQUIRED_FOR_HELP
+    return list(dict.fromkeys(fields))
+
+
 @transaction.atomic
 def assessment_save(
     *,
@@ -99,9 +134,9 @@ def assessment_save(
     if not complete:
         _announce(referral, "assessment.saved")
         return assessment
-    required = list(ASSESSMENT_REQUIRED)
-    if assessment.conclusion == Assessment.Conclusion.NEEDS_HELP:
-        required += ASSESSMENT_REQUIRED_FOR_HELP
+    # The kind's required content (referrals/case_kinds.py: barnehageloven § 34, opplæringslova
+    # § 11-8 a–e and § 10-2).
+    required = assessment_required_fields(referral.kind, assessment.conclusion)
     missing = [f for f in required if getattr(assessment, f) in ("", None)]
     if missing:
         # Roll back the draft save too: completing is one step, all or nothing.

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from referrals import states
+from referrals import case_kinds, states
 from referrals.models import (
     Consent,
     Guardian,
@@ -24,27 +24,54 @@ from referrals.services.base import (
 )
 
 
+def pupil_may_consent(referral: Referral) -> bool:
+    """Opplæringslova § 11-7 third paragraph: "eleven eller foreldra" consent (a school kind);
+    barnehageloven § 32 first paragraph: the parents only (a kindergarten kind)."""
+    return case_kinds.rule(referral.kind).consent_by == case_kinds.ConsentBy.PUPIL_OR_PARENTS
+
+
+def _clock_purposes(referral: Referral) -> tuple[str, ...]:
+    """The consents that start the clock: to the assessment where the kind's rule asks consent
+    before it (consent_before_assessment: barnehageloven § 31, opplæringslova § 11-6); for a
+    kind decided without an assessment (barnehageloven § 37, opplæringslova §§ 11-4, 11-5),
+    also the consent to the vedtak, the first one that kind asks for."""
+    if case_kinds.rule(referral.kind).consent_before_assessment:
+        return (Consent.Purpose.ASSESSMENT,)
+    return (Consent.Purpose.ASSESSMENT, Consent.Purpose.DECISION)
+
+
+def _counts_for_clock(referral: Referral, consent: Consent) -> bool:
+    """A standing consent the work may rest on: from a guardian with parental responsibility
+    whom the child lives with (barnehageloven § 32; Udir: the parent the child lives with may
+    consent), or from the pupil where the kind lets the pupil consent (opplæringslova § 11-7
+    third paragraph)."""
+    if consent.withdrawn_on is not None or consent.purpose not in _clock_purposes(referral):
+        return False
+    if consent.given_by_pupil:
+        return pupil_may_consent(referral)
+    return consent.guardian.parental_responsibility and consent.guardian.lives_with_child
+
+
 def assessment_consent_given(referral: Referral) -> bool:
-    """One guardian with parental responsibility whom the child lives with has consented to
-    the assessment (barnehageloven § 32; Udir: the parent the child lives with may consent)."""
-    return any(
-        c.purpose == Consent.Purpose.ASSESSMENT
-        and c.withdrawn_on is None
-        and c.guardian.parental_responsibility
-        and c.guardian.lives_with_child
-        for c in referral.consents.all()  # a page's prefetch (consents__guardian) serves this
-    )
+    """The consent the work rests on is in (_counts_for_clock): one guardian with parental
+    responsibility whom the child lives with, or the pupil of a school kind."""
+    # a page's prefetch (consents__guardian) serves this
+    return any(_counts_for_clock(referral, c) for c in referral.consents.all())
 
 
 def decision_consent_given(referral: Referral) -> bool:
-    """Every guardian with parental responsibility has consented to a decision that starts
-    help (Udir: both parents, also when they live apart)."""
-    responsible = {g.pk for g in referral.child.guardians.all() if g.parental_responsibility}
-    consented = {
-        c.guardian_id
+    """Consent to a vedtak that starts help: every guardian with parental responsibility (Udir:
+    both parents, also when they live apart; barnehageloven § 32); for a school kind the pupil's
+    own consent also suffices (opplæringslova § 11-7 third paragraph: "eleven eller foreldra")."""
+    standing = [
+        c
         for c in referral.consents.all()
         if c.purpose == Consent.Purpose.DECISION and c.withdrawn_on is None
-    }
+    ]
+    if pupil_may_consent(referral) and any(c.given_by_pupil for c in standing):
+        return True
+    responsible = {g.pk for g in referral.child.guardians.all() if g.parental_responsibility}
+    consented = {c.guardian_id for c in standing if not c.given_by_pupil}
     return bool(responsible) and responsible <= consented
 
 
@@ -54,14 +81,7 @@ def _start_clock_if_ready(referral: Referral, *, actor) -> tuple[str, ...]:
     action returned, if any)."""
     if not states.allowed("receive", referral.status) or not assessment_consent_given(referral):
         return ()
-    dates = [
-        c.given_on
-        for c in referral.consents.all()
-        if c.purpose == Consent.Purpose.ASSESSMENT
-        and c.withdrawn_on is None
-        and c.guardian.parental_responsibility
-        and c.guardian.lives_with_child
-    ]
+    dates = [c.given_on for c in referral.consents.all() if _counts_for_clock(referral, c)]
     referral.consent_on = min(dates)
     referral.t0 = max(referral.received_on, referral.consent_on)
     _move(
@@ -105,28 +125,55 @@ def referral_submit(*, referral_id: int, actor, received_on: date) -> Referral:
 
 @transaction.atomic
 def consent_register(
-    *, referral_id: int, guardian_id: int, purpose: str, given_on: date, actor
+    *,
+    referral_id: int,
+    guardian_id: int | None = None,
+    purpose: str,
+    given_on: date,
+    actor,
+    given_by_pupil: bool = False,
 ) -> Consent:
+    """A guardian's consent, or the pupil's own (``given_by_pupil``, no guardian) where the
+    case's kind lets the pupil consent (opplæringslova § 11-7 third paragraph); a kindergarten
+    kind takes the parents' only (barnehageloven § 32 first paragraph)."""
     referral = _lock_referral(referral_id)
     if not states.allowed("consent", referral.status):
         raise TransitionError(_("Saken er avsluttet eller trukket."))
-    guardian = Guardian.objects.filter(pk=guardian_id, child_id=referral.child_id).first()
-    if guardian is None:
-        raise CaseError(_("Ukjent foresatt for dette barnet."), field="guardian")
+    if purpose not in Consent.Purpose.values:
+        raise CaseError(_("Velg hva samtykket gjelder."), field="purpose")
+    rule = case_kinds.rule(referral.kind)
+    guardian = None
+    if given_by_pupil:
+        if not pupil_may_consent(referral):
+            raise CaseError(
+                _("I en sak etter %(basis)s samtykker foreldrene, ikke barnet (%(source)s).")
+                % {"basis": rule.legal_basis, "source": rule.consent_source},
+                field="guardian",
+            )
+    else:
+        guardian = Guardian.objects.filter(pk=guardian_id, child_id=referral.child_id).first()
+        if guardian is None:
+            raise CaseError(_("Ukjent foresatt for dette barnet."), field="guardian")
     date_check(given_on, field="given_on")
     if given_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="given_on")
-    if purpose == Consent.Purpose.ASSESSMENT and not guardian.parental_responsibility:
+    if (
+        guardian is not None
+        and purpose == Consent.Purpose.ASSESSMENT
+        and not guardian.parental_responsibility
+    ):
         raise CaseError(
             _("Samtykke til sakkyndig vurdering må gis av en med foreldreansvar."), field="guardian"
         )
-    if referral.consents.filter(
-        guardian=guardian, purpose=purpose, withdrawn_on__isnull=True
-    ).exists():
+    standing = referral.consents.filter(purpose=purpose, withdrawn_on__isnull=True)
+    if guardian is None and standing.filter(given_by_pupil=True).exists():
+        raise CaseError(_("Eleven har allerede gitt dette samtykket."), field="guardian")
+    if guardian is not None and standing.filter(guardian=guardian).exists():
         raise CaseError(_("Denne foresatte har allerede gitt dette samtykket."), field="guardian")
     consent = Consent.objects.create(
         referral=referral,
         guardian=guardian,
+        given_by_pupil=given_by_pupil,
         purpose=purpose,
         given_on=given_on,
         registered_by=actor,
@@ -136,7 +183,8 @@ def consent_register(
         actor=actor,
         action="consent.registered",
         detail={
-            "guardian": guardian.name,
+            "guardian": guardian.name if guardian else str(_("Eleven")),
+            "given_by_pupil": given_by_pupil,
             "purpose": purpose,
             "given_on": given_on.strftime("%d.%m.%Y"),
         },
@@ -172,12 +220,15 @@ def consent_withdraw(*, consent_id: int, withdrawn_on: date, actor) -> Consent:
         referral=referral,
         actor=actor,
         action="consent.withdrawn",
-        detail={"guardian": consent.guardian.name, "purpose": consent.purpose},
+        detail={
+            "guardian": consent.guardian.name if consent.guardian else str(_("Eleven")),
+            "purpose": consent.purpose,
+        },
     )
     # The case stops only when this withdrawal takes away the consent the work rests on (a
     # consent that never counted, e.g. from a parent the child does not live with, does not).
     stops = (
-        consent.purpose == Consent.Purpose.ASSESSMENT
+        consent.purpose in _clock_purposes(referral)
         and had_consent
         and states.allowed("stop_without_consent", referral.status)
         and not assessment_consent_given(referral)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from referrals import states
+from referrals import case_kinds, states
 from referrals.idnumber import IdNumberError, parse_id_number
 from referrals.models import (
     Child,
@@ -155,18 +155,44 @@ def guardian_update(*, guardian_id: int, version: int, actor, **values) -> Guard
 # --- the referral ----------------------------------------------------------------------------
 
 
+def referral_kind_error(kind: str, unit_kind: str) -> str | None:
+    """A case kind belongs to one kind of unit (referrals/case_kinds.py: barnehageloven's kinds
+    to a kindergarten, opplæringslova chapter 11's to a school); the refusal, or None."""
+    if kind not in case_kinds.RULES:
+        return _("Velg en gyldig type sak.")
+    rule = case_kinds.rule(kind)
+    if rule.unit_kind != unit_kind:
+        return _("En sak etter %(basis)s hører til en %(unit)s, ikke denne enheten.") % {
+            "basis": rule.legal_basis,
+            "unit": str(case_kinds.UnitKind(rule.unit_kind).label).lower(),
+        }
+    return None
+
+
+def referral_kind_check(kind: str, unit) -> None:
+    if message := referral_kind_error(kind, unit.kind):
+        raise CaseError(message, field="kind")
+
+
 @transaction.atomic
 def referral_create(*, actor, child_id: int, unit, **values) -> Referral:
     child = Child.objects.select_for_update().get(pk=child_id)
     if child.municipality_id != unit.municipality_id:
         raise CaseError(_("Enheten hører til en annen kommune enn barnet."), field="unit")
-    refuse_second_open_referral(child)
+    referral_kind_check(values.setdefault("kind", default_kind(unit)), unit)
+    refuse_second_open_referral(child, kind=values["kind"])
     referral = Referral.objects.create(
         child=child, unit=unit, municipality_id=unit.municipality_id, created_by=actor, **values
     )
     case_event_record(referral=referral, actor=actor, action="referral.created", to_status=S.DRAFT)
     _announce(referral, "referral.created")
     return referral
+
+
+def default_kind(unit) -> str:
+    """The first kind of the unit's kind (barnehageloven § 31, opplæringslova § 11-6): what a
+    caller that names no kind gets."""
+    return case_kinds.kinds_for_unit(unit.kind)[0].value
 
 
 class OpenReferralExists(CaseError):
@@ -177,10 +203,15 @@ class OpenReferralExists(CaseError):
         self.referral = referral
 
 
-def refuse_second_open_referral(child: Child) -> None:
-    """One open case per child. The caller holds the child's row lock, so two quick posts
-    cannot both pass this check."""
-    open_referral = child.referrals.filter(status__in=Referral.OPEN_STATUSES).first()
+def refuse_second_open_referral(child: Child, *, kind: str | None = None) -> None:
+    """One open case per child (of ``kind``, when given: a pupil may need individuelt
+    tilrettelagd opplæring and personleg assistanse at once, opplæringslova §§ 11-6, 11-4 and
+    § 11-7 first paragraph, each its own vedtak). The caller holds the child's row lock, so two
+    quick posts cannot both pass this check."""
+    open_referrals = child.referrals.filter(status__in=Referral.OPEN_STATUSES)
+    if kind is not None:
+        open_referrals = open_referrals.filter(kind=kind)
+    open_referral = open_referrals.first()
     if open_referral is not None:
         raise OpenReferralExists(open_referral)
 
@@ -192,6 +223,8 @@ def referral_update(*, referral_id: int, version: int, actor, **values) -> Refer
         raise TransitionError(_("En avsluttet eller trukket sak kan ikke endres."))
     if "unit" in values and values["unit"].municipality_id != referral.municipality_id:
         raise CaseError(_("Enheten hører til en annen kommune enn saken."), field="unit")
+    if "unit" in values or "kind" in values:
+        referral_kind_check(values.get("kind", referral.kind), values.get("unit", referral.unit))
     changes = _edit(
         referral,
         version=version,

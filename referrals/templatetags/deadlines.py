@@ -82,7 +82,7 @@ def deadline_badge(due_on, warn_on=None, met_on=None, paused=False, label=""):
 @register.filter
 def may(referral, action: str) -> bool:
     """``{% if referral|may:"decide" %}``: the state table's rule for a template's button."""
-    return states.allowed(action, referral.status)
+    return states.allowed_for(action, referral.status, referral.kind)
 
 
 @register.filter

@@ -50,6 +50,7 @@ def case_detail(request, pk):
             "child": referral.child,
             "guardians": list(referral.child.guardians.all()),
             "consent": case_page.consent_summary(referral),
+            "kind": case_page.kind_summary(referral),
             "report": case_page.report_sections(referral),
             "assessment": case_page.referral_assessment(referral),
             "pauses": pauses,
@@ -194,10 +195,10 @@ def assessment_edit(request, pk):
     if request.method != "POST":
         access_log_view(request, referral)
         form = case_forms.AssessmentForm(
-            instance=assessment, initial={"version": assessment.version}
+            instance=assessment, initial={"version": assessment.version}, kind=referral.kind
         )
         return _assessment_page(request, referral, form)
-    form = case_forms.AssessmentForm(request.POST, instance=assessment)
+    form = case_forms.AssessmentForm(request.POST, instance=assessment, kind=referral.kind)
     if not form.is_valid():
         return _assessment_page(request, referral, form)
     complete = "complete" in request.POST
@@ -240,6 +241,7 @@ def _assessment_page(request, referral, form, *, stale=None):
     context = {
         **case_page.header_context(request, referral),
         "form": form,
+        "rule": form.rule,
         "stale": stale is not None,
         "stale_events": stale or [],
     }
@@ -253,6 +255,6 @@ def _with_version(data, assessment, version):
     overwrites what the other person saved."""
     data = data.copy()
     data["version"] = version
-    form = case_forms.AssessmentForm(data, instance=assessment)
+    form = case_forms.AssessmentForm(data, instance=assessment, kind=assessment.referral.kind)
     form.is_valid()
     return form

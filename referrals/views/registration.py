@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.views import FORM_METHODS, add_error, form_status, posted, run_form, with_once
-from referrals import case_page, registration_requests, services
+from referrals import case_kinds, case_page, registration_requests, services
 from referrals.access_log import AccessLogEntry, access_log_record, access_log_view
 from referrals.forms.registration import (
     ChildForm,
@@ -303,6 +303,7 @@ def referral_new(request, pk):
         initial={"unit": child.unit_id},
         units=registration_units(request.user),
         municipality_id=child.municipality_id,
+        unit_kind=child.unit.kind if child.unit_id else "",
     )
     if request.method == "POST" and form.is_valid():
         created = run_form(
@@ -339,6 +340,7 @@ def referral_edit(request, pk):
         instance=copy.copy(referral),
         units=registration_units(request.user),
         municipality_id=referral.municipality_id,
+        unit_kind=referral.unit.kind,
     )
     context = {"form": form, "child": referral.child, "referral": referral}
     if request.method == "POST" and form.is_valid():
@@ -376,8 +378,13 @@ def _consent_page(request, referral, form, **extra):
     )
 
 
-def _consent_register(*, referral_id, guardian, **values):
-    return services.consent_register(referral_id=referral_id, guardian_id=guardian.pk, **values)
+def _consent_register(*, referral_id, guardian, given_by_pupil=False, **values):
+    return services.consent_register(
+        referral_id=referral_id,
+        guardian_id=guardian.pk if guardian is not None else None,
+        given_by_pupil=bool(given_by_pupil),
+        **values,
+    )
 
 
 def _consent_registered(request, referral, _consent) -> None:
@@ -402,7 +409,10 @@ def consent_new(request, pk):
     if request.method == "GET":
         access_log_view(request, referral)
     guardians = referral.child.guardians.order_by("pk")
-    form = with_once(ConsentForm(_posted(request), guardians=guardians))
+    pupil_may_consent = services.pupil_may_consent(referral)
+    form = with_once(
+        ConsentForm(_posted(request), guardians=guardians, pupil_may_consent=pupil_may_consent)
+    )
     if request.method == "POST" and form.is_valid():
         registered = run_form(
             request,
@@ -413,7 +423,13 @@ def consent_new(request, pk):
         )
         if registered:
             return registered
-    return _consent_page(request, referral, form, has_guardians=guardians.exists())
+    return _consent_page(
+        request,
+        referral,
+        form,
+        has_guardians=pupil_may_consent or guardians.exists(),
+        rule=case_kinds.rule(referral.kind),
+    )
 
 
 def _consent_withdrawn(request, referral, was_open, _consent) -> None:

@@ -10,14 +10,13 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
+from referrals import case_kinds
+from referrals.case_kinds import trinn_from_birth
 from referrals.idnumber import parse_id_number
 from referrals.models import Assessment, CaseEvent, Child, Consent, Guardian, Pause, Referral
 from referrals.scoping import visible_referrals
-from referrals.services import (
-    ASSESSMENT_REQUIRED,
-    ASSESSMENT_REQUIRED_FOR_HELP,
-    assessment_consent_given,
-)
+from referrals.services import assessment_consent_given
+from referrals.services.case import assessment_required_fields
 from teams.models import Unit, User
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +30,16 @@ CONSENTED = {S.RECEIVED, S.ASSESSING, S.ASSESSED, *DECIDED}
 # from them (new cases that name the one they follow in ``previous``).
 LATER = {S.CLOSED}
 SMALL = ["--children", "300", "--referrals", "80"]
+
+
+def bulk_cases():
+    """The cases demo/caseload.py bulk-inserts: not those later made through the services
+    (demo/school_work.py: the units' referrals and the parents' request, whose first event
+    names its source; renewals, reopenings and moves name the case they follow)."""
+    by_services = CaseEvent.objects.filter(
+        action="referral.created", detail__has_key="source"
+    ).values("referral")
+    return Referral.objects.filter(previous__isnull=True).exclude(pk__in=by_services)
 
 
 def seed(*args) -> str:
@@ -60,11 +69,16 @@ def seeded():
 
 def test_it_seeds_the_asked_scale_in_every_reachable_state(seeded):
     counts = row_counts()
-    assert counts["Child"] == 300
-    caseload = Referral.objects.filter(previous__isnull=True)
+    # demo/pupils.py adds a pupil to each school's trinn the 300 left empty
+    assert 300 <= counts["Child"] <= 300 + 10 * 10
+    caseload = bulk_cases()
     assert caseload.count() == 80
-    assert counts["Referral"] - 80 == Referral.objects.filter(previous__isnull=False).count()
-    assert 300 < counts["Guardian"] <= 600
+    by_services = Referral.objects.filter(previous__isnull=True).count() - 80
+    assert 0 <= by_services <= 4  # demo/school_work.py: three units' referrals, one request
+    assert counts["Referral"] - 80 - by_services == (
+        Referral.objects.filter(previous__isnull=False).count()
+    )
+    assert counts["Child"] < counts["Guardian"] <= 2 * counts["Child"]
     statuses = set(caseload.values_list("status", flat=True))
     assert REACHABLE <= statuses <= REACHABLE | DECIDED | LATER
     assert caseload.values("child").distinct().count() == 80
@@ -81,16 +95,21 @@ def test_it_seeds_the_asked_scale_in_every_reachable_state(seeded):
 def test_identity_numbers_are_valid_synthetic_and_match_the_birth_date(seeded):
     today = timezone.localdate()
     seen = Counter()
-    for child in Child.objects.select_related("unit"):
+    for child in Child.objects.select_related("unit", "school_class"):
         parsed = parse_id_number(child.id_number, allow_synthetic=True)
         assert parsed.synthetic
         assert parsed.birth_date == child.birth_date
         seen[(child.municipality_id, child.id_number)] += 1
         age = years(child.birth_date, today)
         if child.unit.kind == Unit.Kind.KINDERGARTEN:
-            assert 1 <= age < 6
+            assert 1 <= age < 6 and child.school_class is None
+            # not yet of school age (opplæringslova § 2-1)
+            assert trinn_from_birth(child.birth_date, today) is None
         else:
-            assert 6 <= age < 13
+            # a pupil's class is of their school and on the trinn their birth year gives
+            assert child.school_class.unit_id == child.unit_id
+            assert trinn_from_birth(child.birth_date, today) == child.school_class.trinn
+            assert 5 <= age < 17
     assert max(seen.values()) == 1
 
 
@@ -107,7 +126,7 @@ def test_every_child_has_a_guardian_who_can_consent(seeded):
 
 def test_dates_follow_the_state_and_t0_is_the_later_of_received_and_consent(seeded):
     last = timezone.localdate()
-    for ref in Referral.objects.filter(previous__isnull=True):
+    for ref in bulk_cases():
         if ref.status == S.DRAFT:
             assert ref.received_on is ref.consent_on is ref.t0 is None
         if ref.status == S.AWAITING_CONSENT:
@@ -116,7 +135,9 @@ def test_dates_follow_the_state_and_t0_is_the_later_of_received_and_consent(seed
             assert ref.received_on <= ref.consent_on <= last
         if ref.consent_on:
             assert ref.t0 == max(ref.received_on, ref.consent_on)
-        if ref.status == S.ASSESSED or ref.status in DECIDED | LATER:
+        # A kind decided without an assessment (case_kinds: §§ 37, 11-4, 11-5) has none.
+        assessed = ref.status == S.ASSESSED or ref.status in DECIDED | LATER
+        if assessed and case_kinds.rule(ref.kind).assessment_required:
             assert ref.t0 < ref.assessed_on <= last
         else:
             assert ref.assessed_on is None
@@ -125,27 +146,42 @@ def test_dates_follow_the_state_and_t0_is_the_later_of_received_and_consent(seed
 
 
 def test_received_cases_have_consent_from_a_guardian_the_child_lives_with(seeded):
-    caseload = Referral.objects.filter(previous__isnull=True, status__in=CONSENTED)
-    for ref in caseload.prefetch_related("consents__guardian"):
+    """Or from the pupil of 15 or more in a school kind (opplæringslova § 11-7 third
+    paragraph); to the assessment, or to the vedtak in a kind decided without one."""
+    caseload = bulk_cases().filter(status__in=CONSENTED)
+    for ref in caseload.select_related("child").prefetch_related("consents__guardian"):
         assert assessment_consent_given(ref)
+        rule = case_kinds.rule(ref.kind)
+        purpose = "assessment" if rule.consent_before_assessment else "decision"
         qualifying = [
             c.given_on
             for c in ref.consents.all()
-            if c.guardian.parental_responsibility and c.guardian.lives_with_child
+            if c.purpose == purpose
+            and (
+                c.given_by_pupil
+                or c.guardian.parental_responsibility
+                and c.guardian.lives_with_child
+            )
         ]
         assert ref.consent_on == min(qualifying)
-        assert all(c.guardian.child_id == ref.child_id for c in ref.consents.all())
-    assert not Consent.objects.filter(referral__status__in=[S.DRAFT, S.AWAITING_CONSENT]).exists()
+        for c in ref.consents.all():
+            if c.given_by_pupil:
+                assert rule.is_school and years(ref.child.birth_date, c.given_on) >= 15
+            else:
+                assert c.guardian.child_id == ref.child_id
+    # Before a case is received no consent is in, but for the referral a unit has sent (it
+    # records the parents' consent before sending: referrals/services/unit_referral.py).
+    early = Consent.objects.filter(referral__status__in=[S.DRAFT, S.AWAITING_CONSENT])
+    assert not early.exclude(referral__source="unit", referral__sent_on__isnull=False).exists()
 
 
 def test_assessed_cases_have_a_completed_assessment_and_assessing_cases_a_draft(seeded):
     for ref in Referral.objects.filter(status=S.ASSESSED).select_related("assessment"):
         assessment = ref.assessment
         assert assessment.completed_on == ref.assessed_on
-        required = list(ASSESSMENT_REQUIRED)
-        if assessment.conclusion == Assessment.Conclusion.NEEDS_HELP:
-            required += ASSESSMENT_REQUIRED_FOR_HELP
-        assert all(getattr(assessment, name) not in ("", None) for name in required)
+        # the kind's content: § 34 for barnehageloven §§ 31/38, § 11-8 a–e for § 11-6
+        required = assessment_required_fields(ref.kind, assessment.conclusion)
+        assert all(getattr(assessment, name) not in ("", None) for name in required), ref.kind
         assert assessment.author_id == ref.advisor_id
     drafts = Assessment.objects.filter(referral__status=S.ASSESSING)
     assert drafts.count() == Referral.objects.filter(status=S.ASSESSING).count()
@@ -164,7 +200,7 @@ def test_pauses_start_after_t0_and_at_most_one_is_open(seeded):
 
 def test_the_journal_tells_each_case_s_moves_in_order(seeded):
     now = timezone.now()
-    for ref in Referral.objects.filter(previous__isnull=True).prefetch_related("events"):
+    for ref in bulk_cases().prefetch_related("events"):
         events = sorted(ref.events.all(), key=lambda e: (e.at, e.pk))
         assert events[0].action == "referral.created"
         assert events[0].at == ref.created_at

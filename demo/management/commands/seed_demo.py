@@ -19,8 +19,11 @@ from demo.journal import seed_journal
 from demo.letters import seed_letters
 from demo.organisation import DEMO_PASSWORD, seed_organisation
 from demo.pauses import seed_pause_ledger
+from demo.pupils import seed_pupils
 from demo.ressursteam import seed_ressursteam
+from demo.school_work import seed_iops, seed_unit_referrals
 from demo.shipments import seed_shipments
+from demo.transition import seed_transition
 from referrals.models import Referral
 
 LOGINS = [
@@ -35,6 +38,10 @@ LOGINS = [
     ("admin@demo.no", "Systemansvarlig, Solvik (Django-admin for Solvik, ingen superbruker)"),
     ("drift@demo.no", "Plattformdrift (oppretter kommuner; ser ingen saker eller barn)"),
     ("bergtun@demo.no", "Barnehagekontoret, Bergtun (annen kommune)"),
+    ("rektor@demo.no", "Rektor, Solvik skole (fatter vedtak: Solvik har delegert til rektor)"),
+    ("rektor2@demo.no", "Rektor, Nordre Solvik skole"),
+    ("kontaktlarer@demo.no", "Kontaktlærer, 5A og 5B på Solvik skole"),
+    ("skolekontoret@demo.no", "Skolekontoret, Solvik"),
 ]
 
 
@@ -81,6 +88,12 @@ class Command(BaseCommand):
             caseload = seed_caseload(
                 org, rng, children=children, referrals=referrals, progress=self.stdout.write
             )
+        with transaction.atomic():
+            pupils = seed_pupils(org, rng, progress=self.stdout.write)
+        self.stdout.write(
+            f"  Elever: {len(org.classes)} klasser; {pupils['added']} elever lagt til på trinn "
+            f"uten elever, {pupils['classes_set']} elever fikk klasse"
+        )
         self.stdout.write("Vedtak, foreløpige svar, klager og frister …")
         today = timezone.localdate()
         counts = seed_decisions(rng, today=today, municipalities=org.municipalities)
@@ -97,6 +110,9 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  {seed_pause_ledger(org, today=today)} pauser i pauseloggen")
         self.stdout.write(f"  Sakens videre liv: {seed_case_life(today)}")
+        self.stdout.write(
+            f"  Overgang barnehage–skole: {seed_transition(rng, today, org.municipalities[0])}"
+        )
         self.stdout.write("Ressursteam, drøftinger, systemarbeid og tjenesteoversikt …")
         with transaction.atomic():
             team = seed_ressursteam(org, today=today, seed=seed)
@@ -112,6 +128,12 @@ class Command(BaseCommand):
         self.stdout.write(f"  Journal og dokumenter: {seed_journal(today)}")
         self.stdout.write(f"  Brev: {seed_letters()}")
         self.stdout.write(f"  Forsendelser: {seed_shipments(today)}")
+        # The schools' own work last: its services journal (and seed_journal above skips once
+        # the journal has entries).
+        self.stdout.write(
+            f"  Henvisninger fra enhetene: {seed_unit_referrals(today, org.municipalities[0])}"
+        )
+        self.stdout.write(f"  IOP og årleg evaluering: {seed_iops(today, org.municipalities[0])}")
         # The morning's flags, so the office's worklist and inbox show today's picture.
         delivery.delivery_check(today)
         flagged = flagging.detect(today)
