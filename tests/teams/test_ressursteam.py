@@ -229,8 +229,8 @@ def test_system_work_only_for_the_advisors_units(client, world):
 def test_each_persona_sees_their_own_teams(client, world, meeting):
     Meeting.objects.create(unit=world.unit_b, held_on=date(2026, 11, 11), created_by=world.advisor)
     expected = {
-        "advisor": {"Barnehage A", "Barnehage B", "Skole S"},
-        "advisor_south": {"Barnehage B"},
+        "advisor": {"Barnehage A", "Barnehage B", "Skole S", "Skole T"},
+        "advisor_south": {"Barnehage B", "Skole T"},
         "styrer_a": {"Barnehage A"},
         "styrer_b": {"Barnehage B"},
         "outsider": {"Bergtun barnehage"},

@@ -12,12 +12,12 @@ def names(qs):
 
 
 def test_advisor_without_area_limit_sees_every_unit_the_office_serves(world):
-    assert names(visible_units(world.advisor)) == ["Barnehage A", "Barnehage B", "Skole S"]
+    assert names(visible_units(world.advisor)) == ["Barnehage A", "Barnehage B", "Skole S", "Skole T"]
     assert list(visible_municipalities(world.advisor)) == [world.municipality]
 
 
 def test_advisor_limited_to_an_area_sees_only_its_units(world):
-    assert names(visible_units(world.advisor_south)) == ["Barnehage B"]
+    assert names(visible_units(world.advisor_south)) == ["Barnehage B", "Skole T"]
 
 
 def test_styrer_sees_only_their_own_unit(world):
@@ -32,7 +32,7 @@ def test_kindergarten_office_sees_the_kindergartens_of_its_municipality(world):
 
 def test_director_admin_and_special_educator_see_all_units_of_their_municipality(world):
     for user in (world.director, world.admin, world.special_educator):
-        assert names(visible_units(user)) == ["Barnehage A", "Barnehage B", "Skole S"]
+        assert names(visible_units(user)) == ["Barnehage A", "Barnehage B", "Skole S", "Skole T"]
         assert list(visible_municipalities(user)) == [world.municipality]
 
 
@@ -93,7 +93,7 @@ def test_ppt_leader_sees_every_unit_of_every_municipality_the_office_serves(worl
 
     leader = UserFactory(email="lise@test.no")
     RoleFactory(user=leader, kind=Role.Kind.PPT_LEADER, ppt_office=world.office_ppt)
-    assert names(visible_units(leader)) == ["Barnehage A", "Barnehage B", "Skole S"]
+    assert names(visible_units(leader)) == ["Barnehage A", "Barnehage B", "Skole S", "Skole T"]
     assert list(visible_municipalities(leader)) == [world.municipality]
     # An interkommunal office: both municipalities, never an area limit.
     world.office_ppt.municipalities.add(world.other_municipality)
