@@ -121,7 +121,12 @@ def test_solviks_admin_does_not_list_bergtuns_objects(client, solvik_admin, berg
 def test_solviks_admin_lists_its_own_objects(client, world, solvik_admin, bergtun):
     client.force_login(solvik_admin)
     units = client.get(_changelist(Unit)).context["cl"].result_list
-    assert {u.pk for u in units} == {world.unit_a.pk, world.unit_b.pk, world.school.pk, world.school_b.pk}
+    assert {u.pk for u in units} == {
+        world.unit_a.pk,
+        world.unit_b.pk,
+        world.school.pk,
+        world.school_b.pk,
+    }
     users = {u.pk for u in client.get(_changelist(User)).context["cl"].result_list}
     assert {world.advisor.pk, world.styrer_a.pk, world.office.pk, solvik_admin.pk} <= users
     assert world.outsider.pk not in users and world.no_roles.pk not in users
@@ -150,7 +155,12 @@ def test_the_role_form_offers_only_solviks_choices(client, world, solvik_admin, 
     client.force_login(solvik_admin)
     form = client.get(reverse("admin:teams_role_add")).context["adminform"].form
     assert list(form.fields["municipality"].queryset) == [world.municipality]
-    assert set(form.fields["units"].queryset) == {world.unit_a, world.unit_b, world.school, world.school_b}
+    assert set(form.fields["units"].queryset) == {
+        world.unit_a,
+        world.unit_b,
+        world.school,
+        world.school_b,
+    }
     assert set(form.fields["areas"].queryset) == {world.north, world.south}
     assert list(form.fields["ppt_office"].queryset) == [world.office_ppt]
     users = set(form.fields["user"].queryset)

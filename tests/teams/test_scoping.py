@@ -12,7 +12,12 @@ def names(qs):
 
 
 def test_advisor_without_area_limit_sees_every_unit_the_office_serves(world):
-    assert names(visible_units(world.advisor)) == ["Barnehage A", "Barnehage B", "Skole S", "Skole T"]
+    assert names(visible_units(world.advisor)) == [
+        "Barnehage A",
+        "Barnehage B",
+        "Skole S",
+        "Skole T",
+    ]
     assert list(visible_municipalities(world.advisor)) == [world.municipality]
 
 
