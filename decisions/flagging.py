@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from decisions.models import DeadlineFlag, Notification
-from referrals import clock
+from referrals import case_kinds, clock
 from referrals.clock import DeadlineKind
 from teams.models import Role, TaskRun
 from teams.scoping import has_role
@@ -153,8 +153,16 @@ _FLAG = f"""
 # is acknowledged (a new level is a new flag, told again), to its owner (FLAG_OWNERS): PPT's
 # kinds (%(ppt_kinds)s) to the case's active advisor, or without one to the PP-leder(s) of the
 # PPT offices serving the case's municipality; every other kind to every active office user of
-# its municipality (and kind of unit, when the role names one). Read after the flags are
+# its municipality (and kind of unit, when the role names one), or, for a pupil's case where
+# the municipality has delegated the vedtak to the rektor (issue 19), to the school's rektor. Read after the flags are
 # written (a new statement sees what a concurrent run committed).
+# The case kinds whose vedtak the rektor makes where the municipality has delegated it.
+_RECTOR_KINDS = ", ".join(
+    f"'{kind}'"
+    for kind, rule in case_kinds.RULES.items()
+    if rule.decided_by == case_kinds.DecidedBy.RECTOR_WHERE_DELEGATED
+)
+
 _PAIRS = f"""
     CREATE TEMP TABLE flagging_pairs ON COMMIT DROP AS
     WITH due AS ({_DUE})
@@ -168,18 +176,28 @@ _PAIRS = f"""
     -- One primary-key lookup per due deadline; OFFSET 0 keeps it that (joined plainly,
     -- PostgreSQL hashed every case of the archive: 1 s at 1,000,000 cases, bench/plans).
     CROSS JOIN LATERAL (
-        SELECT r.municipality_id, u.kind, r.advisor_id,
+        SELECT r.municipality_id, u.kind, r.advisor_id, r.unit_id,
                COALESCE((SELECT a.is_active FROM teams_user a WHERE a.id = r.advisor_id), FALSE)
-                   AS advisor_active
+                   AS advisor_active,
+               -- issue 19: a pupil's case where the municipality has delegated the vedtak to
+               -- the rektor (referrals/case_kinds.py DecidedBy.RECTOR_WHERE_DELEGATED)
+               (r.kind IN ({_RECTOR_KINDS}) AND m.school_decisions_by_rektor) AS rektor_decides
         FROM referrals_referral r
         JOIN teams_unit u ON u.id = r.unit_id
+        JOIN teams_municipality m ON m.id = r.municipality_id
         WHERE r.id = due.referral_id OFFSET 0
     ) c
     CROSS JOIN LATERAL (
         SELECT o.user_id FROM teams_role o
         WHERE NOT (due.kind = ANY(%(ppt_kinds)s))
           AND o.kind = '{Role.Kind.OFFICE}' AND o.municipality_id = c.municipality_id
-          AND o.unit_kind IN ('', c.kind)
+          AND o.unit_kind IN ('', c.kind) AND NOT c.rektor_decides
+        UNION ALL
+        -- the rektor decides for the school's pupils where delegated: told in the office's place
+        SELECT hr.user_id FROM teams_role hr
+        JOIN teams_role_units hu ON hu.role_id = hr.id
+        WHERE NOT (due.kind = ANY(%(ppt_kinds)s)) AND c.rektor_decides
+          AND hr.kind = '{Role.Kind.UNIT_HEAD}' AND hu.unit_id = c.unit_id
         UNION ALL
         SELECT c.advisor_id WHERE due.kind = ANY(%(ppt_kinds)s) AND c.advisor_active
         UNION ALL

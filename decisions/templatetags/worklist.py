@@ -47,7 +47,7 @@ def worklist_rows(context, items) -> str:
             SimpleNamespace(action=action, label=str(label), url=url_pattern(name), css=css)
             for action, label, name, css in ACTIONS
         ],
-        may=states.allowed,
+        may=states.allowed_for,  # the state table of the case's kind (referrals/case_kinds.py)
         # One token for every form of the page ({% csrf_token %} masks a new one each time;
         # any masked form of the request's secret is accepted).
         csrf=str(context.get("csrf_token", "")),
