@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateBoundsValidator, HoursField, LimitedForm, NameField
@@ -100,21 +101,25 @@ class DecisionForm(LimitedForm):
         for element in rule.decision_content:
             field = self.fields.get(element.field)
             if field is not None and element.field != "reason":
-                field.help_text = _("Påkrevd i et vedtak om hjelp (%(source)s).") % {
-                    "source": element.source
-                }
+                field.help_text = escape(
+                    _("Påkrevd i et vedtak om hjelp (%(source)s).") % {"source": element.source}
+                )
         if rule.school_year_period:
             self.fields["ends_on"].help_text = _("Tomt: ut skoleåret (31. juli).")
         if rule.deviation_needs_reason:
-            self.fields["deviation_reason"].help_text = _(
-                "Påkrevd når vedtaket avviker fra tilrådingen: avslag der vurderingen tilrår "
-                "hjelp, andre timer, annen organisering eller kompetanse, eller uten assistent "
-                "(%(source)s)."
-            ) % {"source": rule.deviation_source}
+            self.fields["deviation_reason"].help_text = escape(
+                _(
+                    "Påkrevd når vedtaket avviker fra tilrådingen: avslag der vurderingen tilrår "
+                    "hjelp, andre timer, annen organisering eller kompetanse, eller uten assistent "
+                    "(%(source)s)."
+                )
+                % {"source": rule.deviation_source}
+            )
         else:
-            self.fields["deviation_reason"].help_text = _(
-                "Valgfritt: %(basis)s krever ingen sakkyndig vurdering å følge."
-            ) % {"basis": rule.legal_basis}
+            self.fields["deviation_reason"].help_text = escape(
+                _("Valgfritt: %(basis)s krever ingen sakkyndig vurdering å følge.")
+                % {"basis": rule.legal_basis}
+            )
 
 
 class DecisionNotifiedForm(LimitedForm):

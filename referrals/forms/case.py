@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Case, F, When
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FastSelect, HoursField, LimitedForm, LimitedModelForm
@@ -242,7 +243,9 @@ class AssessmentForm(LimitedModelForm):
                 field = self.fields.get(element.field)
                 if field is not None:
                     field.label = element.label
-                    field.help_text = _("Påkrevd (%(source)s).") % {"source": element.source}
+                    field.help_text = escape(
+                        _("Påkrevd (%(source)s).") % {"source": element.source}
+                    )
             for name in ("organisation", "competence", "recommended_hours"):
                 self.fields[name].help_text = _(
                     "Påkrevd når eleven har behov for spesialundervisning (opplæringslova § 11-8 d)."

@@ -21,7 +21,7 @@ from referrals import services as referral_services
 from referrals.models import Assessment, Consent, Referral
 from referrals.services import CaseError, TransitionError
 from teams.models import SchoolClass, Unit
-from tests.builders import ASSESSMENT, case_at, decide, decision_consent
+from tests.builders import SCHOOL_ASSESSMENT, case_at, decide, decider, decision_consent
 from tests.conftest import frozen_today
 from tests.factories import ChildFactory, GuardianFactory, UnitFactory
 
@@ -582,13 +582,11 @@ def _school_vedtak(world, class_1a) -> Decision:
         complete=True,
         completed_on=TODAY,
         recommended_hours=Decimal("5.0"),
-        benefit="Lite utbytte av ordinær opplæring i lesing.",
-        benefit_obstacles="Språkvansker.",
-        teacher_competence="",
-        **ASSESSMENT,
+        **SCHOOL_ASSESSMENT,  # opplæringslova § 11-8 a–e and the pupil's views (§ 10-2)
     )
     decision_consent(pk, world.advisor, given_on=TODAY)
-    decision = decide(pk, world.school_office, decided_on=TODAY, starts_on=TODAY)
+    referral = Referral.objects.get(pk=pk)
+    decision = decide(pk, decider(referral, world), decided_on=TODAY, starts_on=TODAY)
     decision_services.help_start_register(referral_id=pk, started_on=TODAY, actor=world.office)
     decision.refresh_from_db()
     return decision

@@ -120,7 +120,7 @@ SCHOOL: dict = {
     # (403); the other school's rektor and a teacher of another class do not see the pupil.
     "referrals:parents_request_new": (
         "get",
-        {"pk": "pupil"},
+        {"pk": "unitref_pupil"},
         {"rektor_a": {403}, "rektor_b": {404}, "teacher": {404}, "school_office": {403}},
     ),
 }
@@ -178,5 +178,5 @@ def objects(world) -> dict:
         "unit_referral_school": school.pk,
         "arrived_kg": arrived_kg.pk,
         "arrived_school": arrived_school.pk,
-        "pupil": pupil.pk,
+        "unitref_pupil": pupil.pk,
     }
