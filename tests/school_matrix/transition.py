@@ -5,6 +5,8 @@ sees the § 31 case moves the child; those who see the case but do not work on i
 case of another unit, municipality or kind of unit is 404 (the school's rektor, a teacher and
 the school office do not see a kindergarten's case)."""
 
+from datetime import date
+
 from tests.builders import case_at
 
 WORK = {
@@ -26,5 +28,6 @@ SCHOOL: dict = {
 
 
 def objects(world) -> dict:
-    # A § 31 case of unit A with a running vedtak (help started).
-    return {"transition_case": case_at("help_started", world=world).pk}
+    # A § 31 case of unit A with a running vedtak, help started 01.10.2026: before any day a
+    # test freezes (the hostile crawl's too).
+    return {"transition_case": case_at("help_started", world=world, on=date(2026, 9, 1)).pk}
