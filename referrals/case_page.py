@@ -408,10 +408,23 @@ def stale_events(events: list[CaseEvent]) -> list[dict]:
 
 
 def report_sections(referral: Referral) -> list[tuple[str, str]]:
-    """The pedagogisk rapport headings that are filled in, with their text."""
+    """The pedagogisk rapport headings that are filled in, with their text: a kindergarten's
+    headings or a school's (issue 19: the same table the unit's referral form writes with,
+    referrals/unit_referral_forms.py), then the parents' and the child's or pupil's views."""
+    from referrals.unit_referral_forms import LABELS
+    from referrals.unit_referral_forms import REPORT_FIELDS as BY_UNIT_KIND
+
+    unit_kind = case_kinds.rule(referral.kind).unit_kind
+    labels = LABELS[unit_kind]
+    names = [*BY_UNIT_KIND[unit_kind], "guardian_views", "child_views"]
+    # a kindergarten heading written on a case that later became a pupil's is still shown
+    names += [name for name in REPORT_FIELDS if name not in names]
     return [
-        (str(Referral._meta.get_field(name).verbose_name).capitalize(), getattr(referral, name))
-        for name in REPORT_FIELDS
+        (
+            str(labels.get(name) or Referral._meta.get_field(name).verbose_name).capitalize(),
+            getattr(referral, name),
+        )
+        for name in names
         if getattr(referral, name).strip()
     ]
 

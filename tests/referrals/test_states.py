@@ -231,6 +231,7 @@ def test_the_worklist_offers_exactly_the_allowed_actions(status):
         child=SimpleNamespace(full_name="Ola Nordmann"),
         unit=SimpleNamespace(name="Solsikken", area=None),
         advisor=None,
+        kind="bhl_31",
     )
     deadline = SimpleNamespace(
         referral=referral, due_on=TODAY, warn_on=DAY, get_kind_display=lambda: "Frist"
@@ -242,6 +243,34 @@ def test_the_worklist_offers_exactly_the_allowed_actions(status):
     assert offered == {
         label for label, action in WORKLIST.items() if states.allowed(action, status)
     }
+
+
+@pytest.mark.parametrize("status", ["received", "assessing"])
+def test_the_worklist_offers_the_vedtak_of_a_kind_without_assessment(status):
+    """Barnehageloven § 37, opplæringslova §§ 11-4, 11-5: decided without a sakkyndig vurdering,
+    so the worklist offers "Vedtak" before any assessment (the kind's state table)."""
+    from decisions.templatetags.worklist import worklist_rows
+
+    offered = {}
+    for kind in ("bhl_31", "bhl_37", "oppl_11_4"):
+        referral = SimpleNamespace(
+            pk=7,
+            status=status,
+            kind=kind,
+            reference="PPT-7",
+            child=SimpleNamespace(full_name="Ola Nordmann"),
+            unit=SimpleNamespace(name="Solsikken", area=None),
+            advisor=None,
+        )
+        deadline = SimpleNamespace(
+            referral=referral, due_on=TODAY, warn_on=DAY, get_kind_display=lambda: "Frist"
+        )
+        item = {"referral": referral, "main": deadline, "others": [], "flag": None, "ready": False}
+        html = worklist_rows({"csrf_token": "t"}, [item])
+        offered[kind] = {label for label in WORKLIST if f">{label}</a>" in html}
+    vedtak = {label for label, action in WORKLIST.items() if action == "decide"}
+    assert vedtak and not vedtak & offered["bhl_31"]
+    assert vedtak <= offered["bhl_37"] and vedtak <= offered["oppl_11_4"]
 
 
 # --- news travels up once -----------------------------------------------------------------------
