@@ -470,23 +470,27 @@ def decision_terms_check(
         # Barnehageloven § 32 first paragraph: the parents consent before a vedtak that grants
         # help (the same rule help_start_register checks); opplæringslova § 11-7 third
         # paragraph: the pupil or the parents.
-        if rule.consent_by == case_kinds.ConsentBy.PUPIL_OR_PARENTS:
-            message = _(
-                "Eleven eller alle med foreldreansvar må samtykke til vedtaket før et vedtak om "
-                "hjelp kan registreres (%(source)s)."
-            ) % {"source": rule.consent_source}
-        else:
-            message = _(
-                "Alle med foreldreansvar må samtykke til vedtaket før et vedtak om hjelp "
-                "kan registreres (barnehageloven § 32)."
-            )
-        raise CaseError(message, field="outcome")
+        raise CaseError(_decision_consent_missing(rule), field="outcome")
     if not reason.strip():
         # Forvaltningsloven §§ 24–25: every enkeltvedtak gives its reasons.
         raise CaseError(
             _("Skriv begrunnelsen for vedtaket (forvaltningsloven §§ 24–25)."), field=reason_field
         )
     return hours_per_week, starts_on, ends_on
+
+
+def _decision_consent_missing(rule) -> str:
+    """Who must consent before a vedtak of help, by the kind's rule (barnehageloven § 32 first
+    paragraph; opplæringslova § 11-7 third paragraph: the pupil or the parents)."""
+    if rule.consent_by == case_kinds.ConsentBy.PUPIL_OR_PARENTS:
+        return _(
+            "Eleven eller alle med foreldreansvar må samtykke til vedtaket før et vedtak om "
+            "hjelp kan registreres (%(source)s)."
+        ) % {"source": rule.consent_source}
+    return _(
+        "Alle med foreldreansvar må samtykke til vedtaket før et vedtak om hjelp "
+        "kan registreres (barnehageloven § 32)."
+    )
 
 
 @transaction.atomic
@@ -594,6 +598,11 @@ def help_start_register(*, referral_id: int, started_on: date, actor) -> Decisio
     if decision.outcome == Decision.Outcome.REFUSED:
         raise TransitionError(_("Vedtaket er et avslag; det er ingen hjelp å starte."))
     if not decision_consent_given(referral):
+        if case_kinds.rule(referral.kind).consent_by == case_kinds.ConsentBy.PUPIL_OR_PARENTS:
+            # Opplæringslova § 11-7 third paragraph.
+            raise CaseError(
+                _("Eleven eller alle med foreldreansvar må samtykke før hjelpen starter.")
+            )
         raise CaseError(_("Alle med foreldreansvar må samtykke før hjelpen starter."))
     date_check(started_on, field="started_on")
     if started_on > timezone.localdate() or started_on < decision.decided_on:

@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from decisions import services
 from decisions.models import Decision
 from referrals.case_kinds import CaseKind
 from referrals.models import Assessment
 from referrals.scoping import can_decide
-from referrals.services import CaseError
+from referrals.services import CaseError, consent_register
 from tests.builders import case_at, decide, decision_consent
 from tests.conftest import frozen_today
 
@@ -194,3 +195,21 @@ def test_the_decision_form_names_the_kind_and_its_required_fields(client, world)
     assert response.status_code == 422
     assert "opplæringslova § 11-7 andre ledd" in response.text
     assert not Decision.objects.exists()
+
+
+def test_the_pupils_own_consent_lets_the_vedtak_and_the_help_start(world):
+    """Opplæringslova § 11-7 third paragraph: "eleven eller foreldra"."""
+    case = case_at("assessed", world=world, kind=CaseKind.OPPL_11_6)
+    with pytest.raises(CaseError):
+        decide(case.pk, world.rektor_a, decided_on=DECIDED_ON)
+    consent_register(
+        referral_id=case.pk,
+        purpose="decision",
+        given_on=DECIDED_ON,
+        actor=world.advisor,
+        given_by_pupil=True,
+    )
+    decide(case.pk, world.rektor_a, decided_on=DECIDED_ON)
+    services.help_start_register(referral_id=case.pk, started_on=TODAY, actor=world.rektor_a)
+    case.refresh_from_db()
+    assert case.status == "help_started"
