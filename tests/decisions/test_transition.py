@@ -636,3 +636,66 @@ def test_the_old_kindergarten_and_another_school_do_not(client, world, class_1a,
         )
     assert response.status_code == status
     assert not DeliveryWeek.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moves_at_once_make_one_school_case(world):
+    """Two requests at the same moment (two tabs): the case's row lock lets one through; the
+    other, after it, finds the case moved and makes nothing."""
+    import threading
+
+    from django.db import connection
+
+    case = school_starter(world)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        try:
+            barrier.wait()
+            with frozen_today(TODAY):
+                transition.case_transition_to_school(
+                    referral_id=case.pk,
+                    school=world.school,
+                    school_class=None,
+                    kind="oppl_11_6",
+                    actor=world.advisor,
+                    on=TODAY,
+                    version=case.version,
+                )
+            outcomes.append("moved")
+        except CaseError as exc:
+            outcomes.append(exc.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Referral.objects.filter(previous=case).count() == 1
+    assert sorted(outcomes)[-1] == "moved" and "allerede overført" in sorted(outcomes)[0]
+
+
+def test_the_page_runs_the_same_queries_for_1_and_20_schools(client, world, class_1a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = school_starter(world)
+    url = reverse("decisions:transition_to_school", args=[case.pk])
+    with frozen_today(TODAY):
+        client.force_login(world.advisor)
+        client.get(url)  # warm the session and the role cache
+        with CaptureQueriesContext(connection) as one:
+            assert client.get(url).status_code == 200
+        for n in range(19):
+            school = UnitFactory(name=f"Skole {n}", area=world.north, kind=Unit.Kind.SCHOOL)
+            SchoolClass.objects.create(unit=school, trinn=1, name="1A")
+        with CaptureQueriesContext(connection) as many:
+            response = client.get(url)
+    assert "Skole 18" in response.text and "1A (Skole 18)" in response.text
+    # the request's own (session, user, roles, access log), the case with its child, unit and
+    # advisor, its vedtak, and one each for the schools, the classes (with their school) and
+    # the guardians: however many schools the municipality has
+    assert len(many) == len(one) == 10, [q["sql"][:80] for q in many.captured_queries]
