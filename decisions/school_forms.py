@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, HoursField, LimitedForm, NameField, limit_fields
 from core.limits import FREE_TEXT_MAX
-from decisions.school_services import SUBJECT_HOURS_MAX, SUBJECT_MAX, SUBJECT_ROWS
+from decisions.school_services import (
+    SUBJECT_HOURS_MAX,
+    SUBJECT_LIST_MAX,
+    SUBJECT_MAX,
+    SUBJECT_ROWS,
+)
 
 
 def _textarea(label, help_text=""):
@@ -32,9 +37,12 @@ class IopForm(LimitedForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rows: int = SUBJECT_ROWS, **kwargs):
         super().__init__(*args, **kwargs)
-        for i in range(SUBJECT_ROWS):
+        # At least SUBJECT_ROWS rows, and two empty ones beyond a longer plan's subjects (a plan
+        # of the service's maximum is edited without losing a row).
+        self.rows = min(max(rows, SUBJECT_ROWS), SUBJECT_LIST_MAX + 2)
+        for i in range(self.rows):
             self.fields[f"subject_{i}"] = NameField(
                 label=_("Fag"), max_length=SUBJECT_MAX, required=False
             )
@@ -46,12 +54,12 @@ class IopForm(LimitedForm):
 
     def subject_rows(self):
         """(subject field, hours field) of each row, for the template's table."""
-        return [(self[f"subject_{i}"], self[f"hours_{i}"]) for i in range(SUBJECT_ROWS)]
+        return [(self[f"subject_{i}"], self[f"hours_{i}"]) for i in range(self.rows)]
 
     def clean(self):
         cleaned = super().clean()
         rows, seen = [], {}
-        for i in range(SUBJECT_ROWS):
+        for i in range(self.rows):
             name = cleaned.get(f"subject_{i}") or ""
             hours = cleaned.get(f"hours_{i}")
             if f"subject_{i}" in self.errors or f"hours_{i}" in self.errors:
@@ -70,7 +78,7 @@ class IopForm(LimitedForm):
             seen[name.casefold()] = i
             rows.append((name, hours))
         cleaned["subjects"] = rows
-        for i in range(SUBJECT_ROWS):
+        for i in range(self.rows):
             cleaned.pop(f"subject_{i}", None)
             cleaned.pop(f"hours_{i}", None)
         return cleaned
@@ -79,7 +87,7 @@ class IopForm(LimitedForm):
 def iop_initial(iop) -> dict:
     initial = {"goals": iop.goals, "content": iop.content, "organisation": iop.organisation}
     initial["version"] = iop.version
-    for i, subject in enumerate(list(iop.subjects.all())[:SUBJECT_ROWS]):
+    for i, subject in enumerate(iop.subjects.all()):
         initial[f"subject_{i}"] = subject.subject
         initial[f"hours_{i}"] = subject.hours_per_week
     return initial

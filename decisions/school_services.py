@@ -39,9 +39,9 @@ from teams.scoping import has_role
 # IopSubject.subject and hours_per_week (timer per uke: a school week has at most 40 lessons' worth).
 SUBJECT_MAX = 80
 SUBJECT_HOURS_MAX = Decimal(40)
-# A fixed number of subject rows on the page (no script needed); the service takes any number
-# up to this.
+# The subject rows the page shows at least (no script needed), and the most a plan may have.
 SUBJECT_ROWS = 8
+SUBJECT_LIST_MAX = 40
 IOP_TEXT_FIELDS = ("goals", "content", "organisation")
 EVALUATION_TEXT_FIELDS = ("teaching_given", "development")
 
@@ -167,8 +167,10 @@ def clean_subjects(subjects) -> list[tuple[str, Decimal]]:
             )
         seen.add(name.casefold())
         result.append((name, _hours(hours)))
-    if len(result) > 40:
-        raise CaseError(_("En IOP kan ha høyst 40 fag."), field="subjects")
+    if len(result) > SUBJECT_LIST_MAX:
+        raise CaseError(
+            _("En IOP kan ha høyst %(n)s fag.") % {"n": SUBJECT_LIST_MAX}, field="subjects"
+        )
     return result
 
 

@@ -74,7 +74,9 @@ def iop_detail(request, pk):
     can_write = school_services.can_write_iop(request.user, iop.referral)
     form = None
     if can_write and iop.status == Iop.Status.DRAFT:
-        form = school_forms.IopForm(posted(request), initial=school_forms.iop_initial(iop))
+        initial = school_forms.iop_initial(iop)
+        rows = sum(1 for key in initial if key.startswith("subject_")) + 2
+        form = school_forms.IopForm(posted(request), initial=initial, rows=rows)
         if request.method == "POST" and form.is_valid():
             done = run_form(
                 request,

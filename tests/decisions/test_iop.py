@@ -446,3 +446,38 @@ def test_the_list_shows_only_the_users_pupils(client, world):
     assert seen["teacher"] == {mine.pk}
     assert seen["advisor"] == {mine.pk, other_class.pk, other_school.pk}
     assert seen["office"] == seen["styrer_a"] == set()
+
+
+# --- the letter (documents/letters: the school writes it) --------------------------------------
+
+
+def test_the_school_makes_the_iop_letter_and_ppt_does_not(world, case):
+    from documents import letter_services
+
+    final_iop(case, world.rektor_a)
+    case.refresh_from_db()
+    assert letter_services.may_write(world.rektor_a, case, "iop")
+    assert letter_services.may_write(world.teacher, case, "annual_evaluation")
+    for other in (world.advisor, world.school_office, world.rektor_b):
+        assert not letter_services.may_write(other, case, "iop")
+
+
+def test_the_iop_letter_waits_for_a_final_iop(world, case):
+    from documents import letter_services, letters
+
+    written_iop(case, world.rektor_a)  # a draft only
+    document = letter_services.create_draft(actor=world.rektor_a, referral_id=case.pk, kind="iop")
+    assert document.iop is None
+    assert "Saken har ingen ferdig IOP." in letters.missing(document)
+
+
+def test_a_plan_longer_than_the_page_keeps_every_subject_when_saved(client, world, case):
+    subjects = [(f"Fag {n}", "0.5") for n in range(10)]
+    iop = written_iop(case, world.rektor_a, subjects=subjects)
+    client.force_login(world.rektor_a)
+    url = reverse("decisions:iop_detail", args=[iop.pk])
+    form = client.get(url).context["form"]
+    data = {k: form[k].value() for k in form.fields}
+    data = {k: "" if v is None else str(v).replace(".", ",") for k, v in data.items()}
+    assert client.post(url, data).status_code == 302
+    assert Iop.objects.get().subjects.count() == 10
