@@ -29,10 +29,6 @@ class PupilScope:
     school_ids: list[int]  # candidates: the units a unit head heads (schools among them)
     class_ids: list[int]
 
-    @property
-    def any(self) -> bool:
-        return bool(self.school_ids or self.class_ids)
-
 
 def pupil_scope(user) -> PupilScope:
     headed = headed_unit_ids(user) if has_role(user, Role.Kind.UNIT_HEAD) else []
@@ -59,10 +55,11 @@ def rektor_schools(user) -> QuerySet[Unit]:
     ).order_by("name")
 
 
-def pupil_list(user, *, class_ids: list[int]) -> QuerySet[Child]:
-    """The pupils of ``class_ids`` the user may see (visible_children), by school, trinn,
-    class and name, each with ``open_cases``: "kind|status|pk" of each case not closed that
-    the user sees (visible_referrals), oldest first. One query."""
+def pupil_list(user, *, class_ids: list[int], unclassed_at: list[int] = ()) -> QuerySet[Child]:
+    """The pupils of ``class_ids`` the user may see (visible_children), and those at the
+    schools ``unclassed_at`` who have no class yet (the rektor's, to give them one), by school,
+    trinn, class and name (no class last), each with ``open_cases``: "kind|status|pk" of each
+    case not closed that the user sees (visible_referrals), oldest first. One query."""
     open_cases = (
         visible_referrals(user)
         .filter(child_id=OuterRef("pk"), status__in=states.NOT_CLOSED)
@@ -80,11 +77,14 @@ def pupil_list(user, *, class_ids: list[int]) -> QuerySet[Child]:
     )
     return (
         visible_children(user)
-        .filter(EqualsAny(F("school_class_id"), Ids(class_ids)))
+        .filter(
+            Q(EqualsAny(F("school_class_id"), Ids(class_ids)))
+            | Q(EqualsAny(F("unit_id"), Ids(list(unclassed_at))), school_class__isnull=True)
+        )
         .select_related("school_class__unit")
         .annotate(open_cases=ArraySubquery(open_cases))
         .order_by(
-            "school_class__unit__name",
+            F("school_class__unit__name").asc(nulls_last=True),
             "school_class__trinn",
             "school_class__name",
             "last_name",

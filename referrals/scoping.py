@@ -13,9 +13,10 @@ other apps reach a Referral or a Child.
   (referrals/views/intake.py); they read cases, they do not work on them (can_work_on_cases);
 - teacher (kontaktlærer/spesialpedagog at a school, issue 19): the pupils now in the classes
   they teach (Role.classes) and those pupils' cases referred from the school of that class,
-  read-only (can_work_on_cases is False); nothing of another class (opplæringslova § 11-10
-  and § 11-11 make the school's teachers part of the pupil's help; personopplysningsloven,
-  GDPR art. 5 (1) c: no more than their own pupils);
+  read-only (can_work_on_cases is False); nothing of another class (opplæringslova § 11-2:
+  the teachers follow each pupil's benefit and tell the rektor; §§ 11-10 and 11-11: the
+  school writes the pupil's IOP and årleg evaluering; personopplysningsloven, GDPR art. 5 (1)
+  c: no more than their own pupils);
 - director and admin: no names at all (the dashboard shows aggregates only);
 - anyone else: nothing.
 

@@ -60,21 +60,23 @@ def pupil_list(request):
     schools, classes = _schools_and_classes(request.user)
     form = PupilFilterForm(request.GET or None, classes=classes)
     class_ids = [c.pk for c in classes]
+    # The rektor also sees their schools' pupils without a class yet, to give them one.
+    unclassed_at = [s.pk for s in schools]
     if form.is_bound and form.is_valid():
         if chosen := form.cleaned_data["klasse"]:
-            class_ids = [chosen.pk]
+            class_ids, unclassed_at = [chosen.pk], []
         if (trinn := form.cleaned_data["trinn"]) is not None:
             class_ids = [c.pk for c in classes if c.pk in class_ids and c.trinn == trinn]
-    page = Paginator(selectors.pupil_list(request.user, class_ids=class_ids), PAGE_SIZE).get_page(
-        request.GET.get("side")
-    )
+            unclassed_at = []
+    pupils = selectors.pupil_list(request.user, class_ids=class_ids, unclassed_at=unclassed_at)
+    page = Paginator(pupils, PAGE_SIZE).get_page(request.GET.get("side"))
     school_ids = {s.pk for s in schools}
     rows = [
         SimpleNamespace(
             pupil=pupil,
             school_class=pupil.school_class,
             cases=selectors.open_cases_of(pupil),
-            can_move=pupil.school_class.unit_id in school_ids,
+            can_move=pupil.unit_id in school_ids,
         )
         for pupil in page
     ]

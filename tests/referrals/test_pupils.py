@@ -121,6 +121,8 @@ def test_the_teacher_reads_their_pupil_and_the_pupils_case(client, world, school
         ("referrals:child_detail", school["a"].pk),
         ("referrals:case_detail", school["case_a"].pk),
         ("referrals:case_history", school["case_a"].pk),
+        ("decisions:case_clock", school["case_a"].pk),
+        ("documents:case_documents", school["case_a"].pk),
     ]:
         assert _get(client, world.teacher, name, pk).status_code == 200, name
 
@@ -137,6 +139,9 @@ def test_the_teacher_gets_403_on_every_write_to_their_pupil(client, world, schoo
         reverse("referrals:consent_new", args=[case.pk]),
         reverse("referrals:assessment_edit", args=[case.pk]),
         reverse("referrals:pupil_class", args=[child.pk]),
+        reverse("decisions:decision_new", args=[case.pk]),
+        reverse("decisions:provisional_reply_new", args=[case.pk]),
+        reverse("documents:note_new", args=[case.pk]),
     ]:
         assert client.get(url).status_code == 403, url
     url = reverse("referrals:case_transition", args=[case.pk, "pause"])
@@ -470,3 +475,26 @@ def test_the_rektor_moves_no_pupil_of_another_school(client, world, school):
     assert client.post(url, {"school_class": world.class_5a.pk, "version": 1}).status_code == 404
     school["t"].refresh_from_db()
     assert school["t"].school_class == world.class_b
+
+
+def test_the_rektor_sees_their_schools_pupils_without_a_class_to_give_them_one(
+    client, world, school
+):
+    loose = ChildFactory(unit=world.school, birth_date=date(2016, 6, 1), first_name="Uklassert")
+    elsewhere = ChildFactory(unit=world.school_b, birth_date=date(2016, 6, 2))
+    response = _get(client, world.rektor_a, "referrals:pupil_list")
+    rows = {row.pupil.pk: row for row in response.context["rows"]}
+    assert set(rows) == {school["a"].pk, school["b"].pk, loose.pk}
+    assert rows[loose.pk].can_move and elsewhere.pk not in rows
+    assert "Uten klasse" in response.content.decode()
+    client.force_login(world.rektor_a)
+    filtered = client.get(reverse("referrals:pupil_list"), {"klasse": world.class_5a.pk})
+    assert loose.pk not in {row.pupil.pk for row in filtered.context["rows"]}
+    teacher = _get(client, world.teacher, "referrals:pupil_list")
+    assert loose.pk not in {row.pupil.pk for row in teacher.context["rows"]}
+    # the rektor gives the pupil a class
+    client.force_login(world.rektor_a)
+    url = reverse("referrals:pupil_class", args=[loose.pk])
+    assert client.post(url, {"school_class": world.class_5a.pk, "version": 1}).status_code == 302
+    loose.refresh_from_db()
+    assert loose.school_class == world.class_5a
