@@ -101,6 +101,10 @@ def referral_submit(*, referral_id: int, actor, received_on: date) -> Referral:
     """The referral is complete and received by PPT: draft → awaiting_consent (→ received)."""
     referral = _lock_referral(referral_id)
     _require(referral, "submit")
+    # Issue 19: a referral the kindergarten or school writes is theirs until they send it
+    # (with the parents' consent recorded: referrals/services/unit_referral.py).
+    if referral.source == Referral.Source.UNIT and referral.sent_on is None:
+        raise TransitionError(_("Barnehagen eller skolen har ikke sendt henvisningen ennå."))
     # Nothing about a child is received before the child was born.
     date_check(received_on, field="received_on", earliest=referral.child.birth_date)
     if received_on > timezone.localdate():

@@ -233,6 +233,15 @@ def test_a_sent_referral_is_not_edited_by_the_unit(client, world):
     assert Referral.objects.get(pk=referral.pk).concern == "Snakker lite."
 
 
+def test_ppt_cannot_receive_a_units_draft_before_it_is_sent(world):
+    from referrals.services import TransitionError, referral_submit
+
+    referral = _draft(world)
+    with pytest.raises(TransitionError):
+        referral_submit(referral_id=referral.pk, actor=world.advisor, received_on=TODAY)
+    assert Referral.objects.get(pk=referral.pk).status == S.DRAFT
+
+
 # --- another unit's head ------------------------------------------------------------------------
 
 
