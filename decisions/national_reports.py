@@ -91,7 +91,7 @@ REPORTS = {
     ),
     GSI: Report(
         GSI,
-        _("GSI – elever med enkeltvedtak om individuelt tilrettelagt opplæring"),
+        _("GSI – elever med enkeltvedtak etter opplæringslova kapittel 11"),
         # GSI: pupils with an enkeltvedtak, with hours with a teacher, with an assistant (Prop.
         # 57 L (2022–2023) ch. 25 quoting GSI): since 1 August 2024 the enkeltvedtak of the
         # 2023 Act's chapter 11: § 11-6 individually adapted education, § 11-4 personal

@@ -130,6 +130,7 @@ class CaseloadFilter(django_filters.FilterSet):
         choices=case_kinds.UnitKind.choices,
         empty_label=_("Alle"),
         widget=FastSelect(attrs=_SELECT),
+        error_messages={"invalid_choice": _("Velg barnehage eller skole fra listen.")},
     )
     sakstype = django_filters.ChoiceFilter(
         label=_("Sakstype"),
@@ -137,6 +138,7 @@ class CaseloadFilter(django_filters.FilterSet):
         choices=KIND_CHOICES,
         empty_label=_("Alle sakstyper"),
         widget=FastSelect(attrs=_SELECT),
+        error_messages={"invalid_choice": _("Velg en sakstype fra listen.")},
     )
     prioritet = django_filters.ChoiceFilter(
         label=_("Prioritet"),

@@ -91,10 +91,12 @@ class DashboardFilterForm(LimitedForm):
         self.fields["type"].choices = [("", _("Alle typer"))] + [
             (k, label) for k, label in Unit.Kind.choices if k in kinds
         ]
+        # Short labels (the legal basis, as the caseload's filter): the full ones are the
+        # rows of the table "Etter sakstype".
         self.fields["sakstype"].choices = [("", _("Alle sakstyper"))] + [
-            (str(label), case_kinds.kind_choices_for_unit(k))
-            for k, label in Unit.Kind.choices
-            if k in kinds
+            (str(label), [(k.value, case_kinds.rule(k).legal_basis) for k in kinds_of])
+            for unit_kind, label in Unit.Kind.choices
+            if unit_kind in kinds and (kinds_of := case_kinds.kinds_for_unit(unit_kind))
         ]
         self.fields["eierform"].choices = [("", _("Alle eierformer"))] + [
             (k, label) for k, label in Unit.Ownership.choices if k in owners

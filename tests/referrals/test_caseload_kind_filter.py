@@ -90,6 +90,7 @@ def test_a_kind_not_offered_is_ignored_with_a_message(client, world, params):
     response = client.get(CASELOAD, params)
     assert response.status_code == 200
     assert "Noen av filtrene i adressen er ugyldige" in response.text
+    assert "fra listen." in response.text  # the message at the field, in Norwegian
     assert set(refs(response)) == {first.reference, second.reference}
 
 
