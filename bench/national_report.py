@@ -95,6 +95,13 @@ def national_report(args, plans_dir: Path) -> dict:
             "school_year": nr.school_year_start(day),
             "band_min": spec.bands[0],
             "band_max": spec.bands[-1],
+            # issue 19: the report's case kinds and its per-kind split (report_figures' params)
+            "kinds": [str(k) for k in spec.kinds],
+            "first": str(spec.kinds[0]),
+            "all_kinds": sorted({str(k) for k in (*spec.kinds, *spec.split)}),
+            **{
+                f"k{i + 1}": (str(spec.split[i]) if i < len(spec.split) else None) for i in range(3)
+            },
         }
         _explain(report, params, plans_dir / f"national_report_{report}.txt")
         entry = {

@@ -8,14 +8,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from decisions import services
 from decisions.models import Appeal, Decision, ProvisionalReply
 from demo.case_texts import PLAIN_DECISION_REASONS
 from demo.caseload import QUEUE_AREA, SLOW_UNIT
 from referrals import case_kinds, states
-from referrals.models import CaseEvent, Consent, Referral
+from referrals.models import CaseEvent, Consent, Pause, Referral
 from teams.models import Municipality, Role, Unit
 
 S = Referral.Status
@@ -224,6 +224,8 @@ def seed_decisions(rng: random.Random, *, today: date, municipalities: list[Muni
         .filter(
             Q(status=S.ASSESSED)
             | Q(status=S.RECEIVED, kind__in=plain, t0__lte=today - timedelta(days=10))
+            # a paused case waits (demo.caseload pauses only cases still received or assessing)
+            & ~Exists(Pause.objects.filter(referral=OuterRef("pk")))
         )
         .select_related("assessment", "child", "unit__municipality")
         .prefetch_related("child__guardians")
