@@ -12,7 +12,7 @@ Sources: barnehageloven (lov 17. juni 2005 nr. 64) §§ 31–38; opplæringslova
 (../shared/DOMAIN.md, part two § 1).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import TextChoices
@@ -283,28 +283,14 @@ RULES: dict[str, KindRule] = {
         views_source="opplæringslova § 10-2",
         covered_by_assessment_of=(CaseKind.OPPL_11_6,),
     ),
-    CaseKind.OPPL_11_5: KindRule(
-        kind=CaseKind.OPPL_11_5,
-        unit_kind=UnitKind.SCHOOL,
-        legal_basis="opplæringslova § 11-5",
-        decided_by=DecidedBy.RECTOR_WHERE_DELEGATED,
-        assessment_required=False,
-        assessment_source="opplæringslova § 11-7 første ledd",
-        consent_by=ConsentBy.PUPIL_OR_PARENTS,
-        consent_source="opplæringslova § 11-7 tredje ledd",
-        consent_before_assessment=False,
-        consent_before_decision=True,
-        assessment_content=(),
-        decision_content=PLAIN_DECISION,
-        deviation_needs_reason=False,
-        deviation_source="",
-        deadlines=("provisional_reply", "decision", "help_start", "appeal"),
-        follow_up=(),
-        school_year_period=True,
-        views_source="opplæringslova § 10-2",
-        covered_by_assessment_of=(CaseKind.OPPL_11_6,),
-    ),
 }
+
+
+# § 11-5 follows § 11-4's rules (a vedtak without an assessment unless the pupil also needs
+# § 11-6, opplæringslova § 11-7 first paragraph); only its basis differs.
+RULES[CaseKind.OPPL_11_5] = replace(
+    RULES[CaseKind.OPPL_11_4], kind=CaseKind.OPPL_11_5, legal_basis="opplæringslova § 11-5"
+)
 
 
 def rule(kind: str) -> KindRule:

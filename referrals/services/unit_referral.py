@@ -35,7 +35,7 @@ from referrals.services.base import (
     date_check,
 )
 from referrals.services.consent import assessment_consent_given, referral_submit
-from referrals.services.registration import refuse_second_open_referral
+from referrals.services.registration import referral_kind_check, refuse_second_open_referral
 
 # The fields the unit writes: the concern, what has been tried, the pedagogisk rapport, the
 # parents' and the child's or pupil's views (referrals/unit_referral_forms.py).
@@ -65,17 +65,6 @@ CONSENT_REQUIRED = gettext_lazy(
 CONCERN_REQUIRED = gettext_lazy("Skriv bekymringen før henvisningen sendes.")
 
 
-def _check_kind(kind: str, unit_kind: str) -> None:
-    """A case's kind must belong to its unit's kind (referrals/case_kinds.py: § 31/37/38 for a
-    kindergarten, §§ 11-4/11-5/11-6 for a school)."""
-    if kind not in dict(case_kinds.kind_choices_for_unit(unit_kind)):
-        raise CaseError(
-            _("Velg en sakstype for %(unit)s.")
-            % {"unit": case_kinds.UnitKind(unit_kind).label.lower()},
-            field="kind",
-        )
-
-
 def _unit_values(values: dict) -> dict:
     unknown = set(values) - set(UNIT_FIELDS)
     if unknown:  # a programming error, not input
@@ -91,9 +80,10 @@ def unit_referral_create(*, actor, child_id: int, **values) -> Referral:
     child = Child.objects.select_for_update(of=("self",)).select_related("unit").get(pk=child_id)
     if child.unit_id is None:
         raise CaseError(_("Barnet er ikke registrert ved en barnehage eller skole."))
-    _check_kind(values.get("kind", ""), child.unit.kind)
-    # One open case per child (referrals.services.refuse_second_open_referral, under the lock).
-    refuse_second_open_referral(child)
+    # The kind belongs to the unit's kind, and one open case per child and kind: the same rules
+    # as the advisor's registration (referrals/services/registration.py), under the lock.
+    referral_kind_check(values.get("kind", ""), child.unit)
+    refuse_second_open_referral(child, kind=values["kind"])
     referral = Referral.objects.create(
         child=child,
         unit=child.unit,
@@ -130,7 +120,7 @@ def unit_referral_update(*, referral_id: int, version: int, actor, **values) -> 
         # What PPT has is what was sent: the unit adds to it through PPT, not by rewriting it.
         raise TransitionError(_("Henvisningen er sendt til PPT og kan ikke endres her."))
     if "kind" in values:
-        _check_kind(values["kind"], referral.unit.kind)
+        referral_kind_check(values["kind"], referral.unit)
     changes = _edit(
         referral,
         version=version,
@@ -197,11 +187,11 @@ def parents_request_register(
     child = Child.objects.select_for_update().get(pk=child_id)
     if child.municipality_id != unit.municipality_id:
         raise CaseError(_("Enheten hører til en annen kommune enn barnet."), field="unit")
-    _check_kind(kind, unit.kind)
+    referral_kind_check(kind, unit)
     date_check(requested_on, field="requested_on", earliest=child.birth_date)
     if requested_on > timezone.localdate():
         raise CaseError(_("Datoen kan ikke være i fremtiden."), field="requested_on")
-    refuse_second_open_referral(child)
+    refuse_second_open_referral(child, kind=kind)
     referral = Referral.objects.create(
         child=child,
         unit=unit,
