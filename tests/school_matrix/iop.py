@@ -55,9 +55,13 @@ LEADER: dict = {
 def objects(world) -> dict:
     """A § 11-6 case of a pupil in class 5A of world.school with a running vedtak, its final
     IOP and a draft evaluation."""
+    from decisions.models import Decision
     from tests.decisions.school_plans import final_iop, pupil_case, written_evaluation
 
     case = pupil_case(world)
+    # Running until further notice: the matrix's IOP needs a vedtak in force whatever day the
+    # suite runs (RIMELIG_TODAY=2028-02-29 is after the school year 2026/27).
+    Decision.objects.filter(referral=case).update(ends_on=None)
     iop = final_iop(case, world.rektor_a)
     evaluation = written_evaluation(iop, world.rektor_a)
     return {"iop_case": case.pk, "iop": iop.pk, "iop_evaluation": evaluation.pk}
