@@ -102,7 +102,9 @@ def test_identity_numbers_are_valid_synthetic_and_match_the_birth_date(seeded):
         seen[(child.municipality_id, child.id_number)] += 1
         age = years(child.birth_date, today)
         if child.unit.kind == Unit.Kind.KINDERGARTEN:
-            assert 1 <= age < 6 and child.school_class is None
+            # six in the spring before school start when born early in the year (§ 2-1: school
+            # starts in August of the calendar year the child turns six)
+            assert 1 <= age <= 6 and child.school_class is None
             # not yet of school age (opplæringslova § 2-1)
             assert trinn_from_birth(child.birth_date, today) is None
         else:
