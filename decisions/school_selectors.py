@@ -1,33 +1,25 @@
 """Reads of the school's IOPs (opplæringslova § 11-10) and årlege evalueringer (§ 11-11):
 who may see them, the school's list, and one case's plans. Cases are reached only through
-referrals.scoping (visible_case_q), widened by the teacher's own pupils.
+referrals.scoping (visible_referrals, which holds the teacher's own pupils' cases too).
 
 Who sees them: the rektor of the case's school and the pupil's teacher (a TEACHER role with
 the pupil's class) read and write; PPT (the advisor) and the office (with schools in its
 scope) read; everyone else gets a 404."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from decisions.school_models import AnnualEvaluation, Iop
-from decisions.school_services import can_write_iop, teacher_class_ids
+from decisions.school_services import can_write_iop
 from referrals.models import Referral
-from referrals.scoping import CASE_ROLES, visible_case_q
-from teams.scoping import has_role
+from referrals.scoping import visible_referrals
 
 
 def school_plan_referrals(user) -> QuerySet[Referral]:
-    """The cases whose IOPs the user may see: referrals.scoping's cases (the rektor, PPT, the
-    office), and a teacher's pupils' cases."""
-    q = visible_case_q(user) if has_role(user, *CASE_ROLES) else None
-    class_ids = teacher_class_ids(user)
-    if class_ids:
-        pupils = Q(child__school_class_id__in=class_ids)
-        q = pupils if q is None else q | pupils
-    if q is None:
-        return Referral.objects.none()
-    return Referral.objects.filter(q)
+    """The cases whose IOPs the user may see: the cases referrals.scoping gives them (the
+    rektor, PPT, the office, and a teacher's pupils' cases: one rule for every page)."""
+    return visible_referrals(user)
 
 
 def visible_iops(user) -> QuerySet[Iop]:

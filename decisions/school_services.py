@@ -33,8 +33,7 @@ from referrals.case_kinds import CaseKind, school_year_label, school_year_of
 from referrals.models import Referral
 from referrals.scoping import headed_unit_ids
 from referrals.services import CaseError, StaleEdit, case_event_record, date_check, referral_lock
-from teams.models import Role
-from teams.scoping import has_role
+from teams.scoping import taught_class_ids
 
 # IopSubject.subject and hours_per_week (timer per uke: a school week has at most 40 lessons' worth).
 SUBJECT_MAX = 80
@@ -53,29 +52,13 @@ NEEDS_11_6 = _(
 # --- who writes ---------------------------------------------------------------------------------
 
 
-def teacher_class_ids(user) -> list[int]:
-    """The classes the user teaches (TEACHER roles), read once per request (cached on the
-    user; no query for a user without a teacher's role)."""
-    if not has_role(user, Role.Kind.TEACHER):
-        return []
-    cached = getattr(user, "_rimelig_teacher_classes", None)
-    if cached is None:
-        cached = sorted(
-            Role.classes.through.objects.filter(
-                role__user_id=user.pk, role__kind=Role.Kind.TEACHER
-            ).values_list("schoolclass_id", flat=True)
-        )
-        user._rimelig_teacher_classes = cached
-    return cached
-
-
 def can_write_iop(user, referral: Referral) -> bool:
     """Opplæringslova §§ 11-10 and 11-11: the school writes the IOP and the evaluation: the
     rektor (the head of the case's unit), or a teacher whose classes hold the pupil's class."""
     if referral.unit_id in headed_unit_ids(user):
         return True
     class_id = referral.child.school_class_id
-    return class_id is not None and class_id in teacher_class_ids(user)
+    return class_id is not None and class_id in taught_class_ids(user)
 
 
 def _check_writer(actor, referral) -> None:
